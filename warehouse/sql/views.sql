@@ -1,0 +1,50 @@
+-- Public views: the stable interface for ad-hoc queries (docs/warehouse.md).
+-- Re-created on every writable open, so a migration may change the tables
+-- behind them freely.
+CREATE OR REPLACE VIEW sources AS
+SELECT name AS source, path, sha256, profile, rows_read, rows_loaded,
+       rows_rejected, rows_duplicate, loaded_at
+FROM source_files
+WHERE retired_at IS NULL;
+
+CREATE OR REPLACE VIEW salaries AS
+SELECT f.name AS source, o.row_no, o.year, o.title_raw,
+       coalesce(m.title, '') AS title,
+       coalesce(m.family, '') AS family,
+       coalesce(m.seniority, 'mid') AS seniority,
+       coalesce(m.confidence, 0) AS match_confidence,
+       o.pay_usd, o.pay_usd_low, o.pay_usd_high, o.pay_unit, o.currency,
+       o.country, o.state, o.employer, o.employment_type, o.experience_level,
+       o.company_size, o.wage_basis, o.wage_level, o.case_status, o.soc_code,
+       o.remote_ratio, o.company_country
+FROM observations o
+JOIN source_files f ON f.source_id = o.source_id AND f.retired_at IS NULL
+LEFT JOIN title_map_t m ON m.title_raw = o.title_raw;
+
+CREATE OR REPLACE VIEW rejects AS
+SELECT f.name AS source, r.row_no, r.column_name AS "column", r.value, r.reason
+FROM reject_rows r
+JOIN source_files f ON f.source_id = r.source_id AND f.retired_at IS NULL;
+
+CREATE OR REPLACE VIEW title_map AS
+SELECT m.title_raw, m.title, m.family, m.seniority, m.confidence, m.method,
+       coalesce(c.rows, 0) AS rows
+FROM title_map_t m
+LEFT JOIN (
+    SELECT o.title_raw, count(*) AS rows
+    FROM observations o
+    JOIN source_files f ON f.source_id = o.source_id AND f.retired_at IS NULL
+    GROUP BY o.title_raw
+) c ON c.title_raw = m.title_raw;
+
+CREATE OR REPLACE VIEW published_bands AS
+SELECT p.publisher, p.code, p.occupation, p.family, p.year, p.area,
+       p.employment, p.mean, p.p10, p.p25, p.median, p.p75, p.p90,
+       p.topcoded, p.topcoded_columns
+FROM published p
+LEFT JOIN source_files f ON f.source_id = p.source_id
+WHERE p.source_id IS NULL OR f.retired_at IS NULL;
+
+CREATE OR REPLACE VIEW runs AS
+SELECT run_id, started_at, ended_at, outcome, config, report_dir, manifest
+FROM run_log;

@@ -1,0 +1,296 @@
+package warehouse
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"embed"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/duckdb/duckdb-go/v2"
+)
+
+// DefaultPath is where the warehouse lives when neither --db nor $PAYBAND_DB
+// says otherwise.
+const DefaultPath = "data/payband.duckdb"
+
+// EnvPath names the environment variable that overrides DefaultPath.
+const EnvPath = "PAYBAND_DB"
+
+// ErrTooNew reports a warehouse written by a newer payband.
+var ErrTooNew = errors.New("warehouse schema is newer than this payband")
+
+// ErrNotFound reports that a read-only open found no warehouse file.
+var ErrNotFound = errors.New("no warehouse")
+
+//go:embed sql/*.sql
+var sqlFS embed.FS
+
+// Options controls how a warehouse is opened.
+type Options struct {
+	ReadOnly    bool          // open read-only: shared lock, DuckDB access_mode=read_only
+	Command     string        // recorded in the lock file, shown to a blocked process
+	Wait        time.Duration // how long to wait for the lock; 0 fails at once with ErrBusy
+	Threads     int           // DuckDB threads; 0 leaves DuckDB's default
+	MemoryLimit string        // DuckDB memory_limit, e.g. "1GB"; "" leaves the default
+	TempDir     string        // DuckDB temp_directory for spilling; "" leaves the default
+}
+
+// Warehouse is an open payband warehouse.
+type Warehouse struct {
+	DB       *sql.DB
+	Path     string
+	ReadOnly bool
+	lock     *fileLock
+}
+
+// ResolvePath applies the documented precedence: flag, then $PAYBAND_DB,
+// then DefaultPath.
+func ResolvePath(flag string) string {
+	if flag != "" {
+		return flag
+	}
+	if env := os.Getenv(EnvPath); env != "" {
+		return env
+	}
+	return DefaultPath
+}
+
+// Open opens or creates the warehouse at path. A writable open takes the
+// exclusive lock, migrates the schema and (re)creates the public views; a
+// read-only open takes a shared lock and requires an up-to-date file.
+func Open(ctx context.Context, path string, opt Options) (*Warehouse, error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, fmt.Errorf("warehouse path %s: %w", path, err)
+	}
+	dir := filepath.Dir(abs)
+	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+		if opt.ReadOnly || path != DefaultPath {
+			return nil, fmt.Errorf("cannot open warehouse %s: directory %s does not exist", path, dir)
+		}
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return nil, fmt.Errorf("cannot create warehouse directory %s: %w", dir, err)
+		}
+	}
+	if opt.ReadOnly {
+		if _, err := os.Stat(abs); err != nil {
+			return nil, fmt.Errorf("%w at %s: load data first with 'payband ingest'", ErrNotFound, path)
+		}
+	} else if err := checkWritable(dir, abs); err != nil {
+		return nil, fmt.Errorf("cannot write warehouse %s: %w", path, err)
+	}
+	lk, err := acquire(ctx, abs, !opt.ReadOnly, opt.Command, opt.Wait)
+	if err != nil {
+		var be *BusyError
+		if errors.As(err, &be) {
+			be.Path = path
+		}
+		return nil, err
+	}
+	w, err := open(ctx, abs, opt)
+	if err != nil {
+		_ = lk.release()
+		return nil, fmt.Errorf("cannot open warehouse %s: %w", path, err)
+	}
+	w.Path = path
+	w.lock = lk
+	return w, nil
+}
+
+func checkWritable(dir, file string) error {
+	if st, err := os.Stat(file); err == nil {
+		f, err := os.OpenFile(file, os.O_RDWR, st.Mode())
+		if err != nil {
+			return err
+		}
+		return f.Close()
+	}
+	f, err := os.CreateTemp(dir, ".payband-probe-*")
+	if err != nil {
+		return fmt.Errorf("directory %s is not writable", dir)
+	}
+	name := f.Name()
+	f.Close()
+	return os.Remove(name)
+}
+
+func open(ctx context.Context, abs string, opt Options) (*Warehouse, error) {
+	q := url.Values{}
+	if opt.ReadOnly {
+		q.Set("access_mode", "read_only")
+	}
+	if opt.Threads > 0 {
+		q.Set("threads", strconv.Itoa(opt.Threads))
+	}
+	if opt.MemoryLimit != "" {
+		q.Set("memory_limit", opt.MemoryLimit)
+	}
+	if opt.TempDir != "" {
+		q.Set("temp_directory", opt.TempDir)
+	}
+	dsn := abs
+	if len(q) > 0 {
+		dsn += "?" + q.Encode()
+	}
+	connector, err := duckdb.NewConnector(dsn, nil)
+	if err != nil {
+		return nil, err
+	}
+	db := sql.OpenDB(connector)
+	w := &Warehouse{DB: db, ReadOnly: opt.ReadOnly}
+	if opt.ReadOnly {
+		v, err := w.SchemaVersion(ctx)
+		if err != nil {
+			db.Close()
+			return nil, err
+		}
+		if v > SchemaVersion {
+			db.Close()
+			return nil, fmt.Errorf("%w: file has version %d, this payband knows %d; upgrade payband", ErrTooNew, v, SchemaVersion)
+		}
+		if v < SchemaVersion {
+			db.Close()
+			return nil, fmt.Errorf("schema version %d is older than %d: run a writing command (for example 'payband check') once to migrate it", v, SchemaVersion)
+		}
+		return w, nil
+	}
+	if err := w.migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return w, nil
+}
+
+// Close closes the database, then releases the lock. Both errors count.
+func (w *Warehouse) Close() error {
+	err := w.DB.Close()
+	if lerr := w.lock.release(); err == nil {
+		err = lerr
+	}
+	return err
+}
+
+// SchemaVersion is the version this payband writes.
+const SchemaVersion = 1
+
+type migration struct {
+	version int
+	name    string
+}
+
+func migrations() ([]migration, error) {
+	entries, err := sqlFS.ReadDir("sql")
+	if err != nil {
+		return nil, err
+	}
+	var ms []migration
+	for _, e := range entries {
+		n := e.Name()
+		i := strings.IndexByte(n, '_')
+		if i <= 0 {
+			continue
+		}
+		v, err := strconv.Atoi(n[:i])
+		if err != nil {
+			continue
+		}
+		ms = append(ms, migration{version: v, name: n})
+	}
+	sort.Slice(ms, func(i, j int) bool { return ms[i].version < ms[j].version })
+	return ms, nil
+}
+
+// SchemaVersion reads the file's schema version (0 for a new file).
+func (w *Warehouse) SchemaVersion(ctx context.Context) (int, error) {
+	var n int
+	err := w.DB.QueryRowContext(ctx, `SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'`).Scan(&n)
+	if err != nil || n == 0 {
+		return 0, err
+	}
+	var v sql.NullInt64
+	if err := w.DB.QueryRowContext(ctx, `SELECT max(version) FROM schema_version`).Scan(&v); err != nil {
+		return 0, err
+	}
+	return int(v.Int64), nil
+}
+
+func (w *Warehouse) migrate(ctx context.Context) error {
+	ms, err := migrations()
+	if err != nil {
+		return err
+	}
+	cur, err := w.SchemaVersion(ctx)
+	if err != nil {
+		return err
+	}
+	if cur > SchemaVersion {
+		return fmt.Errorf("%w: file has version %d, this payband knows %d; upgrade payband", ErrTooNew, cur, SchemaVersion)
+	}
+	tx, err := w.DB.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback() //nolint:errcheck // after Commit this is a no-op
+	if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL, applied_at TIMESTAMPTZ NOT NULL)`); err != nil {
+		return err
+	}
+	for _, m := range ms {
+		if m.version <= cur {
+			continue
+		}
+		body, err := sqlFS.ReadFile("sql/" + m.name)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+			return fmt.Errorf("migration %s: %w", m.name, err)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO schema_version VALUES (?, now())`, m.version); err != nil {
+			return err
+		}
+	}
+	views, err := sqlFS.ReadFile("sql/views.sql")
+	if err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, string(views)); err != nil {
+		return fmt.Errorf("creating views: %w", err)
+	}
+	return tx.Commit()
+}
+
+// PublicViews lists the stable views of SPEC §10, in documentation order.
+var PublicViews = []string{"salaries", "rejects", "sources", "title_map", "published_bands", "runs"}
+
+// Conn runs fn on one dedicated connection, handing it the raw driver
+// connection too (the Arrow and Appender interfaces need it). fn must use
+// c and raw from its own goroutine only.
+func (w *Warehouse) Conn(ctx context.Context, fn func(c *sql.Conn, raw driver.Conn) error) error {
+	c, err := w.DB.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	var raw driver.Conn
+	err = c.Raw(func(dc any) error {
+		var ok bool
+		raw, ok = dc.(driver.Conn)
+		if !ok {
+			return fmt.Errorf("unexpected driver connection %T", dc)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return fn(c, raw)
+}
