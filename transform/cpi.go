@@ -1,0 +1,126 @@
+package transform
+
+import (
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+	"sync"
+
+	"payband/data"
+)
+
+// ErrNoCPIYear is wrapped by CPI.Factor when a year is not in the table.
+var ErrNoCPIYear = errors.New("no CPI-U annual average")
+
+// CPI is a table of CPI-U annual averages by year. It is immutable once
+// built and safe for concurrent use.
+type CPI struct {
+	first, last int
+	index       map[int]float64
+}
+
+var defaultCPI = sync.OnceValue(func() *CPI {
+	c, err := ParseCPI(bytes.NewReader(data.CPIU))
+	if err != nil {
+		panic("transform: embedded data/cpi_u.csv: " + err.Error())
+	}
+	return c
+})
+
+// DefaultCPI returns the table shipped in data/cpi_u.csv (BLS CPI-U, U.S.
+// city average, all items, 1982-84=100, annual averages). The same value is
+// returned on every call.
+func DefaultCPI() *CPI { return defaultCPI() }
+
+// ParseCPI reads a "year,cpi_u" CSV (header required, UTF-8 with or without
+// BOM, LF or CRLF, blank lines ignored). Years must be unique and indexes
+// finite and positive; years need not be contiguous.
+func ParseCPI(r io.Reader) (*CPI, error) {
+	cr := csv.NewReader(r)
+	cr.FieldsPerRecord = -1
+	cr.TrimLeadingSpace = true
+	header, err := cr.Read()
+	if err == io.EOF {
+		return nil, errors.New("CPI table: empty")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("CPI table: %w", err)
+	}
+	if len(header) < 2 || !strings.EqualFold(trimBOM(header[0]), "year") || !strings.EqualFold(strings.TrimSpace(header[1]), "cpi_u") {
+		return nil, fmt.Errorf("CPI table: header %q, want \"year,cpi_u\"", strings.Join(header, ","))
+	}
+	c := &CPI{index: make(map[int]float64)}
+	for {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, fmt.Errorf("CPI table: %w", err)
+		}
+		line, _ := cr.FieldPos(0)
+		if len(rec) != 2 {
+			return nil, fmt.Errorf("CPI table line %d: %d fields, want 2", line, len(rec))
+		}
+		year, err := strconv.Atoi(strings.TrimSpace(rec[0]))
+		if err != nil {
+			return nil, fmt.Errorf("CPI table line %d: year %q is not an integer", line, rec[0])
+		}
+		v, err := strconv.ParseFloat(strings.TrimSpace(rec[1]), 64)
+		if err != nil || math.IsNaN(v) || math.IsInf(v, 0) || v <= 0 {
+			return nil, fmt.Errorf("CPI table line %d: index %q is not a positive number", line, rec[1])
+		}
+		if _, dup := c.index[year]; dup {
+			return nil, fmt.Errorf("CPI table line %d: year %d listed twice", line, year)
+		}
+		c.index[year] = v
+		if len(c.index) == 1 || year < c.first {
+			c.first = year
+		}
+		if len(c.index) == 1 || year > c.last {
+			c.last = year
+		}
+	}
+	if len(c.index) == 0 {
+		return nil, errors.New("CPI table: no rows")
+	}
+	return c, nil
+}
+
+func trimBOM(s string) string { return strings.TrimSpace(strings.TrimPrefix(s, "\ufeff")) }
+
+// Index returns the annual average for year.
+func (c *CPI) Index(year int) (float64, bool) {
+	v, ok := c.index[year]
+	return v, ok
+}
+
+// Years returns the first and last year in the table.
+func (c *CPI) Years() (first, last int) { return c.first, c.last }
+
+// Factor returns CPI[to]/CPI[from], the multiplier that expresses dollars of
+// year from in dollars of year to. A year missing from the table gives an
+// error wrapping ErrNoCPIYear that names the year and the table's range.
+func (c *CPI) Factor(from, to int) (float64, error) {
+	a, ok := c.index[from]
+	if !ok {
+		return 0, c.missing(from)
+	}
+	b, ok := c.index[to]
+	if !ok {
+		return 0, c.missing(to)
+	}
+	return b / a, nil
+}
+
+func (c *CPI) missing(year int) error {
+	if year >= c.first && year <= c.last {
+		return fmt.Errorf("%w for %d: the CPI-U table covers %d-%d but has no row for %d", ErrNoCPIYear, year, c.first, c.last, year)
+	}
+	return fmt.Errorf("%w for %d: the CPI-U table covers %d-%d", ErrNoCPIYear, year, c.first, c.last)
+}
