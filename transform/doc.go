@@ -1,0 +1,20 @@
+// Package transform normalizes what the warehouse holds as raw text: job
+// titles and pay.
+//
+// Titles: a Taxonomy (data/taxonomy.yaml by default, format in
+// docs/taxonomy.md) lists job families with their canonical title, SOC 2018
+// codes, aliases and token rules. A Matcher cleans a raw title (Unicode NFKC
+// and case folding; parentheses, requisition codes, places and "Remote"
+// dropped; abbreviations expanded; seniority pulled out) and then tries the
+// exact, alias, rule and fuzzy stages, security families first. Every result
+// carries a confidence and the method that produced it, and Explain lists
+// every step for a person. Titles are normalized once per distinct value
+// (Cache), not once per row. ImportONET builds a taxonomy for every O*NET
+// occupation on top of the security families.
+//
+// Pay: amounts, ranges, units, currencies and CPI-U deflation to annual US
+// dollars (pay*.go, units.go, cpi*.go, fx*.go).
+//
+// transform knows only payband/data among payband packages; it does not
+// touch the warehouse.
+package transform

@@ -1,0 +1,306 @@
+package transform
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"regexp"
+	"strings"
+	"sync"
+
+	"github.com/goccy/go-yaml"
+	"github.com/goccy/go-yaml/parser"
+
+	"payband/data"
+)
+
+// Seniority levels, lowest to highest. "mid" is the default.
+var seniorityLevels = []string{"intern", "junior", "mid", "senior", "lead", "principal"}
+
+// Family is one job family of a taxonomy.
+type Family struct {
+	ID       string   `yaml:"id" json:"id"`                       // "security-manager"
+	Name     string   `yaml:"name" json:"name"`                   // canonical title, "Security Manager"
+	SOC      []string `yaml:"soc,omitempty" json:"soc,omitempty"` // SOC 2018 codes, e.g. ["11-3021"]
+	Security bool     `yaml:"security,omitempty" json:"security,omitempty"`
+	// Priority decides between families whose rules all match a title: the
+	// higher wins, so "Security Engineering Manager" is a manager.
+	Priority int      `yaml:"priority,omitempty" json:"priority,omitempty"`
+	Aliases  []string `yaml:"aliases,omitempty" json:"aliases,omitempty"`
+	Rules    []Rule   `yaml:"rules,omitempty" json:"rules,omitempty"`
+}
+
+// Rule matches a title whose token set holds one token of every element of
+// All. An element is a word, alternatives "a|b", or a class "@name".
+type Rule struct {
+	All        []string `yaml:"all,flow" json:"all"`
+	Confidence float64  `yaml:"confidence,omitempty" json:"confidence,omitempty"` // default 0.85
+}
+
+// Exclusions keep titles out of every security family. Hard ones always do;
+// soft ones only when the title has no word of the class "strong".
+type Exclusions struct {
+	Hard []string `yaml:"hard,omitempty,flow" json:"hard,omitempty"`
+	Soft []string `yaml:"soft,omitempty,flow" json:"soft,omitempty"`
+}
+
+// Taxonomy is a set of job families plus the vocabulary the matcher uses to
+// clean raw titles. Build one with ParseTaxonomy, LoadTaxonomyFile,
+// DefaultTaxonomy or ImportONET; treat it as read-only afterwards.
+type Taxonomy struct {
+	Version       string              `yaml:"version" json:"version"`
+	Threshold     float64             `yaml:"threshold" json:"threshold"`
+	Stopwords     []string            `yaml:"stopwords,omitempty,flow" json:"stopwords,omitempty"`
+	Abbreviations map[string]string   `yaml:"abbreviations,omitempty" json:"abbreviations,omitempty"`
+	Phrases       map[string]string   `yaml:"phrases,omitempty" json:"phrases,omitempty"`
+	Noise         []string            `yaml:"noise,omitempty,flow" json:"noise,omitempty"`
+	Locations     []string            `yaml:"locations,omitempty,flow" json:"locations,omitempty"`
+	Seniority     map[string][]string `yaml:"seniority,omitempty" json:"seniority,omitempty"`
+	Levels        map[string]string   `yaml:"levels,omitempty" json:"levels,omitempty"`
+	Exclusions    Exclusions          `yaml:"exclusions,omitempty" json:"exclusions"`
+	Classes       map[string][]string `yaml:"classes,omitempty" json:"classes,omitempty"`
+	Families      []Family            `yaml:"families" json:"families"`
+
+	index map[string]int // family id -> position in Families
+}
+
+// TaxonomyError reports a malformed taxonomy: "FILE:LINE: reason".
+type TaxonomyError struct {
+	File string
+	Line int // 0 when unknown
+	Err  error
+}
+
+func (e *TaxonomyError) Error() string {
+	if e.Line > 0 {
+		return fmt.Sprintf("%s:%d: %v", e.File, e.Line, e.Err)
+	}
+	return fmt.Sprintf("%s: %v", e.File, e.Err)
+}
+
+func (e *TaxonomyError) Unwrap() error { return e.Err }
+
+var (
+	familyIDPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]*$`)
+	socPattern      = regexp.MustCompile(`^\d{2}-\d{4}(\.\d{2})?$`)
+)
+
+// ParseTaxonomy reads a taxonomy in the YAML format of docs/taxonomy.md.
+// name is used in error messages only.
+func ParseTaxonomy(r io.Reader, name string) (*Taxonomy, error) {
+	src, err := io.ReadAll(r)
+	if err != nil {
+		return nil, &TaxonomyError{File: name, Err: err}
+	}
+	var t Taxonomy
+	if err := yaml.UnmarshalWithOptions(src, &t, yaml.DisallowUnknownField(), yaml.Strict()); err != nil {
+		return nil, yamlError(name, err)
+	}
+	if err := t.validate(); err != nil {
+		var ve *validationError
+		if errors.As(err, &ve) {
+			return nil, &TaxonomyError{File: name, Line: lineOf(src, ve.path), Err: errors.New(ve.msg)}
+		}
+		return nil, &TaxonomyError{File: name, Err: err}
+	}
+	t.buildIndex()
+	return &t, nil
+}
+
+// yamlError turns a go-yaml error into a TaxonomyError with the line of the
+// offending token and the library's message without its source excerpt.
+func yamlError(name string, err error) error {
+	var ye yaml.Error
+	if errors.As(err, &ye) {
+		line := 0
+		if tk := ye.GetToken(); tk != nil && tk.Position != nil {
+			line = tk.Position.Line
+		}
+		return &TaxonomyError{File: name, Line: line, Err: errors.New(ye.GetMessage())}
+	}
+	return &TaxonomyError{File: name, Err: err}
+}
+
+// validationError carries the YAML path of a semantic error so that
+// ParseTaxonomy can report its line.
+type validationError struct {
+	path, msg string
+}
+
+func (e *validationError) Error() string { return e.msg }
+
+func invalid(path, format string, args ...any) error {
+	return &validationError{path: path, msg: fmt.Sprintf(format, args...)}
+}
+
+// lineOf finds the line of a YAML path, walking up to the parent when the
+// path itself is missing (a required key that was left out).
+func lineOf(src []byte, path string) int {
+	f, err := parser.ParseBytes(src, 0)
+	if err != nil {
+		return 0
+	}
+	for p := path; p != "" && p != "$"; {
+		yp, err := yaml.PathString(p)
+		if err == nil {
+			if n, err := yp.FilterFile(f); err == nil && n != nil {
+				if tk := n.GetToken(); tk != nil && tk.Position != nil {
+					return tk.Position.Line
+				}
+			}
+		}
+		i := strings.LastIndexAny(p, ".[")
+		if i <= 0 {
+			break
+		}
+		p = p[:i]
+	}
+	return 0
+}
+
+func (t *Taxonomy) validate() error {
+	if strings.TrimSpace(t.Version) == "" {
+		return invalid("$.version", "version is missing")
+	}
+	if t.Threshold <= 0 || t.Threshold > 1 {
+		return invalid("$.threshold", "threshold %v is not in (0, 1]", t.Threshold)
+	}
+	if len(t.Families) == 0 {
+		return invalid("$.families", "no families")
+	}
+	for level := range t.Seniority {
+		if !validSeniority(level) {
+			return invalid("$.seniority."+level, "unknown seniority %q (want one of %s)", level, strings.Join(seniorityLevels, ", "))
+		}
+	}
+	for k, level := range t.Levels {
+		if !validSeniority(level) {
+			return invalid("$.levels."+k, "unknown seniority %q for level %q", level, k)
+		}
+	}
+	seen := map[string]bool{}
+	for i, f := range t.Families {
+		p := fmt.Sprintf("$.families[%d]", i)
+		switch {
+		case f.ID == "":
+			return invalid(p, "family %d has no id", i+1)
+		case !familyIDPattern.MatchString(f.ID):
+			return invalid(p+".id", "family id %q: use lower-case letters, digits, '.' and '-'", f.ID)
+		case seen[f.ID]:
+			return invalid(p+".id", "duplicate family id %q", f.ID)
+		case strings.TrimSpace(f.Name) == "":
+			return invalid(p, "family %q has no name", f.ID)
+		}
+		seen[f.ID] = true
+		for j, code := range f.SOC {
+			if !socPattern.MatchString(code) {
+				return invalid(fmt.Sprintf("%s.soc[%d]", p, j), "family %q: SOC code %q is not NN-NNNN", f.ID, code)
+			}
+		}
+		for j, r := range f.Rules {
+			rp := fmt.Sprintf("%s.rules[%d]", p, j)
+			if len(r.All) == 0 {
+				return invalid(rp, "family %q: rule %d is empty", f.ID, j+1)
+			}
+			if r.Confidence < 0 || r.Confidence > 1 {
+				return invalid(rp+".confidence", "family %q: rule confidence %v is not in [0, 1]", f.ID, r.Confidence)
+			}
+			for _, el := range r.All {
+				if c, ok := strings.CutPrefix(el, "@"); ok {
+					if _, ok := t.Classes[c]; !ok {
+						return invalid(rp+".all", "family %q: unknown class %q", f.ID, el)
+					}
+				} else if strings.Trim(el, "| ") == "" {
+					return invalid(rp+".all", "family %q: empty rule element", f.ID)
+				}
+			}
+		}
+	}
+	return nil
+}
+
+func validSeniority(s string) bool {
+	for _, l := range seniorityLevels {
+		if s == l {
+			return true
+		}
+	}
+	return false
+}
+
+func (t *Taxonomy) buildIndex() {
+	t.index = make(map[string]int, len(t.Families))
+	for i, f := range t.Families {
+		t.index[f.ID] = i
+	}
+}
+
+// LoadTaxonomyFile parses the taxonomy file at path.
+func LoadTaxonomyFile(path string) (*Taxonomy, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return ParseTaxonomy(f, path)
+}
+
+var defaultTaxonomy = sync.OnceValues(func() (*Taxonomy, error) {
+	return ParseTaxonomy(bytes.NewReader(data.TaxonomyYAML), "data/taxonomy.yaml")
+})
+
+// DefaultTaxonomy returns the taxonomy embedded in the binary. It is parsed
+// once and shared: do not modify it.
+func DefaultTaxonomy() (*Taxonomy, error) { return defaultTaxonomy() }
+
+// Family returns the family with the given id.
+func (t *Taxonomy) Family(id string) (Family, bool) {
+	if t.index == nil {
+		// Built by hand rather than parsed: scan, so that Family never
+		// writes to a taxonomy other goroutines may be reading.
+		for _, f := range t.Families {
+			if f.ID == id {
+				return f, true
+			}
+		}
+		return Family{}, false
+	}
+	i, ok := t.index[id]
+	if !ok {
+		return Family{}, false
+	}
+	return t.Families[i], true
+}
+
+// Fingerprint is the sha256 (hex) of the taxonomy's canonical JSON form.
+// Anything that can change a match changes it, so it is recorded beside
+// normalized titles to know when they must be remapped.
+func (t *Taxonomy) Fingerprint() string {
+	b, err := json.Marshal(t) // map keys are sorted: the form is canonical
+	if err != nil {
+		panic("transform: taxonomy fingerprint: " + err.Error()) // plain data; cannot fail
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
+// WriteYAML writes the taxonomy in the format ParseTaxonomy reads.
+func (t *Taxonomy) WriteYAML(w io.Writer) error {
+	b, err := yaml.MarshalWithOptions(t, yaml.IndentSequence(true))
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(b)
+	return err
+}
+
+// isSecurityFamily reports whether id names a security family of t.
+func isSecurityFamily(t *Taxonomy, id string) bool {
+	f, ok := t.Family(id)
+	return ok && f.Security
+}
