@@ -1,0 +1,436 @@
+package ingest
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"payband/transform"
+)
+
+// MaxTitleLen bounds a title in runes; longer ones are rejected rather than
+// stored, so one hostile cell cannot bloat the title map.
+const MaxTitleLen = 300
+
+// maxRejectValue bounds the value kept in rejects for a person to read.
+const maxRejectValue = 200
+
+// Wage bases recorded in salaries.wage_basis.
+const (
+	BasisReported   = "reported"   // a survey's own figure (salary_in_usd or salary)
+	BasisOffered    = "offered"    // an LCA's offered wage (WAGE_RATE_OF_PAY)
+	BasisPrevailing = "prevailing" // an LCA's prevailing wage, used when no offered wage is present
+)
+
+// ConvertOptions are the row rules a caller may change.
+type ConvertOptions struct {
+	Bounds    transform.Bounds
+	Point     transform.PointRule
+	FX        *transform.FX
+	MinYear   int // default 2000
+	MaxYear   int // default: next calendar year
+	Year      int // --year: used when the source has no year column
+	Currency  string
+	Unit      string
+	Published bool
+}
+
+func (o *ConvertOptions) defaults() {
+	if o.Bounds == (transform.Bounds{}) {
+		o.Bounds = transform.DefaultBounds
+	}
+	if o.FX == nil {
+		o.FX = transform.DefaultFX()
+	}
+	if o.MinYear == 0 {
+		o.MinYear = 2000
+	}
+	if o.MaxYear == 0 {
+		o.MaxYear = time.Now().Year() + 1
+	}
+}
+
+// obsSchema is the Arrow shape of clean rows, in observations column order
+// after source_id.
+var obsSchema = arrow.NewSchema([]arrow.Field{
+	{Name: "row_no", Type: arrow.PrimitiveTypes.Int64},
+	{Name: "year", Type: arrow.PrimitiveTypes.Int32},
+	{Name: "title_raw", Type: arrow.BinaryTypes.String},
+	{Name: "pay_usd", Type: arrow.PrimitiveTypes.Float64},
+	{Name: "pay_usd_low", Type: arrow.PrimitiveTypes.Float64},
+	{Name: "pay_usd_high", Type: arrow.PrimitiveTypes.Float64},
+	{Name: "pay_unit", Type: arrow.BinaryTypes.String},
+	{Name: "currency", Type: arrow.BinaryTypes.String},
+	{Name: "pay_local", Type: arrow.PrimitiveTypes.Float64, Nullable: true},
+	{Name: "country", Type: arrow.BinaryTypes.String, Nullable: true},
+	{Name: "state", Type: arrow.BinaryTypes.String, Nullable: true},
+	{Name: "employer", Type: arrow.BinaryTypes.String, Nullable: true},
+	{Name: "employment_type", Type: arrow.BinaryTypes.String, Nullable: true},
+	{Name: "experience_level", Type: arrow.BinaryTypes.String, Nullable: true},
+	{Name: "company_size", Type: arrow.BinaryTypes.String, Nullable: true},
+	{Name: "company_country", Type: arrow.BinaryTypes.String, Nullable: true},
+	{Name: "remote_ratio", Type: arrow.PrimitiveTypes.Int32, Nullable: true},
+	{Name: "wage_basis", Type: arrow.BinaryTypes.String},
+	{Name: "wage_level", Type: arrow.BinaryTypes.String, Nullable: true},
+	{Name: "case_status", Type: arrow.BinaryTypes.String, Nullable: true},
+	{Name: "soc_code", Type: arrow.BinaryTypes.String, Nullable: true},
+	{Name: "case_number", Type: arrow.BinaryTypes.String, Nullable: true},
+}, nil)
+
+var rejectSchema = arrow.NewSchema([]arrow.Field{
+	{Name: "row_no", Type: arrow.PrimitiveTypes.Int64},
+	{Name: "column_name", Type: arrow.BinaryTypes.String},
+	{Name: "value", Type: arrow.BinaryTypes.String},
+	{Name: "reason", Type: arrow.BinaryTypes.String},
+}, nil)
+
+// converter turns raw batches into clean and reject batches.
+type converter struct {
+	b      *Binding
+	opt    ConvertOptions
+	clean  *array.RecordBuilder
+	rej    *array.RecordBuilder
+	titles map[string]struct{}
+	// textCols are the optional Utf8 outputs copied as-is: output column
+	// index in obsSchema and the field it comes from.
+	textCols []textCol
+}
+
+type textCol struct {
+	out int
+	f   Field
+}
+
+func newConverter(mem memory.Allocator, b *Binding, opt ConvertOptions) *converter {
+	opt.defaults()
+	return &converter{
+		b:      b,
+		opt:    opt,
+		clean:  array.NewRecordBuilder(mem, obsSchema),
+		rej:    array.NewRecordBuilder(mem, rejectSchema),
+		titles: make(map[string]struct{}),
+		textCols: []textCol{
+			{9, FCountry}, {10, FState}, {11, FEmployer}, {12, FEmploymentType},
+			{13, FExperience}, {14, FCompanySize}, {15, FCompanyCountry},
+			{18, FWageLevel}, {19, FCaseStatus}, {20, FSOC}, {21, FCaseNumber},
+		},
+	}
+}
+
+func (c *converter) release() {
+	c.clean.Release()
+	c.rej.Release()
+}
+
+// rowView reads one raw row's cells by field.
+type rowView struct {
+	cols []*array.String
+	b    *Binding
+	i    int
+}
+
+func (v rowView) get(f Field) string {
+	j := v.b.Index[f]
+	if j < 0 {
+		return ""
+	}
+	return strings.TrimSpace(v.cols[j].Value(v.i))
+}
+
+// convert processes one raw batch, returning the clean and reject batches
+// (either may have zero rows). The caller releases both.
+func (c *converter) convert(raw arrow.RecordBatch) (clean, rej arrow.RecordBatch) {
+	ncol := len(c.b.Header)
+	cols := make([]*array.String, ncol)
+	for j := 0; j < ncol; j++ {
+		cols[j] = raw.Column(j).(*array.String)
+	}
+	rows := raw.Column(ncol).(*array.Int64)
+	problems := raw.Column(ncol + 1).(*array.String)
+	for i := 0; i < int(raw.NumRows()); i++ {
+		row := rows.Value(i)
+		if p := problems.Value(i); p != "" {
+			c.reject(row, "", "", p)
+			continue
+		}
+		c.row(rowView{cols: cols, b: c.b, i: i}, row)
+	}
+	return c.clean.NewRecordBatch(), c.rej.NewRecordBatch()
+}
+
+func (c *converter) reject(row int64, column, value, reason string) {
+	if utf8.RuneCountInString(value) > maxRejectValue {
+		value = string([]rune(value)[:maxRejectValue]) + "…"
+	}
+	c.rej.Field(0).(*array.Int64Builder).Append(row)
+	c.rej.Field(1).(*array.StringBuilder).Append(column)
+	c.rej.Field(2).(*array.StringBuilder).Append(value)
+	c.rej.Field(3).(*array.StringBuilder).Append(reason)
+}
+
+// cleanTitle drops control characters (NUL included) and collapses runs of
+// white space; what remains is the raw title as stored.
+func cleanTitle(s string) string {
+	clean := true
+	for i := 0; i < len(s); i++ {
+		if b := s[i]; b < 0x20 || b == 0x7f || b >= 0x80 {
+			clean = false
+			break
+		}
+	}
+	if clean && !strings.Contains(s, "  ") {
+		return s
+	}
+	var sb strings.Builder
+	space := false
+	for _, r := range s {
+		if unicode.IsControl(r) || unicode.IsSpace(r) || r == utf8.RuneError {
+			space = true
+			continue
+		}
+		if space && sb.Len() > 0 {
+			sb.WriteByte(' ')
+		}
+		space = false
+		sb.WriteRune(r)
+	}
+	return sb.String()
+}
+
+type pay struct {
+	point, low, high float64
+	unit, currency   string
+	local            float64
+	hasLocal         bool
+	basis            string
+}
+
+func (c *converter) row(v rowView, row int64) {
+	b := c.b
+	title := cleanTitle(v.get(FTitle))
+	if title == "" {
+		c.reject(row, b.Column(FTitle), v.get(FTitle), ErrMissingTitle.Error())
+		return
+	}
+	if utf8.RuneCountInString(title) > MaxTitleLen {
+		c.reject(row, b.Column(FTitle), title, fmt.Sprintf("%v: %d characters, at most %d", ErrTitleTooLong, utf8.RuneCountInString(title), MaxTitleLen))
+		return
+	}
+	year, col, val, err := c.year(v)
+	if err != nil {
+		c.reject(row, col, val, err.Error())
+		return
+	}
+	p, col, val, err := c.pay(v, year)
+	if err != nil {
+		c.reject(row, col, val, err.Error())
+		return
+	}
+	if err := c.opt.Bounds.Check(p.point); err != nil {
+		c.reject(row, col, val, err.Error())
+		return
+	}
+	c.titles[title] = struct{}{}
+	cb := c.clean
+	cb.Field(0).(*array.Int64Builder).Append(row)
+	cb.Field(1).(*array.Int32Builder).Append(int32(year))
+	cb.Field(2).(*array.StringBuilder).Append(title)
+	cb.Field(3).(*array.Float64Builder).Append(p.point)
+	cb.Field(4).(*array.Float64Builder).Append(p.low)
+	cb.Field(5).(*array.Float64Builder).Append(p.high)
+	cb.Field(6).(*array.StringBuilder).Append(p.unit)
+	cb.Field(7).(*array.StringBuilder).Append(p.currency)
+	if p.hasLocal {
+		cb.Field(8).(*array.Float64Builder).Append(p.local)
+	} else {
+		cb.Field(8).(*array.Float64Builder).AppendNull()
+	}
+	for _, tc := range c.textCols {
+		sb := cb.Field(tc.out).(*array.StringBuilder)
+		if s := c.text(v, tc.f); s != "" {
+			sb.Append(s)
+		} else {
+			sb.AppendNull()
+		}
+	}
+	rb := cb.Field(16).(*array.Int32Builder)
+	if r, err := strconv.Atoi(v.get(FRemote)); err == nil && r >= 0 && r <= 100 {
+		rb.Append(int32(r))
+	} else {
+		rb.AppendNull()
+	}
+	cb.Field(17).(*array.StringBuilder).Append(p.basis)
+}
+
+// text is a descriptive field's stored value: cleaned, rewritten by the
+// profile's value map, states as postal codes, and the profile's default
+// country when the source has no country column.
+func (c *converter) text(v rowView, f Field) string {
+	p := c.b.Profile
+	s := cleanTitle(v.get(f))
+	if s == "" {
+		if f == FCountry && c.b.Index[FCountry] < 0 {
+			return p.DefaultCountry
+		}
+		return ""
+	}
+	if m := p.Values[f]; m != nil {
+		if r, ok := m[strings.ToUpper(s)]; ok {
+			s = r
+		}
+	}
+	if f == FState {
+		s = normState(s)
+	}
+	return s
+}
+
+// year reads the year from the year column, else the date column, else the
+// --year option.
+func (c *converter) year(v rowView) (int, string, string, error) {
+	b := c.b
+	var y int
+	switch {
+	case b.Index[FYear] >= 0 && v.get(FYear) != "":
+		s := v.get(FYear)
+		n, err := strconv.Atoi(strings.TrimSuffix(s, ".0"))
+		if err != nil {
+			return 0, b.Column(FYear), s, fmt.Errorf("%w: %q is not a year", ErrBadYear, s)
+		}
+		y = n
+	case b.Index[FDate] >= 0 && v.get(FDate) != "":
+		s := v.get(FDate)
+		t, err := parseDate(s)
+		if err != nil {
+			return 0, b.Column(FDate), s, fmt.Errorf("%w: %v", ErrBadYear, err)
+		}
+		y = t.Year()
+	case c.opt.Year != 0:
+		y = c.opt.Year
+	default:
+		col := b.Column(FYear)
+		if b.Index[FYear] < 0 && b.Index[FDate] >= 0 {
+			col = b.Column(FDate)
+		}
+		return 0, col, "", fmt.Errorf("%w: no year (pass --year for sources without one)", ErrBadYear)
+	}
+	if y < c.opt.MinYear || y > c.opt.MaxYear {
+		col := b.Column(FYear)
+		if b.Index[FYear] < 0 {
+			col = b.Column(FDate)
+		}
+		return 0, col, strconv.Itoa(y), fmt.Errorf("%w: %d is outside %d–%d", ErrBadYear, y, c.opt.MinYear, c.opt.MaxYear)
+	}
+	return y, "", "", nil
+}
+
+var dateLayouts = []string{"2006-01-02", "01/02/2006", "1/2/2006", "2006-01-02 15:04:05", "2006-01-02T15:04:05Z07:00", "01/02/06", "2006/01/02",
+	"01-02-06", "1/2/06", "1/2/06 15:04", "2006-01-02 15:04:05.000", "2006-01-02T15:04:05"}
+
+func parseDate(s string) (time.Time, error) {
+	for _, l := range dateLayouts {
+		if t, err := time.Parse(l, s); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("%q is not a valid date", s)
+}
+
+// pay picks the figure by the documented precedence: the source's own USD
+// figure, else the offered wage, else the prevailing wage. On error it
+// returns the column and value to blame.
+func (c *converter) pay(v rowView, year int) (pay, string, string, error) {
+	b := c.b
+	if s := v.get(FPayUSD); s != "" {
+		a, err := transform.ParseAmount(s)
+		if err != nil {
+			return pay{}, b.Column(FPayUSD), s, err
+		}
+		p := pay{point: a.Point(c.opt.Point), low: a.Low, high: a.High, unit: "year", currency: "USD", basis: BasisReported}
+		if ls := v.get(FPay); ls != "" {
+			if la, err := transform.ParseAmount(ls); err == nil {
+				p.local, p.hasLocal = la.Point(c.opt.Point), true
+			}
+		}
+		if cur := strings.ToUpper(v.get(FCurrency)); cur != "" {
+			p.currency = cur
+		}
+		return p, b.Column(FPayUSD), s, nil
+	}
+	if s := v.get(FPay); s != "" {
+		return c.wage(v, year, FPay, FPayTo, FUnit, BasisOffered)
+	}
+	if s := v.get(FPWPay); s != "" {
+		return c.wage(v, year, FPWPay, -1, FPWUnit, BasisPrevailing)
+	}
+	col := b.Column(FPayUSD)
+	if b.Index[FPayUSD] < 0 {
+		col = b.Column(FPay)
+	}
+	return pay{}, col, "", ErrNoPay
+}
+
+func (c *converter) wage(v rowView, year int, fFrom, fTo, fUnit Field, basis string) (pay, string, string, error) {
+	b := c.b
+	s := v.get(fFrom)
+	a, err := transform.ParseAmount(s)
+	if err != nil {
+		return pay{}, b.Column(fFrom), s, err
+	}
+	if fTo >= 0 {
+		if ts := v.get(fTo); ts != "" {
+			if ta, err := transform.ParseAmount(ts); err == nil && ta.High > a.High {
+				a.High, a.Range = ta.High, true
+			}
+		}
+	}
+	us := v.get(fUnit)
+	if us == "" {
+		us = c.opt.Unit
+		if us == "" {
+			us = b.Profile.DefaultUnit
+			// The profile's unit rule (LCA: below $1,000 is hourly).
+			if h := b.Profile.HourlyBelow; h > 0 && a.Point(c.opt.Point) < h {
+				us = "hour"
+			}
+		}
+	}
+	unit, err := transform.ParseUnit(us)
+	if err != nil {
+		return pay{}, b.Column(fUnit), us, err
+	}
+	cur := strings.ToUpper(v.get(FCurrency))
+	if cur == "" {
+		cur = a.Currency
+	}
+	if cur == "" {
+		cur = c.opt.Currency
+	}
+	if cur == "" {
+		cur = b.Profile.DefaultCurrency
+	}
+	if cur == "" {
+		cur = "USD"
+	}
+	per := unit.PerYear()
+	local := a.Point(c.opt.Point) * per
+	conv := func(x float64) (float64, error) { return c.opt.FX.ToUSD(x*per, cur, year) }
+	point, err := conv(a.Point(c.opt.Point))
+	if err != nil {
+		col := b.Column(FCurrency)
+		if b.Index[FCurrency] < 0 {
+			col = b.Column(fFrom)
+		}
+		return pay{}, col, cur, err
+	}
+	low, _ := conv(a.Low)
+	high, _ := conv(a.High)
+	return pay{point: point, low: low, high: high, unit: string(unit), currency: cur, local: local, hasLocal: cur != "USD", basis: basis}, b.Column(fFrom), s, nil
+}

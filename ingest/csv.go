@@ -1,0 +1,223 @@
+package ingest
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"unicode/utf8"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"golang.org/x/text/encoding/charmap"
+)
+
+// CSVOptions tunes the delimited-text reader.
+type CSVOptions struct {
+	// Comma is the field delimiter; 0 sniffs it from the first lines
+	// (',', ';', '\t' or '|').
+	Comma rune
+	// Latin1 decodes every cell as Windows-1252. When false, cells that are
+	// not valid UTF-8 are decoded as Windows-1252 one by one, which also
+	// copes with files that mix encodings.
+	Latin1 bool
+}
+
+type csvReader struct {
+	ctx    context.Context
+	name   string
+	r      *csv.Reader
+	header []string
+	b      *batchBuilder
+	cur    arrow.RecordBatch
+	err    error
+	done   bool
+	latin1 bool
+	fields []string
+}
+
+// NewCSVReader reads delimited text from r. name is used in errors. Blank
+// lines before the header and a UTF-8 byte-order mark are skipped.
+func NewCSVReader(ctx context.Context, r io.Reader, name string, opt CSVOptions) (Reader, error) {
+	br := bufio.NewReaderSize(r, 1<<20)
+	// Peek enough to sniff the delimiter and check the text is text.
+	peek, err := br.Peek(64 << 10)
+	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
+		return nil, &RowError{Source: name, Err: fmt.Errorf("%w: %v", ErrUnreadable, err)}
+	}
+	peek = bytes.TrimPrefix(peek, []byte("\ufeff"))
+	if len(bytes.TrimSpace(peek)) == 0 {
+		return nil, &RowError{Source: name, Err: fmt.Errorf("%w: the file is empty", ErrUnreadable)}
+	}
+	if looksBinary(peek) {
+		return nil, &RowError{Source: name, Err: fmt.Errorf("%w: it is binary data, not delimited text", ErrUnreadable)}
+	}
+	if bom, _ := br.Peek(3); bytes.Equal(bom, []byte("\ufeff")) {
+		_, _ = br.Discard(3)
+	}
+	comma := opt.Comma
+	if comma == 0 {
+		comma = sniffDelimiter(peek)
+	}
+	cr := csv.NewReader(br)
+	cr.Comma = comma
+	cr.FieldsPerRecord = -1
+	cr.LazyQuotes = true
+	cr.ReuseRecord = true
+	rd := &csvReader{ctx: ctx, name: name, r: cr, latin1: opt.Latin1}
+	rec, err := cr.Read()
+	if err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, &RowError{Source: name, Err: fmt.Errorf("%w: the file has no header row", ErrUnreadable)}
+		}
+		return nil, &RowError{Source: name, Row: 1, Err: fmt.Errorf("%w: %v", ErrUnreadable, err)}
+	}
+	hdr := make([]string, len(rec))
+	for i, f := range rec {
+		hdr[i] = rd.cell(f)
+	}
+	rd.header = uniqueHeader(hdr)
+	rd.b = newBatchBuilder(memory.DefaultAllocator, rd.header)
+	return rd, nil
+}
+
+// looksBinary reports NUL-heavy or control-heavy data: a PNG renamed .csv,
+// an XLSX given to the CSV reader, random bytes.
+func looksBinary(p []byte) bool {
+	if len(p) > 8192 {
+		p = p[:8192]
+	}
+	ctl := 0
+	for _, c := range p {
+		if c == 0 {
+			ctl += 8
+		} else if c < 0x20 && c != '\n' && c != '\r' && c != '\t' && c != '\f' {
+			ctl++
+		}
+	}
+	return ctl*20 > len(p)
+}
+
+// sniffDelimiter picks the candidate that occurs most often, and equally
+// often, on the first non-blank lines, counting outside quotes only.
+func sniffDelimiter(p []byte) rune {
+	cands := []byte{',', ';', '\t', '|'}
+	var lines [][]byte
+	for _, l := range bytes.Split(p, []byte("\n")) {
+		if len(bytes.TrimSpace(l)) > 0 {
+			lines = append(lines, l)
+		}
+		if len(lines) == 10 {
+			break
+		}
+	}
+	if len(lines) > 1 {
+		lines = lines[:len(lines)-1] // the last may be cut by the peek
+	}
+	best, bestScore := byte(','), 0
+	for _, c := range cands {
+		consistent := true
+		first := -1
+		for _, l := range lines {
+			n := countOutsideQuotes(l, c)
+			if first < 0 {
+				first = n
+			} else if n != first {
+				consistent = false
+			}
+		}
+		score := first
+		if consistent {
+			score *= 2
+		}
+		if score > bestScore {
+			best, bestScore = c, score
+		}
+	}
+	return rune(best)
+}
+
+func countOutsideQuotes(l []byte, c byte) int {
+	n, q := 0, false
+	for _, b := range l {
+		switch {
+		case b == '"':
+			q = !q
+		case b == c && !q:
+			n++
+		}
+	}
+	return n
+}
+
+var win1252 = charmap.Windows1252.NewDecoder()
+
+func (r *csvReader) cell(s string) string {
+	if r.latin1 || !utf8.ValidString(s) {
+		if d, err := win1252.String(s); err == nil {
+			return d
+		}
+	}
+	return s
+}
+
+func (r *csvReader) Header() []string { return r.header }
+
+func (r *csvReader) Next() bool {
+	if r.cur != nil {
+		r.cur.Release()
+		r.cur = nil
+	}
+	if r.done || r.err != nil {
+		return false
+	}
+	if err := r.ctx.Err(); err != nil {
+		r.err = err
+		return false
+	}
+	for r.b.Len() < BatchSize {
+		rec, err := r.r.Read()
+		if errors.Is(err, io.EOF) {
+			r.done = true
+			break
+		}
+		line, _ := r.r.FieldPos(0)
+		if err != nil {
+			var pe *csv.ParseError
+			if errors.As(err, &pe) && !errors.Is(pe.Err, csv.ErrFieldCount) {
+				r.err = &RowError{Source: r.name, Row: int64(pe.StartLine), Err: fmt.Errorf("%w: %v", ErrUnreadable, pe.Err)}
+			} else {
+				r.err = &RowError{Source: r.name, Err: fmt.Errorf("%w: %v", ErrUnreadable, err)}
+			}
+			return false
+		}
+		r.fields = r.fields[:0]
+		for _, f := range rec {
+			r.fields = append(r.fields, r.cell(f))
+		}
+		problem := ""
+		if len(rec) != len(r.header) {
+			problem = fmt.Sprintf("%v: %d fields, the header has %d", ErrFieldCount, len(rec), len(r.header))
+		}
+		r.b.Append(int64(line), r.fields, problem)
+	}
+	if r.b.Len() == 0 {
+		return false
+	}
+	r.cur = r.b.NewRecord()
+	return true
+}
+
+func (r *csvReader) Record() arrow.RecordBatch { return r.cur }
+func (r *csvReader) Err() error                { return r.err }
+
+func (r *csvReader) Release() {
+	if r.cur != nil {
+		r.cur.Release()
+		r.cur = nil
+	}
+	r.b.Release()
+}

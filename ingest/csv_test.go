@@ -1,0 +1,147 @@
+package ingest
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/apache/arrow-go/v18/arrow/array"
+)
+
+func readAllCSV(t testing.TB, data []byte, opt CSVOptions) (header []string, rows [][]string, lines []int64, problems []string, err error) {
+	rd, err := NewCSVReader(context.Background(), bytes.NewReader(data), "t.csv", opt)
+	if err != nil {
+		return nil, nil, nil, nil, err
+	}
+	defer rd.Release()
+	header = rd.Header()
+	for rd.Next() {
+		rec := rd.Record()
+		n := len(header)
+		for i := 0; i < int(rec.NumRows()); i++ {
+			row := make([]string, n)
+			for j := 0; j < n; j++ {
+				row[j] = rec.Column(j).(*array.String).Value(i)
+			}
+			rows = append(rows, row)
+			lines = append(lines, rec.Column(n).(*array.Int64).Value(i))
+			problems = append(problems, rec.Column(n+1).(*array.String).Value(i))
+		}
+	}
+	return header, rows, lines, problems, rd.Err()
+}
+
+func TestCSVReader(t *testing.T) {
+	tests := []struct {
+		name     string
+		in       string
+		opt      CSVOptions
+		header   []string
+		rows     [][]string
+		lines    []int64
+		problems []bool
+		err      error
+	}{
+		{name: "comma", in: "a,b\n1,2\n3,4\n", header: []string{"a", "b"}, rows: [][]string{{"1", "2"}, {"3", "4"}}, lines: []int64{2, 3}, problems: []bool{false, false}},
+		{name: "crlf and bom", in: "\ufeffa,b\r\n1,2\r\n", header: []string{"a", "b"}, rows: [][]string{{"1", "2"}}, lines: []int64{2}, problems: []bool{false}},
+		{name: "blank line before header", in: "\na,b\n1,2\n", header: []string{"a", "b"}, rows: [][]string{{"1", "2"}}, lines: []int64{3}, problems: []bool{false}},
+		{name: "semicolon sniffed", in: "a;b;c\n1;2,5;3\n", header: []string{"a", "b", "c"}, rows: [][]string{{"1", "2,5", "3"}}, lines: []int64{2}, problems: []bool{false}},
+		{name: "tab sniffed", in: "a\tb\n1\t2\n", header: []string{"a", "b"}, rows: [][]string{{"1", "2"}}, lines: []int64{2}, problems: []bool{false}},
+		{name: "quoted newline keeps start line", in: "a,b\n\"x\ny\",2\n3,4\n", header: []string{"a", "b"}, rows: [][]string{{"x\ny", "2"}, {"3", "4"}}, lines: []int64{2, 4}, problems: []bool{false, false}},
+		{name: "wrong field count", in: "a,b\n1\n1,2,3\n", header: []string{"a", "b"}, rows: [][]string{{"1", ""}, {"1", "2"}}, lines: []int64{2, 3}, problems: []bool{true, true}},
+		{name: "duplicate header names", in: "a,a,\n1,2,3\n", header: []string{"a", "a_2", "column_3"}, rows: [][]string{{"1", "2", "3"}}, lines: []int64{2}, problems: []bool{false}},
+		{name: "windows-1252 cell", in: "a,b\ncaf\xe9,2\n", header: []string{"a", "b"}, rows: [][]string{{"café", "2"}}, lines: []int64{2}, problems: []bool{false}},
+		{name: "forced latin1", in: "a\n\xa3\n", opt: CSVOptions{Latin1: true}, header: []string{"a"}, rows: [][]string{{"£"}}, lines: []int64{2}, problems: []bool{false}},
+		{name: "header only", in: "a,b\n", header: []string{"a", "b"}},
+		{name: "empty", in: "", err: ErrUnreadable},
+		{name: "blank lines only", in: "\n\n\r\n", err: ErrUnreadable},
+		{name: "binary", in: "\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR\x00\x00\x00\x01", err: ErrUnreadable},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			h, rows, lines, problems, err := readAllCSV(t, []byte(tc.in), tc.opt)
+			if tc.err != nil {
+				if !errors.Is(err, tc.err) {
+					t.Fatalf("err = %v, want %v", err, tc.err)
+				}
+				var re *RowError
+				if !errors.As(err, &re) || re.Source != "t.csv" {
+					t.Errorf("error %v does not name the file", err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !equal(h, tc.header) {
+				t.Errorf("header = %q, want %q", h, tc.header)
+			}
+			if len(rows) != len(tc.rows) {
+				t.Fatalf("rows = %q, want %q", rows, tc.rows)
+			}
+			for i := range rows {
+				if !equal(rows[i], tc.rows[i]) || lines[i] != tc.lines[i] || (problems[i] != "") != tc.problems[i] {
+					t.Errorf("row %d = %q line %d problem %q; want %q line %d problem %v", i, rows[i], lines[i], problems[i], tc.rows[i], tc.lines[i], tc.problems[i])
+				}
+			}
+		})
+	}
+}
+
+func equal(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func TestCSVReaderBatches(t *testing.T) {
+	var b bytes.Buffer
+	b.WriteString("a\n")
+	const n = BatchSize*2 + 17
+	for i := 0; i < n; i++ {
+		b.WriteString("x\n")
+	}
+	rd, err := NewCSVReader(context.Background(), &b, "t.csv", CSVOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rd.Release()
+	var sizes []int64
+	for rd.Next() {
+		sizes = append(sizes, rd.Record().NumRows())
+	}
+	if rd.Err() != nil || len(sizes) != 3 || sizes[0] != BatchSize || sizes[2] != 17 {
+		t.Errorf("batches %v, err %v; want [%d %d 17]", sizes, rd.Err(), BatchSize, BatchSize)
+	}
+}
+
+// FuzzCSVReader: any bytes either fail with a RowError or stream rows whose
+// line numbers increase, without panics.
+func FuzzCSVReader(f *testing.F) {
+	for _, s := range []string{"a,b\n1,2\n", "\ufeffa;b\r\n\"x\"\"y\";2\r\n", "a\n\"unbalanced\n", "\x00\x01", "a,b\n1,2,3\n,\n", "\n\na\tb\n1\t2"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		_, rows, lines, problems, err := readAllCSV(t, data, CSVOptions{})
+		if err != nil {
+			var re *RowError
+			if !errors.As(err, &re) {
+				t.Fatalf("error %v (%T) is not a RowError", err, err)
+			}
+			return
+		}
+		for i := range rows {
+			if lines[i] < 1 || (i > 0 && lines[i] <= lines[i-1]) {
+				t.Fatalf("line numbers not increasing: %v", lines)
+			}
+			_ = problems[i]
+		}
+	})
+}

@@ -1,0 +1,426 @@
+package ingest
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"database/sql/driver"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sync/atomic"
+	"time"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/duckdb/duckdb-go/v2"
+
+	"payband/transform"
+	"payband/warehouse"
+)
+
+// Options controls one ingest.
+type Options struct {
+	Profile  string           // built-in profile name, "generic" or "auto" (default)
+	Map      map[Field]string // generic: field -> column name
+	Format   string           // "" detects from the name and content
+	Reader   ReaderOptions
+	Convert  ConvertOptions
+	Matcher  *transform.Matcher
+	Progress func(rows int64, bytes int64) // called after each batch; may be nil
+}
+
+// Result is what one file's ingest did: the summary line of SPEC §3.
+type Result struct {
+	Source        string // file name
+	Path          string // absolute path
+	SHA256        string
+	Profile       string
+	ProfileReason string
+	Format        string
+	Read          int64
+	Loaded        int64
+	Rejected      int64
+	Duplicate     int64
+	AlreadyLoaded bool
+	Replaced      int // earlier versions of the same path retired
+	Elapsed       time.Duration
+}
+
+// chunkBatches bounds how many batches one INSERT streams; rejects of one
+// chunk are held in memory until it ends.
+const chunkBatches = 64
+
+// SHA256File hashes a file's content.
+func SHA256File(ctx context.Context, path string) (string, int64, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", 0, err
+	}
+	defer f.Close()
+	h := sha256.New()
+	n, err := io.Copy(h, ctxReader{ctx, f})
+	if err != nil {
+		return "", n, err
+	}
+	return hex.EncodeToString(h.Sum(nil)), n, nil
+}
+
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (c ctxReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.r.Read(p)
+}
+
+// File loads one file into the warehouse in one transaction. A file whose
+// content is already loaded is skipped (Result.AlreadyLoaded). On any error
+// the warehouse is left as it was.
+func File(ctx context.Context, w *warehouse.Warehouse, path string, opt Options) (Result, error) {
+	start := time.Now()
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return Result{}, err
+	}
+	res := Result{Source: filepath.Base(path), Path: abs}
+	sum, _, err := SHA256File(ctx, path)
+	if err != nil {
+		return res, &RowError{Source: path, Err: fmt.Errorf("%w: %v", ErrUnreadable, err)}
+	}
+	res.SHA256 = sum
+	var n int
+	if err := w.DB.QueryRowContext(ctx, sqlSourceBySHA, sum).Scan(&n); err != nil {
+		return res, err
+	}
+	if n > 0 {
+		res.AlreadyLoaded = true
+		res.Elapsed = time.Since(start)
+		return res, nil
+	}
+	src, err := OpenFile(ctx, path, opt.Format, opt.Reader)
+	if err != nil {
+		return res, err
+	}
+	defer src.Close()
+	res.Format = src.Format
+	rd := src.Reader
+	b, reason, err := bindProfile(rd.Header(), opt)
+	if err != nil {
+		return res, &RowError{Source: path, Err: err}
+	}
+	res.Profile, res.ProfileReason = b.Profile.Name, reason
+	if b.Profile.Published {
+		return loadPublished(ctx, w, path, src, b, opt.Convert.Year, res, start)
+	}
+	matcher := opt.Matcher
+	if matcher == nil {
+		t, err := transform.DefaultTaxonomy()
+		if err != nil {
+			return res, err
+		}
+		matcher = transform.NewMatcher(t)
+	}
+	err = w.Conn(ctx, func(c *sql.Conn, raw driver.Conn) error {
+		return loadObservations(ctx, c, raw, path, src, b, opt, matcher, &res)
+	})
+	res.Elapsed = time.Since(start)
+	return res, err
+}
+
+func bindProfile(header []string, opt Options) (*Binding, string, error) {
+	switch opt.Profile {
+	case "", "auto":
+		return AutoProfile(header)
+	case "generic":
+		p, err := GenericProfile(opt.Map)
+		if err != nil {
+			return nil, "", err
+		}
+		b, err := p.Bind(header)
+		return b, "profile generic: columns from --map", err
+	}
+	p, err := ProfileByName(opt.Profile)
+	if err != nil {
+		return nil, "", err
+	}
+	b, err := p.Bind(header)
+	return b, "profile " + p.Name + ": chosen with --profile", err
+}
+
+// GenericProfile builds a profile from --map field=COLUMN pairs.
+func GenericProfile(m map[Field]string) (*Profile, error) {
+	if _, ok := m[FTitle]; !ok {
+		return nil, errors.New("profile generic needs --map title=COLUMN")
+	}
+	if _, ok := m[FPay]; !ok {
+		if _, ok := m[FPayUSD]; !ok {
+			return nil, errors.New("profile generic needs --map pay=COLUMN (or pay_usd=COLUMN)")
+		}
+	}
+	p := &Profile{Name: "generic", Columns: map[Field][]string{}, DefaultUnit: "year"}
+	for f, col := range m {
+		p.Columns[f] = []string{col}
+		p.Required = append(p.Required, f)
+	}
+	return p, nil
+}
+
+type batchPair struct {
+	clean, rej arrow.RecordBatch
+}
+
+func (p batchPair) release() {
+	p.clean.Release()
+	p.rej.Release()
+}
+
+func exec(ctx context.Context, c *sql.Conn, q string, args ...any) error {
+	_, err := c.ExecContext(ctx, q, args...)
+	return err
+}
+
+func loadObservations(ctx context.Context, c *sql.Conn, raw driver.Conn, path string, src *Source, b *Binding,
+	opt Options, matcher *transform.Matcher, res *Result) (err error) {
+	ar, err := duckdb.NewArrowFromConn(raw)
+	if err != nil {
+		return err
+	}
+	if err := exec(ctx, c, "BEGIN TRANSACTION"); err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			_ = exec(context.WithoutCancel(ctx), c, "ROLLBACK")
+		}
+	}()
+	var sourceID int64
+	if err := c.QueryRowContext(ctx, "SELECT nextval('source_id_seq')").Scan(&sourceID); err != nil {
+		return err
+	}
+	r, err := c.ExecContext(ctx, sqlRetirePath, res.Path)
+	if err != nil {
+		return err
+	}
+	if n, err := r.RowsAffected(); err == nil {
+		res.Replaced = int(n)
+	}
+
+	conv := newConverter(memory.DefaultAllocator, b, opt.Convert)
+	defer conv.release()
+	pairs := make(chan batchPair, 4)
+	var read atomic.Int64
+	readErr := make(chan error, 1)
+	pctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go func() {
+		defer close(pairs)
+		rd := src.Reader
+		for rd.Next() {
+			rec := rd.Record()
+			read.Add(rec.NumRows())
+			cl, rj := conv.convert(rec)
+			select {
+			case pairs <- batchPair{cl, rj}:
+			case <-pctx.Done():
+				cl.Release()
+				rj.Release()
+				readErr <- pctx.Err()
+				return
+			}
+			if opt.Progress != nil {
+				opt.Progress(read.Load(), src.BytesRead())
+			}
+		}
+		readErr <- rd.Err()
+	}()
+	defer func() {
+		cancel()
+		for p := range pairs {
+			p.release()
+		}
+	}()
+
+	for {
+		cr := &chunkReader{in: pairs}
+		if err := insertArrow(ctx, c, ar, cr, obsSchema, sqlInsertObservations, sourceID); err != nil {
+			cr.releaseRejects()
+			return err
+		}
+		res.Loaded += cr.clean
+		rr, err := array.NewRecordReader(rejectSchema, cr.rejects)
+		if err != nil {
+			cr.releaseRejects()
+			return err
+		}
+		err = insertArrow(ctx, c, ar, rr, rejectSchema, sqlInsertRejects, sourceID)
+		res.Rejected += cr.rejected
+		cr.releaseRejects()
+		rr.Release()
+		if err != nil {
+			return err
+		}
+		if cr.eof {
+			break
+		}
+	}
+	if err := <-readErr; err != nil {
+		return err
+	}
+	res.Read = read.Load()
+
+	if err := exec(ctx, c, sqlDedupeCases, sourceID); err != nil {
+		return fmt.Errorf("dedupe: %w", err)
+	}
+	var kept int64
+	if err := c.QueryRowContext(ctx, sqlCountSource, sourceID).Scan(&kept); err != nil {
+		return err
+	}
+	res.Duplicate = res.Loaded - kept
+	res.Loaded = kept
+	if err := mapTitles(ctx, c, ar, conv.titles, matcher); err != nil {
+		return fmt.Errorf("title map: %w", err)
+	}
+	if res.Read != res.Loaded+res.Rejected+res.Duplicate {
+		return fmt.Errorf("internal accounting error: read %d != loaded %d + rejected %d + duplicate %d",
+			res.Read, res.Loaded, res.Rejected, res.Duplicate)
+	}
+	if err := exec(ctx, c, sqlInsertSource, sourceID, res.Source, res.Path, res.SHA256, res.Profile, res.Format,
+		res.Read, res.Loaded, res.Rejected, res.Duplicate); err != nil {
+		return err
+	}
+	return exec(ctx, c, "COMMIT")
+}
+
+// insertArrow registers rd as a view and runs q, which reads from it.
+func insertArrow(ctx context.Context, c *sql.Conn, ar *duckdb.Arrow, rd array.RecordReader, _ *arrow.Schema, q string, args ...any) error {
+	release, err := ar.RegisterView(rd, "payband_batch")
+	if err != nil {
+		return err
+	}
+	defer release()
+	_, err = c.ExecContext(ctx, q, args...)
+	return err
+}
+
+// chunkReader is an array.RecordReader over at most chunkBatches clean
+// batches from the channel; it keeps their reject batches aside.
+type chunkReader struct {
+	in       <-chan batchPair
+	cur      arrow.RecordBatch
+	n        int
+	eof      bool
+	clean    int64
+	rejected int64
+	rejects  []arrow.RecordBatch
+	refs     atomic.Int64
+}
+
+func (r *chunkReader) Retain()               { r.refs.Add(1) }
+func (r *chunkReader) Release()              { r.refs.Add(-1) }
+func (r *chunkReader) Schema() *arrow.Schema { return obsSchema }
+func (r *chunkReader) Err() error            { return nil }
+
+func (r *chunkReader) Next() bool {
+	if r.cur != nil {
+		r.cur.Release()
+		r.cur = nil
+	}
+	if r.n >= chunkBatches || r.eof {
+		return false
+	}
+	p, ok := <-r.in
+	if !ok {
+		r.eof = true
+		return false
+	}
+	r.n++
+	r.clean += p.clean.NumRows()
+	r.rejected += p.rej.NumRows()
+	if p.rej.NumRows() > 0 {
+		r.rejects = append(r.rejects, p.rej)
+	} else {
+		p.rej.Release()
+	}
+	r.cur = p.clean
+	return true
+}
+
+func (r *chunkReader) Record() arrow.RecordBatch      { return r.cur }
+func (r *chunkReader) RecordBatch() arrow.RecordBatch { return r.cur }
+
+func (r *chunkReader) releaseRejects() {
+	for _, b := range r.rejects {
+		b.Release()
+	}
+	r.rejects = nil
+	if r.cur != nil {
+		r.cur.Release()
+		r.cur = nil
+	}
+}
+
+var titleSchema = arrow.NewSchema([]arrow.Field{
+	{Name: "title_raw", Type: arrow.BinaryTypes.String},
+	{Name: "title", Type: arrow.BinaryTypes.String},
+	{Name: "family", Type: arrow.BinaryTypes.String},
+	{Name: "seniority", Type: arrow.BinaryTypes.String},
+	{Name: "confidence", Type: arrow.PrimitiveTypes.Float64},
+	{Name: "method", Type: arrow.BinaryTypes.String},
+}, nil)
+
+// mapTitles normalizes the titles not yet in the title map, once each.
+func mapTitles(ctx context.Context, c *sql.Conn, ar *duckdb.Arrow, titles map[string]struct{}, m *transform.Matcher) error {
+	rows, err := c.QueryContext(ctx, "SELECT title_raw FROM title_map_t")
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var t string
+		if err := rows.Scan(&t); err != nil {
+			rows.Close()
+			return err
+		}
+		delete(titles, t)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if len(titles) == 0 {
+		return nil
+	}
+	return InsertTitleMatches(ctx, c, ar, titles, m)
+}
+
+// InsertTitleMatches matches each title and inserts the results into the
+// title map (an existing entry is replaced).
+func InsertTitleMatches(ctx context.Context, c *sql.Conn, ar *duckdb.Arrow, titles map[string]struct{}, m *transform.Matcher) error {
+	bld := array.NewRecordBuilder(memory.DefaultAllocator, titleSchema)
+	defer bld.Release()
+	for t := range titles {
+		r := m.Match(t)
+		bld.Field(0).(*array.StringBuilder).Append(t)
+		bld.Field(1).(*array.StringBuilder).Append(r.Title)
+		bld.Field(2).(*array.StringBuilder).Append(r.Family)
+		bld.Field(3).(*array.StringBuilder).Append(r.Seniority)
+		bld.Field(4).(*array.Float64Builder).Append(r.Confidence)
+		bld.Field(5).(*array.StringBuilder).Append(r.Method)
+	}
+	rec := bld.NewRecordBatch()
+	defer rec.Release()
+	rr, err := array.NewRecordReader(titleSchema, []arrow.RecordBatch{rec})
+	if err != nil {
+		return err
+	}
+	defer rr.Release()
+	return insertArrow(ctx, c, ar, rr, titleSchema, sqlUpsertTitles)
+}

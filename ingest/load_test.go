@@ -1,0 +1,185 @@
+package ingest_test
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"payband/ingest"
+	"payband/warehouse"
+)
+
+// sharedData returns the path of a file in ../shared/data next to the
+// repository, skipping the test when that folder is absent.
+func sharedData(t testing.TB, name string) string {
+	t.Helper()
+	p := filepath.Join("..", "..", "shared", "data", name)
+	if _, err := os.Stat(p); err != nil {
+		t.Skipf("shared data not available: %v", err)
+	}
+	return p
+}
+
+func openWarehouse(t testing.TB) *warehouse.Warehouse {
+	t.Helper()
+	w, err := warehouse.Open(context.Background(), filepath.Join(t.TempDir(), "w.duckdb"), warehouse.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := w.Close(); err != nil {
+			t.Error(err)
+		}
+	})
+	return w
+}
+
+type sourceRow struct {
+	read, loaded, rejected, dup int64
+}
+
+func sourceCounts(t testing.TB, w *warehouse.Warehouse, name string) sourceRow {
+	t.Helper()
+	var s sourceRow
+	err := w.DB.QueryRow(`SELECT rows_read, rows_loaded, rows_rejected, rows_duplicate FROM sources WHERE source = ?`, name).
+		Scan(&s.read, &s.loaded, &s.rejected, &s.dup)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func count(t testing.TB, w *warehouse.Warehouse, q string, args ...any) int64 {
+	t.Helper()
+	var n int64
+	if err := w.DB.QueryRow(q, args...).Scan(&n); err != nil {
+		t.Fatalf("%s: %v", q, err)
+	}
+	return n
+}
+
+func TestIngestInfosecSurvey(t *testing.T) {
+	ctx := context.Background()
+	path := sharedData(t, "infosec_jobs_salaries_2025-08-03.csv")
+	w := openWarehouse(t)
+	res, err := ingest.File(ctx, w, path, ingest.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Profile != "survey" {
+		t.Errorf("profile = %q, want survey (%s)", res.Profile, res.ProfileReason)
+	}
+	if res.Read != 65951 {
+		t.Errorf("rows read = %d, want 65951", res.Read)
+	}
+	if res.Read != res.Loaded+res.Rejected+res.Duplicate {
+		t.Errorf("read %d != loaded %d + rejected %d + duplicate %d", res.Read, res.Loaded, res.Rejected, res.Duplicate)
+	}
+	s := sourceCounts(t, w, filepath.Base(path))
+	if s.read != res.Read || s.loaded != res.Loaded || s.rejected != res.Rejected || s.dup != res.Duplicate {
+		t.Errorf("sources row %+v disagrees with result %+v", s, res)
+	}
+	if got := count(t, w, `SELECT count(*) FROM salaries`); got != res.Loaded {
+		t.Errorf("salaries has %d rows, loaded %d", got, res.Loaded)
+	}
+	if got := count(t, w, `SELECT count(*) FROM rejects`); got != res.Rejected {
+		t.Errorf("rejects has %d rows, rejected %d", got, res.Rejected)
+	}
+	// Every reject says why.
+	if got := count(t, w, `SELECT count(*) FROM rejects WHERE reason = ''`); got != 0 {
+		t.Errorf("%d rejects without a reason", got)
+	}
+	// Pay comes from salary_in_usd: spot-check the first data row (line 2).
+	var pay float64
+	if err := w.DB.QueryRow(`SELECT pay_usd FROM salaries WHERE row_no = 2`).Scan(&pay); err != nil {
+		t.Fatal(err)
+	}
+	if pay != 128000 {
+		t.Errorf("row 2 pay_usd = %v, want 128000", pay)
+	}
+	// Distinct titles are mapped once each.
+	if d, m := count(t, w, `SELECT count(DISTINCT title_raw) FROM salaries`), count(t, w, `SELECT count(*) FROM title_map WHERE rows > 0`); d != m {
+		t.Errorf("%d distinct titles but %d mapped", d, m)
+	}
+
+	again, err := ingest.File(ctx, w, path, ingest.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !again.AlreadyLoaded {
+		t.Errorf("second ingest did not report already loaded: %+v", again)
+	}
+	if got := count(t, w, `SELECT count(*) FROM salaries`); got != res.Loaded {
+		t.Errorf("after the second ingest salaries has %d rows, want %d", got, res.Loaded)
+	}
+}
+
+func TestIngestRejectsAndErrors(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	write := func(name, body string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	const hdr = "work_year,experience_level,employment_type,job_title,salary,salary_currency,salary_in_usd,employee_residence,remote_ratio,company_location,company_size\n"
+	good := write("bad_rows.csv", hdr+
+		"2024,SE,FT,Security Manager,150000,USD,150000,US,0,US,M\n"+
+		"2024,SE,FT,,150000,USD,150000,US,0,US,M\n"+
+		"1850,SE,FT,Security Manager,150000,USD,150000,US,0,US,M\n"+
+		"2024,SE,FT,Security Manager,NaN,USD,NaN,US,0,US,M\n"+
+		"2024,SE,FT,Security Manager,5,USD,5,US,0,US,M\n"+
+		"2024,SE,FT,Security Manager,150000,USD\n")
+	w := openWarehouse(t)
+	res, err := ingest.File(ctx, w, good, ingest.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Read != 6 || res.Loaded != 1 || res.Rejected != 5 {
+		t.Errorf("got read %d loaded %d rejected %d, want 6/1/5", res.Read, res.Loaded, res.Rejected)
+	}
+	wantCols := map[int64]string{3: "job_title", 4: "work_year", 5: "salary_in_usd", 6: "salary_in_usd", 7: ""}
+	rows, err := w.DB.Query(`SELECT row_no, "column", reason FROM rejects ORDER BY row_no`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var row int64
+		var col, reason string
+		if err := rows.Scan(&row, &col, &reason); err != nil {
+			t.Fatal(err)
+		}
+		if want, ok := wantCols[row]; !ok || want != col || reason == "" {
+			t.Errorf("reject row %d column %q reason %q; want column %q", row, col, reason, want)
+		}
+	}
+
+	for _, tc := range []struct {
+		name, body string
+	}{
+		{"empty.csv", ""},
+		{"binary.csv", "\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10\x00\x00\x00\x10\x08\x06\x00\x00\x00"},
+		{"truncated.csv.gz", "\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03\x4b\x4c"},
+		{"noprofile.csv", "a,b,c\n1,2,3\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			before := count(t, w, `SELECT count(*) FROM source_files`)
+			_, err := ingest.File(ctx, w, write(tc.name, tc.body), ingest.Options{})
+			if err == nil {
+				t.Fatal("no error")
+			}
+			var re *ingest.RowError
+			if !errors.As(err, &re) {
+				t.Errorf("error %v (%T) is not a RowError", err, err)
+			}
+			if after := count(t, w, `SELECT count(*) FROM source_files`); after != before {
+				t.Errorf("a failed file changed the warehouse: %d sources, was %d", after, before)
+			}
+		})
+	}
+}

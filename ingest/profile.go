@@ -1,0 +1,218 @@
+package ingest
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Field is a canonical record field a profile maps source columns onto.
+type Field int
+
+// The canonical fields. Pay comes from PayUSD when the source has its own
+// USD figure, else from Pay/PayTo/Unit/Currency (offered wage), else from
+// PWPay/PWUnit (prevailing wage).
+const (
+	FTitle Field = iota
+	FYear
+	FDate
+	FPay
+	FPayTo
+	FUnit
+	FCurrency
+	FPayUSD
+	FPWPay
+	FPWUnit
+	FCountry
+	FState
+	FEmployer
+	FEmploymentType
+	FExperience
+	FCompanySize
+	FCompanyCountry
+	FRemote
+	FWageLevel
+	FCaseStatus
+	FSOC
+	FCaseNumber
+	numFields
+)
+
+var fieldNames = [numFields]string{
+	"title", "year", "date", "pay", "pay_to", "unit", "currency", "pay_usd",
+	"pw_pay", "pw_unit", "country", "state", "employer", "employment_type",
+	"experience_level", "company_size", "company_country", "remote_ratio",
+	"wage_level", "case_status", "soc_code", "case_number",
+}
+
+func (f Field) String() string { return fieldNames[f] }
+
+// ParseField maps a --map key to a Field.
+func ParseField(s string) (Field, error) {
+	for i, n := range fieldNames {
+		if strings.EqualFold(s, n) {
+			return Field(i), nil
+		}
+	}
+	return 0, fmt.Errorf("unknown field %q (known: %s)", s, strings.Join(fieldNames[:], ", "))
+}
+
+// Profile maps one kind of source onto the canonical record.
+type Profile struct {
+	Name string
+	// Columns lists, per field, the header names that may carry it, in order
+	// of preference; matching ignores case and surrounding space.
+	Columns map[Field][]string
+	// Required fields must all be present in a header for the profile to fit.
+	Required []Field
+	// DefaultUnit applies when the source has no unit column.
+	DefaultUnit string
+	// DefaultCurrency applies when the source has no currency column.
+	DefaultCurrency string
+	// DefaultCountry applies when the source has no country column (LCA
+	// disclosures are all US worksites).
+	DefaultCountry string
+	// HourlyBelow, when set, decides the unit of a wage that has no unit
+	// column or an empty unit cell: an amount below it is an hourly rate,
+	// anything else is DefaultUnit. See the LCA unit rule in docs/ingest.md.
+	HourlyBelow float64
+	// Values rewrites the values of a field, matched ignoring case (for
+	// example FULL_TIME_POSITION Y/N to the survey codes FT/PT).
+	Values map[Field]map[string]string
+	// Needs lists header names, besides the Required fields, that must all
+	// be present for the profile to fit (the published-band columns).
+	Needs []string
+	// Published marks profiles whose rows are published bands (oews), not
+	// individual salaries.
+	Published bool
+}
+
+// Binding is a profile resolved against one header: the column index of
+// each field, -1 when absent.
+type Binding struct {
+	Profile *Profile
+	Index   [numFields]int
+	Header  []string
+}
+
+// Bind resolves p against header. It fails naming the first required field
+// that no column carries.
+func (p *Profile) Bind(header []string) (*Binding, error) {
+	b := &Binding{Profile: p, Header: header}
+	pos := make(map[string]int, len(header))
+	for i, h := range header {
+		k := strings.ToUpper(strings.TrimSpace(h))
+		if _, dup := pos[k]; !dup {
+			pos[k] = i
+		}
+	}
+	for f := range b.Index {
+		b.Index[f] = -1
+		for _, name := range p.Columns[Field(f)] {
+			if i, ok := pos[strings.ToUpper(name)]; ok {
+				b.Index[f] = i
+				break
+			}
+		}
+	}
+	for _, f := range p.Required {
+		if b.Index[f] < 0 {
+			return nil, fmt.Errorf("profile %s needs a %s column (one of %s)", p.Name, f, strings.Join(p.Columns[f], ", "))
+		}
+	}
+	for _, name := range p.Needs {
+		if _, ok := pos[strings.ToUpper(name)]; !ok {
+			return nil, fmt.Errorf("profile %s needs a %s column", p.Name, name)
+		}
+	}
+	return b, nil
+}
+
+// Column names the header column bound to f, or the field name.
+func (b *Binding) Column(f Field) string {
+	if i := b.Index[f]; i >= 0 {
+		return b.Header[i]
+	}
+	return f.String()
+}
+
+// SurveyProfile reads the isecjobs.com / aijobs.net salary surveys and their
+// Kaggle copies.
+var SurveyProfile = &Profile{
+	Name: "survey",
+	Columns: map[Field][]string{
+		FYear:           {"work_year"},
+		FExperience:     {"experience_level"},
+		FEmploymentType: {"employment_type"},
+		FTitle:          {"job_title"},
+		FPay:            {"salary"},
+		FCurrency:       {"salary_currency"},
+		FPayUSD:         {"salary_in_usd"},
+		FCountry:        {"employee_residence"},
+		FRemote:         {"remote_ratio"},
+		FCompanyCountry: {"company_location"},
+		FCompanySize:    {"company_size"},
+	},
+	Required:    []Field{FYear, FTitle},
+	DefaultUnit: "year",
+}
+
+// Profiles lists the built-in profiles by name; auto tries them in order.
+var Profiles = []*Profile{SurveyProfile, LCAProfile, OEWSProfile}
+
+// ProfileByName returns a built-in profile.
+func ProfileByName(name string) (*Profile, error) {
+	for _, p := range Profiles {
+		if p.Name == name {
+			return p, nil
+		}
+	}
+	names := make([]string, 0, len(Profiles))
+	for _, p := range Profiles {
+		names = append(names, p.Name)
+	}
+	return nil, fmt.Errorf("unknown profile %q (known: %s, generic, auto)", name, strings.Join(names, ", "))
+}
+
+// AutoProfile picks the first built-in profile whose required columns the
+// header has, and says why. When none fits, the error is one sentence that
+// names the header and what each profile looks for.
+func AutoProfile(header []string) (*Binding, string, error) {
+	var wants []string
+	for _, p := range Profiles {
+		b, err := p.Bind(header)
+		if err == nil {
+			var cols []string
+			for _, f := range p.Required {
+				cols = append(cols, b.Column(f))
+			}
+			cols = append(cols, p.Needs...)
+			return b, fmt.Sprintf("profile %s: header has %s", p.Name, strings.Join(cols, ", ")), nil
+		}
+		wants = append(wants, p.Name+" needs "+p.signature())
+	}
+	shown := header
+	more := ""
+	if len(shown) > 8 {
+		shown, more = shown[:8], fmt.Sprintf(", … (%d columns)", len(header))
+	}
+	return nil, "", fmt.Errorf("%w: the header (%s%s) is not a known salary or published-band source (%s); use --profile generic with --map title=COLUMN,pay=COLUMN",
+		ErrNoProfile, strings.Join(shown, ", "), more, strings.Join(wants, "; "))
+}
+
+// signature names the columns a profile needs, first choices only.
+func (p *Profile) signature() string {
+	var cols []string
+	for _, f := range p.Required {
+		if c := p.Columns[f]; len(c) > 0 {
+			cols = append(cols, c[0])
+		}
+	}
+	cols = append(cols, p.Needs...)
+	switch len(cols) {
+	case 0:
+		return "nothing"
+	case 1:
+		return cols[0]
+	}
+	return strings.Join(cols[:len(cols)-1], ", ") + " and " + cols[len(cols)-1]
+}

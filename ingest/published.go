@@ -1,0 +1,357 @@
+package ingest
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/duckdb/duckdb-go/v2"
+
+	"payband/warehouse"
+)
+
+// Row-level reasons of published-band sources, recorded in rejects.
+var (
+	ErrMissingCode   = errors.New("missing occupation code")
+	ErrBadFigure     = errors.New("not a number and not a BLS special value (#, *, **)")
+	ErrIndustryTable = errors.New("industry-specific estimate; only cross-industry rows are loaded")
+)
+
+// pubSchema is the Arrow shape of published rows, in published column
+// order after source_id and publisher.
+var pubSchema = arrow.NewSchema([]arrow.Field{
+	{Name: "code", Type: arrow.BinaryTypes.String},
+	{Name: "occupation", Type: arrow.BinaryTypes.String},
+	{Name: "year", Type: arrow.PrimitiveTypes.Int32},
+	{Name: "area", Type: arrow.BinaryTypes.String},
+	{Name: "employment", Type: arrow.PrimitiveTypes.Int64, Nullable: true},
+	{Name: "mean", Type: arrow.PrimitiveTypes.Float64, Nullable: true},
+	{Name: "p10", Type: arrow.PrimitiveTypes.Float64, Nullable: true},
+	{Name: "p25", Type: arrow.PrimitiveTypes.Float64, Nullable: true},
+	{Name: "median", Type: arrow.PrimitiveTypes.Float64, Nullable: true},
+	{Name: "p75", Type: arrow.PrimitiveTypes.Float64, Nullable: true},
+	{Name: "p90", Type: arrow.PrimitiveTypes.Float64, Nullable: true},
+	{Name: "topcoded", Type: arrow.FixedWidthTypes.Boolean},
+	{Name: "topcoded_columns", Type: arrow.BinaryTypes.String},
+}, nil)
+
+const (
+	sqlInsertPublished = `INSERT INTO published
+    (source_id, publisher, code, occupation, family, year, area, employment,
+     mean, p10, p25, median, p75, p90, topcoded, topcoded_columns)
+SELECT ?, ?, code, occupation, '', year, area, employment,
+     mean, p10, p25, median, p75, p90, topcoded, topcoded_columns
+FROM payband_batch`
+
+	// A figure already published by an active source for the same
+	// publisher, occupation, year and area makes the new row a duplicate:
+	// the first file loaded wins, as with LCA case numbers.
+	sqlDedupePublished = `DELETE FROM published
+WHERE source_id = $1 AND (publisher, code, year, area) IN (
+    SELECT p.publisher, p.code, p.year, p.area FROM published p
+    JOIN source_files f ON f.source_id = p.source_id AND f.retired_at IS NULL
+    WHERE p.source_id <> $1)`
+
+	sqlCountPublished = `SELECT count(*) FROM published WHERE source_id = ?`
+)
+
+// oewsFileYear finds the estimate year in a BLS file name:
+// national_M2016_dl.xlsx, state_M2023_dl.xlsx, oesm16nat.
+var oewsFileYear = regexp.MustCompile(`(?i)(?:^|[^a-z])m(\d{4})(?:[^0-9]|$)|oesm(\d{2})`)
+
+// OEWSYearFromName returns the May estimate year a BLS file name carries,
+// or 0.
+func OEWSYearFromName(name string) int {
+	m := oewsFileYear.FindStringSubmatch(filepath.Base(name))
+	if m == nil {
+		return 0
+	}
+	if m[1] != "" {
+		y, _ := strconv.Atoi(m[1])
+		return y
+	}
+	y, _ := strconv.Atoi(m[2])
+	return 2000 + y
+}
+
+// pubLayout is where the published columns sit in one header.
+type pubLayout struct {
+	code, title, year, area, emp, naics, hourly int
+	wages                                       [6]int
+}
+
+func newPubLayout(b *Binding) pubLayout {
+	pos := map[string]int{}
+	for i, h := range b.Header {
+		k := strings.ToUpper(strings.TrimSpace(h))
+		if _, dup := pos[k]; !dup {
+			pos[k] = i
+		}
+	}
+	find := func(names ...string) int {
+		for _, n := range names {
+			if i, ok := pos[n]; ok {
+				return i
+			}
+		}
+		return -1
+	}
+	l := pubLayout{
+		code:   b.Index[FSOC],
+		title:  b.Index[FTitle],
+		year:   b.Index[FYear],
+		area:   find("AREA_TITLE", "AREA_NAME", "STATE"),
+		emp:    find("TOT_EMP"),
+		naics:  find("NAICS"),
+		hourly: find("HOURLY"),
+	}
+	for i, c := range oewsColumns {
+		l.wages[i] = find(c.src)
+	}
+	return l
+}
+
+// parseFigure reads one published figure: a number (with or without
+// thousands separators), "#" (top-coded), "*" or "**" (no estimate) or
+// empty (no estimate).
+func parseFigure(s string) (v float64, ok, top bool, err error) {
+	s = strings.TrimSpace(s)
+	switch s {
+	case "", "*", "**", "~":
+		return 0, false, false, nil
+	case "#":
+		return 0, false, true, nil
+	}
+	v, err = strconv.ParseFloat(strings.ReplaceAll(s, ",", ""), 64)
+	if err != nil {
+		return 0, false, false, ErrBadFigure
+	}
+	return v, true, false, nil
+}
+
+// loadPublished loads a published-band source (profile oews) into the
+// published table, in one transaction, with a source_files row whose
+// counts obey rows_read = rows_loaded + rows_rejected + rows_duplicate.
+// year is --year, used when neither a YEAR column nor the file name gives
+// the estimate year.
+func loadPublished(ctx context.Context, w *warehouse.Warehouse, path string, src *Source, b *Binding, year int, res Result, start time.Time) (Result, error) {
+	layout := newPubLayout(b)
+	if y := OEWSYearFromName(path); y != 0 {
+		year = y
+	}
+	if year == 0 && layout.year < 0 {
+		return res, &RowError{Source: path, Err: fmt.Errorf("%w: the estimate year is not in the file name (like national_M2024_dl.xlsx) nor in a YEAR column; pass --year", ErrBadYear)}
+	}
+	err := w.Conn(ctx, func(c *sql.Conn, raw driver.Conn) error {
+		return loadPublishedTx(ctx, c, raw, src, b, layout, year, &res)
+	})
+	res.Elapsed = time.Since(start)
+	return res, err
+}
+
+func loadPublishedTx(ctx context.Context, c *sql.Conn, raw driver.Conn, src *Source, b *Binding, l pubLayout, year int, res *Result) (err error) {
+	ar, err := duckdb.NewArrowFromConn(raw)
+	if err != nil {
+		return err
+	}
+	if err := exec(ctx, c, "BEGIN TRANSACTION"); err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			_ = exec(context.WithoutCancel(ctx), c, "ROLLBACK")
+		}
+	}()
+	var sourceID int64
+	if err := c.QueryRowContext(ctx, "SELECT nextval('source_id_seq')").Scan(&sourceID); err != nil {
+		return err
+	}
+	r, err := c.ExecContext(ctx, sqlRetirePath, res.Path)
+	if err != nil {
+		return err
+	}
+	if n, err := r.RowsAffected(); err == nil {
+		res.Replaced = int(n)
+	}
+
+	mem := memory.DefaultAllocator
+	pb := array.NewRecordBuilder(mem, pubSchema)
+	defer pb.Release()
+	rb := array.NewRecordBuilder(mem, rejectSchema)
+	defer rb.Release()
+	reject := func(row int64, col, val, reason string) {
+		rb.Field(0).(*array.Int64Builder).Append(row)
+		rb.Field(1).(*array.StringBuilder).Append(col)
+		rb.Field(2).(*array.StringBuilder).Append(val)
+		rb.Field(3).(*array.StringBuilder).Append(reason)
+		res.Rejected++
+	}
+	seen := map[string]struct{}{}
+	var inserted int64
+	rd := src.Reader
+	ncol := len(b.Header)
+	for rd.Next() {
+		rec := rd.Record()
+		cols := make([]*array.String, ncol)
+		for j := range cols {
+			cols[j] = rec.Column(j).(*array.String)
+		}
+		rows := rec.Column(ncol).(*array.Int64)
+		problems := rec.Column(ncol + 1).(*array.String)
+		for i := 0; i < int(rec.NumRows()); i++ {
+			res.Read++
+			row := rows.Value(i)
+			cell := func(j int) string {
+				if j < 0 {
+					return ""
+				}
+				return strings.TrimSpace(cols[j].Value(i))
+			}
+			if p := problems.Value(i); p != "" {
+				reject(row, "", "", p)
+				continue
+			}
+			code := cell(l.code)
+			if code == "" {
+				reject(row, b.Header[l.code], "", ErrMissingCode.Error())
+				continue
+			}
+			title := cleanTitle(cell(l.title))
+			if title == "" {
+				reject(row, b.Header[l.title], "", ErrMissingTitle.Error())
+				continue
+			}
+			if n := cell(l.naics); n != "" && strings.Trim(n, "0") != "" {
+				reject(row, b.Header[l.naics], n, ErrIndustryTable.Error())
+				continue
+			}
+			y := year
+			if s := cell(l.year); s != "" {
+				n, err := strconv.Atoi(strings.TrimSuffix(s, ".0"))
+				if err != nil || n < 1990 || n > time.Now().Year()+1 {
+					reject(row, b.Header[l.year], s, fmt.Sprintf("%v: %q is not an estimate year", ErrBadYear, s))
+					continue
+				}
+				y = n
+			}
+			if y == 0 {
+				reject(row, b.Column(FYear), "", fmt.Sprintf("%v: no year (pass --year)", ErrBadYear))
+				continue
+			}
+			area := cell(l.area)
+			if area == "" {
+				area = "U.S."
+			}
+			var emp int64
+			empOK := false
+			if s := cell(l.emp); s != "" {
+				v, ok, top, err := parseFigure(s)
+				if err != nil || top {
+					reject(row, b.Header[l.emp], s, ErrBadFigure.Error())
+					continue
+				}
+				emp, empOK = int64(v), ok
+			}
+			var vals [6]float64
+			var have [6]bool
+			var topcols []string
+			bad := false
+			for k, j := range l.wages {
+				s := cell(j)
+				v, ok, top, err := parseFigure(s)
+				if err != nil {
+					reject(row, b.Header[j], s, err.Error())
+					bad = true
+					break
+				}
+				if top {
+					topcols = append(topcols, oewsColumns[k].dst)
+					v, ok = oewsTopCodes[y]
+				}
+				vals[k], have[k] = v, ok
+			}
+			if bad {
+				continue
+			}
+			key := code + "\x00" + area + "\x00" + strconv.Itoa(y)
+			if _, dup := seen[key]; dup {
+				res.Duplicate++
+				continue
+			}
+			seen[key] = struct{}{}
+			pb.Field(0).(*array.StringBuilder).Append(code)
+			pb.Field(1).(*array.StringBuilder).Append(title)
+			pb.Field(2).(*array.Int32Builder).Append(int32(y))
+			pb.Field(3).(*array.StringBuilder).Append(area)
+			if empOK {
+				pb.Field(4).(*array.Int64Builder).Append(emp)
+			} else {
+				pb.Field(4).(*array.Int64Builder).AppendNull()
+			}
+			for k := range vals {
+				fb := pb.Field(5 + k).(*array.Float64Builder)
+				if have[k] {
+					fb.Append(vals[k])
+				} else {
+					fb.AppendNull()
+				}
+			}
+			pb.Field(11).(*array.BooleanBuilder).Append(len(topcols) > 0)
+			pb.Field(12).(*array.StringBuilder).Append(strings.Join(topcols, ","))
+		}
+		n, err := flushBatch(ctx, c, ar, pb, pubSchema, sqlInsertPublished, sourceID, OEWSPublisher)
+		if err != nil {
+			return err
+		}
+		inserted += n
+		if _, err := flushBatch(ctx, c, ar, rb, rejectSchema, sqlInsertRejects, sourceID); err != nil {
+			return err
+		}
+	}
+	if err := rd.Err(); err != nil {
+		return err
+	}
+	if err := exec(ctx, c, sqlDedupePublished, sourceID); err != nil {
+		return fmt.Errorf("dedupe: %w", err)
+	}
+	if err := c.QueryRowContext(ctx, sqlCountPublished, sourceID).Scan(&res.Loaded); err != nil {
+		return err
+	}
+	res.Duplicate += inserted - res.Loaded
+	if res.Read != res.Loaded+res.Rejected+res.Duplicate {
+		return fmt.Errorf("internal accounting error: read %d != loaded %d + rejected %d + duplicate %d",
+			res.Read, res.Loaded, res.Rejected, res.Duplicate)
+	}
+	if err := exec(ctx, c, sqlInsertSource, sourceID, res.Source, res.Path, res.SHA256, res.Profile, res.Format,
+		res.Read, res.Loaded, res.Rejected, res.Duplicate); err != nil {
+		return err
+	}
+	return exec(ctx, c, "COMMIT")
+}
+
+// flushBatch inserts the rows accumulated in bld (if any) through q and
+// resets the builder; it returns how many rows it inserted.
+func flushBatch(ctx context.Context, c *sql.Conn, ar *duckdb.Arrow, bld *array.RecordBuilder, schema *arrow.Schema, q string, args ...any) (int64, error) {
+	rec := bld.NewRecordBatch()
+	defer rec.Release()
+	n := rec.NumRows()
+	if n == 0 {
+		return 0, nil
+	}
+	rr, err := array.NewRecordReader(schema, []arrow.RecordBatch{rec})
+	if err != nil {
+		return 0, err
+	}
+	defer rr.Release()
+	return n, insertArrow(ctx, c, ar, rr, schema, q, args...)
+}

@@ -1,0 +1,47 @@
+package ingest
+
+// SQL the loader runs. Values are always bound parameters; the only
+// identifiers are the fixed table and view names below.
+const (
+	sqlSourceBySHA = `SELECT count(*) FROM source_files WHERE sha256 = ? AND retired_at IS NULL`
+
+	// A changed file at the same path replaces its earlier version.
+	sqlRetirePath = `UPDATE source_files SET retired_at = now() WHERE retired_at IS NULL AND path = ?`
+
+	sqlInsertObservations = `INSERT INTO observations
+    (source_id, row_no, year, title_raw, pay_usd, pay_usd_low, pay_usd_high, pay_unit, currency,
+     pay_local, country, state, employer, employment_type, experience_level, company_size,
+     company_country, remote_ratio, wage_basis, wage_level, case_status, soc_code, case_number)
+SELECT ?, row_no, year, title_raw, pay_usd, pay_usd_low, pay_usd_high, pay_unit, currency,
+     pay_local, country, state, employer, employment_type, experience_level, company_size,
+     company_country, remote_ratio, wage_basis, wage_level, case_status, soc_code, case_number
+FROM payband_batch`
+
+	sqlInsertRejects = `INSERT INTO reject_rows (source_id, row_no, column_name, value, reason)
+SELECT ?, row_no, column_name, value, reason FROM payband_batch`
+
+	// A case number seen earlier in this file, or in any active source, makes
+	// the row a duplicate: the first filing wins.
+	sqlDedupeCases = `DELETE FROM observations
+WHERE source_id = $1 AND case_number IS NOT NULL AND rowid IN (
+    SELECT rowid FROM (
+        SELECT rowid, case_number,
+               row_number() OVER (PARTITION BY case_number ORDER BY row_no) AS rn
+        FROM observations WHERE source_id = $1 AND case_number IS NOT NULL
+    ) d
+    WHERE rn > 1 OR case_number IN (
+        SELECT o.case_number FROM observations o
+        JOIN source_files f ON f.source_id = o.source_id AND f.retired_at IS NULL
+        WHERE o.source_id <> $1 AND o.case_number IS NOT NULL))`
+
+	sqlCountSource = `SELECT count(*) FROM observations WHERE source_id = ?`
+
+	sqlUpsertTitles = `INSERT OR REPLACE INTO title_map_t
+    (title_raw, title, family, seniority, confidence, method)
+SELECT title_raw, title, family, seniority, confidence, method FROM payband_batch`
+
+	sqlInsertSource = `INSERT INTO source_files
+    (source_id, name, path, sha256, profile, format, rows_read, rows_loaded,
+     rows_rejected, rows_duplicate, loaded_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now())`
+)
