@@ -1,0 +1,240 @@
+package pipeline
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"payband/reports"
+	"payband/warehouse"
+)
+
+// DefaultPartition is the Hive partitioning of an export when none is given.
+var DefaultPartition = []string{"year", "family"}
+
+// ExportManifest is the name of the file describing an export; its presence
+// marks a directory an export may replace.
+const ExportManifest = "export.json"
+
+// ExportOptions controls Export.
+type ExportOptions struct {
+	// Partition lists the columns (from reports.GroupColumns) to partition
+	// by. A view is partitioned when it has every one of them; otherwise, or
+	// when it is empty, it is written as one VIEW.parquet file.
+	Partition []string
+	Now       time.Time // recorded in export.json; zero means time.Now
+}
+
+// ExportedView is one view of an export.
+type ExportedView struct {
+	View        string   `json:"view"`
+	Path        string   `json:"path"` // relative to the export directory
+	Rows        int64    `json:"rows"`
+	PartitionBy []string `json:"partition_by,omitempty"`
+}
+
+// ExportSummary is written as export.json in the export directory.
+type ExportSummary struct {
+	CreatedAt time.Time      `json:"created_at"`
+	Format    string         `json:"format"`
+	Partition []string       `json:"partition"`
+	Views     []ExportedView `json:"views"`
+}
+
+// CheckPartition validates partition columns against reports.GroupColumns.
+func CheckPartition(cols []string) error {
+	seen := map[string]bool{}
+	for _, c := range cols {
+		if !reports.IsGroupColumn(c) {
+			return fmt.Errorf("cannot partition by %q: allowed columns are %s", c, strings.Join(reports.GroupColumns, ", "))
+		}
+		if seen[c] {
+			return fmt.Errorf("partition column %q named twice", c)
+		}
+		seen[c] = true
+	}
+	return nil
+}
+
+// sqlString quotes s as a SQL string literal. COPY targets are not
+// bindable parameters, so paths are quoted, never pasted.
+func sqlString(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
+
+// sqlIdent quotes an identifier.
+func sqlIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
+
+// Export writes a Parquet snapshot of the public views into out: built in a
+// temporary directory beside it, then renamed into place. An existing out
+// is replaced only when it holds an earlier export (export.json) or is
+// empty. db may be (and from the command line is) a read-only connection.
+func Export(ctx context.Context, db *sql.DB, out string, opt ExportOptions) (ExportSummary, error) {
+	part := opt.Partition
+	if part == nil {
+		part = DefaultPartition
+	}
+	if err := CheckPartition(part); err != nil {
+		return ExportSummary{}, err
+	}
+	if out == "" {
+		return ExportSummary{}, errors.New("export: no output directory")
+	}
+	out, err := filepath.Abs(out)
+	if err != nil {
+		return ExportSummary{}, err
+	}
+	if err := checkExportDir(out); err != nil {
+		return ExportSummary{}, err
+	}
+	parent := filepath.Dir(out)
+	if err := os.MkdirAll(parent, 0o755); err != nil {
+		return ExportSummary{}, fmt.Errorf("export: %w", err)
+	}
+	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(out)+".tmp-")
+	if err != nil {
+		return ExportSummary{}, fmt.Errorf("export: %w", err)
+	}
+	done := false
+	defer func() {
+		if !done {
+			os.RemoveAll(tmp)
+		}
+	}()
+	if err := os.Chmod(tmp, 0o755); err != nil {
+		return ExportSummary{}, fmt.Errorf("export: %w", err)
+	}
+	now := opt.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
+	sum := ExportSummary{CreatedAt: now.UTC(), Format: "parquet", Partition: part}
+	// One connection: the snapshot is read in one transaction, so every view
+	// sees the same state.
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return sum, err
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "BEGIN TRANSACTION"); err != nil {
+		return sum, err
+	}
+	defer conn.ExecContext(context.WithoutCancel(ctx), "ROLLBACK") //nolint:errcheck // read-only transaction
+	for _, v := range warehouse.PublicViews {
+		ev, err := exportView(ctx, conn, tmp, v, part)
+		if err != nil {
+			return sum, fmt.Errorf("export %s: %w", v, err)
+		}
+		sum.Views = append(sum.Views, ev)
+	}
+	b, err := json.MarshalIndent(sum, "", "  ")
+	if err != nil {
+		return sum, err
+	}
+	if err := os.WriteFile(filepath.Join(tmp, ExportManifest), append(b, '\n'), 0o644); err != nil {
+		return sum, fmt.Errorf("export: %w", err)
+	}
+	if err := replaceExportDir(tmp, out); err != nil {
+		return sum, err
+	}
+	done = true
+	return sum, nil
+}
+
+func exportView(ctx context.Context, conn *sql.Conn, dir, view string, part []string) (ExportedView, error) {
+	ev := ExportedView{View: view}
+	if err := conn.QueryRowContext(ctx, "SELECT count(*) FROM "+sqlIdent(view)).Scan(&ev.Rows); err != nil {
+		return ev, err
+	}
+	cols := map[string]bool{}
+	rows, err := conn.QueryContext(ctx, `SELECT column_name FROM information_schema.columns WHERE table_name = ?`, view)
+	if err != nil {
+		return ev, err
+	}
+	for rows.Next() {
+		var c string
+		if err := rows.Scan(&c); err != nil {
+			rows.Close()
+			return ev, err
+		}
+		cols[c] = true
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return ev, err
+	}
+	partitioned := len(part) > 0 && ev.Rows > 0
+	for _, c := range part {
+		if !cols[c] {
+			partitioned = false
+		}
+	}
+	var q string
+	if partitioned {
+		idents := make([]string, len(part))
+		for i, c := range part {
+			idents[i] = sqlIdent(c) // c is from the allow-list; quoted anyway
+		}
+		ev.Path, ev.PartitionBy = view, part
+		q = fmt.Sprintf("COPY (SELECT * FROM %s) TO %s (FORMAT parquet, PARTITION_BY (%s))",
+			sqlIdent(view), sqlString(filepath.Join(dir, view)), strings.Join(idents, ", "))
+	} else {
+		ev.Path = view + ".parquet"
+		q = fmt.Sprintf("COPY (SELECT * FROM %s) TO %s (FORMAT parquet)", sqlIdent(view), sqlString(filepath.Join(dir, ev.Path)))
+	}
+	_, err = conn.ExecContext(ctx, q)
+	return ev, err
+}
+
+// checkExportDir refuses to replace a directory that is not an export.
+func checkExportDir(dir string) error {
+	st, err := os.Stat(dir)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	if !st.IsDir() {
+		return fmt.Errorf("export: %s exists and is not a directory", dir)
+	}
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	if len(ents) == 0 {
+		return nil
+	}
+	if _, err := os.Stat(filepath.Join(dir, ExportManifest)); err == nil {
+		return nil
+	}
+	return fmt.Errorf("export: %s is not empty and holds no earlier export (no %s); refusing to replace it", dir, ExportManifest)
+}
+
+// replaceExportDir moves tmp to dir, moving an older export aside first and
+// removing it once the new one is in place.
+func replaceExportDir(tmp, dir string) error {
+	old := ""
+	if _, err := os.Stat(dir); err == nil {
+		old = tmp + ".old"
+		if err := os.Rename(dir, old); err != nil {
+			return fmt.Errorf("export: cannot move the older export aside: %w", err)
+		}
+	}
+	if err := os.Rename(tmp, dir); err != nil {
+		if old != "" {
+			_ = os.Rename(old, dir)
+		}
+		return fmt.Errorf("export: %w", err)
+	}
+	if old != "" {
+		if err := os.RemoveAll(old); err != nil {
+			return fmt.Errorf("export: written to %s, but the older export %s could not be removed: %w", dir, old, err)
+		}
+	}
+	return nil
+}

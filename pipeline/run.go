@@ -1,0 +1,562 @@
+package pipeline
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"payband/ingest"
+	"payband/reports"
+	"payband/transform"
+	"payband/warehouse"
+)
+
+// Options are the run's settings that do not come from the config file.
+type Options struct {
+	DB      string        // warehouse path (required)
+	Wait    time.Duration // how long to wait for a busy warehouse; 0 fails at once with warehouse.ErrBusy
+	Command string        // recorded in the lock file; default "payband run"
+	Prune   bool          // retire the rows of loaded sources no source entry matches any more
+	Version string        // program version, recorded in the manifest
+	Logger  *slog.Logger  // stage events; nil discards them
+
+	Threads     int
+	MemoryLimit string
+	TempDir     string
+
+	// Now is the clock; nil means time.Now. The report folder is named
+	// after the run's start in UTC.
+	Now func() time.Time
+	// Report writes the report into a directory; nil means reports.WriteReport.
+	Report func(ctx context.Context, db *sql.DB, dir string, cfg reports.ReportConfig, tax *transform.Taxonomy, now time.Time) (reports.ReportSummary, error)
+}
+
+// Stage names, in order; one log event each.
+const (
+	StagePlan      = "plan"
+	StageIngest    = "ingest"
+	StageNormalize = "normalize"
+	StageBands     = "bands"
+	StageReport    = "report"
+	StagePublish   = "publish"
+)
+
+// LatestLink is the symlink in the output directory naming the last good
+// report folder.
+const LatestLink = "latest"
+
+// runDirLayout is the UTC timestamp layout of report folder names.
+const runDirLayout = "2006-01-02T150405Z"
+
+// runDirRE matches report folder names: the timestamp, and a "-N" suffix
+// when two runs start within the same second.
+var runDirRE = regexp.MustCompile(`^(\d{4}-\d{2}-\d{2}T\d{6}Z)(?:-(\d+))?$`)
+
+// Run executes one scheduled run of cfg: plan, ingest new or changed
+// files, re-normalize titles when the taxonomy changed, compute the gate
+// figures, write the report into a new dated folder and switch the latest
+// link. The manifest is returned and recorded in run_log whatever the
+// outcome, except when the warehouse could not be opened (for example
+// warehouse.ErrBusy).
+func Run(ctx context.Context, cfg *Config, opts Options) (Manifest, error) {
+	now := opts.Now
+	if now == nil {
+		now = time.Now
+	}
+	log := opts.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	cmd := opts.Command
+	if cmd == "" {
+		cmd = "payband run"
+	}
+	m := Manifest{StartedAt: now().UTC(), Outcome: OutcomeFailed, Program: opts.Version, Config: cfg.File, Inputs: []Input{}, Stages: []StageTiming{}}
+	if opts.DB == "" {
+		return m, errors.New("pipeline: no warehouse path")
+	}
+	w, err := warehouse.Open(ctx, opts.DB, warehouse.Options{
+		Command: cmd, Wait: opts.Wait, Threads: opts.Threads, MemoryLimit: opts.MemoryLimit, TempDir: opts.TempDir,
+	})
+	if err != nil {
+		m.Error = err.Error()
+		m.EndedAt = now().UTC()
+		return m, err
+	}
+	defer w.Close()
+
+	r := &runner{ctx: ctx, cfg: cfg, opts: opts, w: w, log: log, now: now, m: &m}
+	if err := r.start(); err != nil {
+		m.Error = err.Error()
+		return m, fmt.Errorf("cannot record the run: %w", err)
+	}
+	runErr := r.run()
+	m.EndedAt = now().UTC()
+	switch {
+	case runErr == nil:
+		// run_log holds the very document written as manifest.json.
+		m = *r.published
+	default:
+		var ge *GateError
+		if errors.As(runErr, &ge) {
+			m.Outcome, m.Gate = OutcomeGate, ge.Gate
+		} else {
+			m.Outcome = OutcomeFailed
+		}
+		m.Error = runErr.Error()
+		m.ReportDir = ""
+		r.cleanup()
+	}
+	// The outcome row is its own transaction, also after a failure; a
+	// cancelled context must not keep it from being written.
+	if err := recordEnd(context.WithoutCancel(ctx), w.DB, &m); err != nil && runErr == nil {
+		runErr = fmt.Errorf("cannot record the run in run_log: %w", err)
+		m.Outcome = OutcomeFailed
+	}
+	attrs := []any{"run_id", m.RunID, "outcome", m.Outcome, "seconds", round3(m.EndedAt.Sub(m.StartedAt).Seconds())}
+	if runErr != nil {
+		log.Error("run finished", append(attrs, "error", runErr.Error())...)
+		return m, runErr
+	}
+	if r.retention != nil {
+		log.Warn("retention", "error", r.retention.Error())
+	}
+	log.Info("run finished", append(attrs, "report", m.ReportDir)...)
+	return m, nil
+}
+
+type runner struct {
+	ctx   context.Context
+	cfg   *Config
+	opts  Options
+	w     *warehouse.Warehouse
+	log   *slog.Logger
+	now   func() time.Time
+	m     *Manifest
+	tax   *transform.Taxonomy
+	files []plannedFile
+	tmp   string // the temp report folder, removed unless published
+	final string // the dated report folder once published
+
+	retention  error     // retention problems do not fail the run
+	stageStart time.Time // start of the current stage
+	published  *Manifest // the manifest as written to manifest.json
+}
+
+// start picks the run id and records the run as running.
+func (r *runner) start() error {
+	base := r.m.StartedAt.Format(runDirLayout)
+	for i := 1; ; i++ {
+		id := base
+		if i > 1 {
+			id = base + "-" + strconv.Itoa(i)
+		}
+		var n int
+		if err := r.w.DB.QueryRowContext(r.ctx, sqlRunExist, id).Scan(&n); err != nil {
+			return err
+		}
+		if _, err := os.Lstat(filepath.Join(r.cfg.Output, id)); n == 0 && errors.Is(err, os.ErrNotExist) {
+			r.m.RunID = id
+			break
+		}
+	}
+	_, err := r.w.DB.ExecContext(r.ctx, sqlRunStart, r.m.RunID, r.m.StartedAt, OutcomeRunning, r.cfg.File)
+	return err
+}
+
+// stage times fn, logs one event and records the timing.
+func (r *runner) stage(name string, fn func() ([]any, error)) error {
+	t0 := time.Now()
+	r.stageStart = t0
+	attrs, err := fn()
+	secs := time.Since(t0).Seconds()
+	r.m.Stages = append(r.m.Stages, StageTiming{Stage: name, Seconds: round3(secs)})
+	attrs = append([]any{"stage", name, "run_id", r.m.RunID, "seconds", round3(secs)}, attrs...)
+	if err != nil {
+		r.log.Error("stage failed", append(attrs, "error", err.Error())...)
+		return err
+	}
+	r.log.Info("stage", attrs...)
+	return nil
+}
+
+func round3(f float64) float64 { return float64(int64(f*1000+0.5)) / 1000 }
+
+func (r *runner) run() error {
+	if err := r.stage(StagePlan, r.plan); err != nil {
+		return err
+	}
+	if err := r.stage(StageIngest, r.ingest); err != nil {
+		return err
+	}
+	if err := r.stage(StageNormalize, r.normalize); err != nil {
+		return err
+	}
+	if err := r.stage(StageBands, r.bands); err != nil {
+		return err
+	}
+	if err := r.stage(StageReport, r.report); err != nil {
+		return err
+	}
+	if err := r.stage(StagePublish, r.publish); err != nil {
+		return err
+	}
+	r.retention = r.retain()
+	return nil
+}
+
+const sqlActiveSources = `SELECT path, sha256, profile, rows_read, rows_loaded, rows_rejected, rows_duplicate
+FROM source_files WHERE retired_at IS NULL ORDER BY path`
+
+type activeSource struct {
+	path, sha, profile                string
+	read, loaded, rejected, duplicate int64
+}
+
+// plan expands the sources, hashes every file and decides what to ingest.
+func (r *runner) plan() ([]any, error) {
+	tax, err := r.cfg.LoadTaxonomy()
+	if err != nil {
+		return nil, err
+	}
+	r.tax = tax
+	src := "embedded"
+	if r.cfg.Taxonomy != "" {
+		src = r.cfg.Taxonomy
+	}
+	r.m.Taxonomy = TaxonomyInfo{Source: src, Version: tax.Version, Fingerprint: tax.Fingerprint()}
+
+	files, err := r.cfg.expand()
+	if err != nil {
+		return nil, err
+	}
+	r.files = files
+	active := map[string]activeSource{} // by path
+	rows, err := r.w.DB.QueryContext(r.ctx, sqlActiveSources)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var a activeSource
+		if err := rows.Scan(&a.path, &a.sha, &a.profile, &a.read, &a.loaded, &a.rejected, &a.duplicate); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		active[a.path] = a
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	var nNew, nChanged, nSame int
+	matched := map[string]bool{}
+	for _, f := range files {
+		sum, size, err := ingest.SHA256File(r.ctx, f.Path)
+		if err != nil {
+			return nil, fmt.Errorf("source %s: %w", rel(r.cfg.Dir, f.Path), err)
+		}
+		matched[f.Path] = true
+		in := Input{Path: f.Path, SHA256: sum, Bytes: size}
+		a, ok := active[f.Path]
+		switch {
+		case ok && a.sha == sum:
+			in.Action = "unchanged"
+			in.Profile, in.Read, in.Loaded, in.Rejected, in.Duplicate = a.profile, a.read, a.loaded, a.rejected, a.duplicate
+			nSame++
+		case ok:
+			in.Action = "replaced"
+			nChanged++
+		default:
+			in.Action = "ingested"
+			nNew++
+		}
+		r.m.Inputs = append(r.m.Inputs, in)
+	}
+	paths := make([]string, 0, len(active))
+	for p := range active {
+		paths = append(paths, p)
+	}
+	sort.Strings(paths)
+	for _, p := range paths {
+		if matched[p] {
+			continue
+		}
+		a := active[p]
+		r.m.Removed = append(r.m.Removed, Removed{Path: p, SHA256: a.sha, Rows: a.loaded})
+		r.log.Warn("source no longer matched", "run_id", r.m.RunID, "path", p, "rows", a.loaded, "prune", r.opts.Prune)
+	}
+	return []any{"files", len(files), "new", nNew, "changed", nChanged, "unchanged", nSame, "removed", len(r.m.Removed),
+		"taxonomy_version", tax.Version}, nil
+}
+
+// ingest loads new and changed files (ingest.File skips content already
+// loaded and retires the earlier version at the same path), then retires
+// removed sources when pruning.
+func (r *runner) ingest() ([]any, error) {
+	matcher := transform.NewMatcher(r.tax)
+	var files, read, loaded, rejected int64
+	for i := range r.m.Inputs {
+		in := &r.m.Inputs[i]
+		if in.Action == "unchanged" {
+			continue
+		}
+		opt, err := r.cfg.Sources[r.files[i].Source].ingestOptions()
+		if err != nil {
+			return nil, err
+		}
+		opt.Matcher = matcher
+		res, err := ingest.File(r.ctx, r.w, in.Path, opt)
+		if err != nil {
+			return nil, fmt.Errorf("ingest %s: %w", rel(r.cfg.Dir, in.Path), err)
+		}
+		if res.AlreadyLoaded {
+			// The same content is loaded under another path; nothing new.
+			in.Action = "unchanged"
+		}
+		in.Profile, in.Read, in.Loaded, in.Rejected, in.Duplicate = res.Profile, res.Read, res.Loaded, res.Rejected, res.Duplicate
+		r.log.Info("ingested", "run_id", r.m.RunID, "path", rel(r.cfg.Dir, in.Path), "read", res.Read, "loaded", res.Loaded,
+			"rejected", res.Rejected, "duplicate", res.Duplicate, "replaced", res.Replaced, "already_loaded", res.AlreadyLoaded)
+		files++
+		read += res.Read
+		loaded += res.Loaded
+		rejected += res.Rejected
+	}
+	retired := 0
+	if r.opts.Prune && len(r.m.Removed) > 0 {
+		tx, err := r.w.DB.BeginTx(r.ctx, nil)
+		if err != nil {
+			return nil, err
+		}
+		for i := range r.m.Removed {
+			if _, err := tx.ExecContext(r.ctx, `UPDATE source_files SET retired_at = now() WHERE retired_at IS NULL AND path = ?`, r.m.Removed[i].Path); err != nil {
+				tx.Rollback() //nolint:errcheck // the error that matters is err
+				return nil, fmt.Errorf("retire %s: %w", r.m.Removed[i].Path, err)
+			}
+		}
+		if err := tx.Commit(); err != nil {
+			return nil, err
+		}
+		for i := range r.m.Removed {
+			r.m.Removed[i].Retired = true
+		}
+		retired = len(r.m.Removed)
+	}
+	return []any{"files", files, "read", read, "loaded", loaded, "rejected", rejected, "retired", retired}, nil
+}
+
+// normalize re-maps every title when the taxonomy's fingerprint differs
+// from the one the title map was built with.
+func (r *runner) normalize() ([]any, error) {
+	stored, err := ingest.TaxonomyFingerprint(r.ctx, r.w.DB)
+	if err != nil {
+		return nil, err
+	}
+	fp := r.m.Taxonomy.Fingerprint
+	if stored == fp {
+		return []any{"remapped", false}, nil
+	}
+	n, err := ingest.Remap(r.ctx, r.w, transform.NewMatcher(r.tax), fp)
+	if err != nil {
+		return nil, fmt.Errorf("re-normalizing titles: %w", err)
+	}
+	r.m.Taxonomy.Remapped, r.m.Taxonomy.Changed = true, n
+	return []any{"remapped", true, "titles_changed", n, "previous_fingerprint", short(stored), "fingerprint", short(fp)}, nil
+}
+
+func short(s string) string {
+	if len(s) > 12 {
+		return s[:12]
+	}
+	return s
+}
+
+// bands measures row counts and medians and applies the quality gates.
+func (r *runner) bands() ([]any, error) {
+	rc, err := r.cfg.ReportConfig()
+	if err != nil {
+		return nil, err
+	}
+	minN := rc.MinN
+	if minN == 0 {
+		minN = reports.DefaultMinN
+	}
+	if err := measure(r.ctx, r.w.DB, r.m, rc.Families, minN); err != nil {
+		return nil, fmt.Errorf("measuring bands: %w", err)
+	}
+	prev, err := LastOK(r.ctx, r.w.DB)
+	if err != nil {
+		return nil, err
+	}
+	attrs := []any{"salaries", r.m.Rows.Salaries, "rejects", r.m.Rows.Rejects, "families", len(r.m.Medians)}
+	if prev != nil {
+		attrs = append(attrs, "previous_run", prev.RunID)
+	}
+	return attrs, checkGates(r.cfg.Gates, r.m, prev, r.cfg.Dir)
+}
+
+// report writes the report into OUT/.tmp-RUNID.
+func (r *runner) report() ([]any, error) {
+	rc, err := r.cfg.ReportConfig()
+	if err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(r.cfg.Output, 0o755); err != nil {
+		return nil, fmt.Errorf("output: %w", err)
+	}
+	r.tmp = filepath.Join(r.cfg.Output, ".tmp-"+r.m.RunID)
+	write := r.opts.Report
+	if write == nil {
+		write = reports.WriteReport
+	}
+	sum, err := write(r.ctx, r.w.DB, r.tmp, rc, r.tax, r.m.StartedAt)
+	if err != nil {
+		return nil, err
+	}
+	return []any{"families", sum.Families, "bands", sum.Bands, "charts", len(sum.Charts)}, nil
+}
+
+// publish writes manifest.json, renames the temp folder to its dated name
+// and switches the latest link atomically (a new link renamed over it).
+func (r *runner) publish() ([]any, error) {
+	final := filepath.Join(r.cfg.Output, r.m.RunID)
+	// The manifest carries the timings up to the moment it is written;
+	// run_log records the same document once the folder is published.
+	pm := *r.m
+	pm.ReportDir = final
+	pm.Outcome = OutcomeOK
+	pm.EndedAt = r.now().UTC()
+	pm.Stages = append(append([]StageTiming(nil), r.m.Stages...),
+		StageTiming{Stage: StagePublish, Seconds: round3(time.Since(r.stageStart).Seconds())})
+	if err := os.WriteFile(filepath.Join(r.tmp, "manifest.json"), pm.JSON(), 0o644); err != nil {
+		return nil, err
+	}
+	if err := os.Rename(r.tmp, final); err != nil {
+		return nil, fmt.Errorf("publishing %s: %w", final, err)
+	}
+	r.tmp = ""
+	r.final = final
+	if err := switchLatest(r.cfg.Output, r.m.RunID); err != nil {
+		return nil, err
+	}
+	r.final = ""
+	r.published = &pm
+	return []any{"report", final}, nil
+}
+
+// switchLatest points OUT/latest at name with a relative link, atomically.
+func switchLatest(out, name string) error {
+	link := filepath.Join(out, LatestLink)
+	if st, err := os.Lstat(link); err == nil && st.Mode()&os.ModeSymlink == 0 {
+		return fmt.Errorf("%s exists and is not a symbolic link; move it away", link)
+	}
+	tmp := filepath.Join(out, ".latest-"+name)
+	_ = os.Remove(tmp)
+	if err := os.Symlink(name, tmp); err != nil {
+		return fmt.Errorf("switching %s: %w", link, err)
+	}
+	if err := os.Rename(tmp, link); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("switching %s: %w", link, err)
+	}
+	return nil
+}
+
+// cleanup removes what a failed run wrote: the temp folder, or a dated
+// folder that was renamed but never linked.
+func (r *runner) cleanup() {
+	if r.tmp != "" {
+		os.RemoveAll(r.tmp)
+		// WriteReport builds beside its target; remove leftovers of ours.
+		if m, err := filepath.Glob(filepath.Join(r.cfg.Output, "..tmp-"+r.m.RunID+".tmp-*")); err == nil {
+			for _, d := range m {
+				os.RemoveAll(d)
+			}
+		}
+	}
+	if r.final != "" {
+		os.RemoveAll(r.final)
+	}
+}
+
+// ReportDirs lists the dated report folders in out, oldest first.
+func ReportDirs(out string) ([]string, error) {
+	ents, err := os.ReadDir(out)
+	if err != nil {
+		return nil, err
+	}
+	type dir struct {
+		name, stamp string
+		seq         int
+	}
+	var ds []dir
+	for _, e := range ents {
+		if !e.IsDir() {
+			continue
+		}
+		sm := runDirRE.FindStringSubmatch(e.Name())
+		if sm == nil {
+			continue
+		}
+		seq := 1
+		if sm[2] != "" {
+			seq, _ = strconv.Atoi(sm[2])
+		}
+		ds = append(ds, dir{e.Name(), sm[1], seq})
+	}
+	sort.Slice(ds, func(i, j int) bool {
+		if ds[i].stamp != ds[j].stamp {
+			return ds[i].stamp < ds[j].stamp
+		}
+		return ds[i].seq < ds[j].seq
+	})
+	names := make([]string, len(ds))
+	for i, d := range ds {
+		names[i] = d.name
+	}
+	return names, nil
+}
+
+// retain removes the oldest dated folders beyond Retention.Keep, never the
+// one latest points at.
+func (r *runner) retain() error {
+	keep := r.cfg.Retention.Keep
+	if keep <= 0 {
+		return nil
+	}
+	names, err := ReportDirs(r.cfg.Output)
+	if err != nil {
+		return err
+	}
+	target, _ := os.Readlink(filepath.Join(r.cfg.Output, LatestLink))
+	target = filepath.Base(strings.TrimSuffix(target, "/"))
+	excess := len(names) - keep
+	var errs []error
+	removed := 0
+	for _, n := range names {
+		if excess <= 0 {
+			break
+		}
+		if n == target {
+			continue
+		}
+		if err := os.RemoveAll(filepath.Join(r.cfg.Output, n)); err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		removed++
+		excess--
+	}
+	if removed > 0 {
+		r.log.Info("retention", "run_id", r.m.RunID, "removed", removed, "keep", keep)
+	}
+	return errors.Join(errs...)
+}
