@@ -1,0 +1,133 @@
+package main
+
+import (
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"payband/reports"
+	"payband/transform"
+)
+
+// bandFlags are the selection flags bands, chart and report share.
+type bandFlags struct {
+	family string
+	title  string
+	by     string
+	year   int
+	minN   int
+	real   int
+	where  []string
+}
+
+func (f *bandFlags) register(c *cobra.Command, byDefault string) {
+	fl := c.Flags()
+	fl.StringVar(&f.family, "family", "", "only this family, e.g. security-manager")
+	fl.StringVar(&f.title, "title", "", "only this canonical title, e.g. \"Security Manager\"")
+	fl.StringVar(&f.by, "by", byDefault, "group by these columns, comma-separated: "+strings.Join(reports.GroupColumns, ", "))
+	fl.IntVar(&f.year, "year", 0, "only this year")
+	fl.IntVar(&f.minN, "min-n", reports.DefaultMinN, "leave out groups with fewer rows")
+	fl.IntVar(&f.real, "real", 0, "express pay in this year's dollars (CPI-U)")
+	fl.StringArrayVar(&f.where, "where", nil, "filter COLUMN=VALUE (columns as --by); repeatable")
+}
+
+func (f *bandFlags) query() (reports.BandQuery, error) {
+	q := reports.BandQuery{Filters: map[string]string{}, MinN: f.minN, Real: f.real}
+	for _, c := range strings.Split(f.by, ",") {
+		if c = strings.TrimSpace(c); c != "" {
+			q.By = append(q.By, c)
+		}
+	}
+	if f.family != "" {
+		q.Filters["family"] = f.family
+		if !contains(q.By, "family") {
+			q.By = append([]string{"family"}, q.By...)
+		}
+	}
+	if f.title != "" {
+		q.Filters["title"] = f.title
+	}
+	if f.year != 0 {
+		q.Filters["year"] = itoa(f.year)
+	}
+	for _, w := range f.where {
+		k, v, ok := strings.Cut(w, "=")
+		if !ok {
+			return q, usagef("--where takes COLUMN=VALUE, not %q", w)
+		}
+		q.Filters[strings.TrimSpace(k)] = v
+	}
+	if f.real != 0 {
+		if _, ok := transform.DefaultCPI().Index(f.real); !ok {
+			first, last := transform.DefaultCPI().Years()
+			return q, usagef("--real %d: the CPI-U table covers %d–%d", f.real, first, last)
+		}
+	}
+	if err := q.Validate(); err != nil {
+		return q, usageError{err}
+	}
+	return q, nil
+}
+
+func bandsCmd(g *globals) *cobra.Command {
+	var (
+		bf     bandFlags
+		format string
+		pub    bool
+	)
+	c := &cobra.Command{
+		Use:   "bands [flags]",
+		Short: "Pay bands: n, min, p10, p25, median, p75, p90, max, mean, stddev per group",
+		Long: `Pay bands over annual pay_usd of the salaries view, grouped by --by. Percentiles
+interpolate linearly between closest ranks (DuckDB quantile_cont, numpy's
+default); figures are rounded to whole dollars on output only. Each band also
+has a distribution-free 95% confidence interval for the median and a low_n
+flag under 30 rows. Groups under --min-n rows are left out and counted on
+stderr.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := reports.CheckFormat(format); err != nil {
+				return usageError{err}
+			}
+			q, err := bf.query()
+			if err != nil {
+				return err
+			}
+			w, err := g.open(cmd.Context(), true, "payband bands")
+			if err != nil {
+				return err
+			}
+			defer w.Close()
+			bands, skipped, err := reports.ComputeBands(cmd.Context(), w.DB, q, nil)
+			if err != nil {
+				return err
+			}
+			if skipped > 0 {
+				g.note("note: %d group(s) with fewer than %d rows left out (--min-n)", skipped, q.MinN)
+			}
+			if len(bands) == 0 {
+				g.note("note: no rows match")
+			}
+			if err := reports.BandsTable(bands, q.By).Write(g.stdout, format, reports.RenderOptions{}); err != nil {
+				return err
+			}
+			if pub {
+				return writePublished(cmd, g, w, q, format)
+			}
+			return nil
+		},
+	}
+	bf.register(c, "")
+	c.Flags().StringVar(&format, "format", "table", "output format: table, csv, json, md")
+	c.Flags().BoolVar(&pub, "with-published", false, "also print the published bands (BLS OEWS, reference figures) for the families shown")
+	return c
+}
+
+func contains(ss []string, s string) bool {
+	for _, x := range ss {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,204 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"payband/ingest"
+	"payband/transform"
+)
+
+func ingestCmd(g *globals) *cobra.Command {
+	var (
+		opt      ingest.Options
+		maps     []string
+		year     int
+		currency string
+		unit     string
+		delim    string
+		point    string
+		taxonomy string
+		minPay   float64
+		maxPay   float64
+	)
+	c := &cobra.Command{
+		Use:   "ingest [flags] FILE...",
+		Short: "Load salary files into the warehouse",
+		Long: `Load files into the warehouse, one transaction per file. Prints one summary line
+per file: rows read, loaded, rejected and duplicates skipped. A file whose
+content (sha256) is already loaded is skipped. A changed file at a path
+loaded before replaces its earlier version.
+
+Profiles: survey, lca, oews, generic (with --map), auto (default).`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, files []string) error {
+			ctx := cmd.Context()
+			if len(maps) > 0 {
+				opt.Map = map[ingest.Field]string{}
+				for _, m := range maps {
+					for _, kv := range strings.Split(m, ",") {
+						k, v, ok := strings.Cut(kv, "=")
+						if !ok {
+							return usagef("--map takes field=COLUMN, not %q", kv)
+						}
+						f, err := ingest.ParseField(strings.TrimSpace(k))
+						if err != nil {
+							return usageError{err}
+						}
+						opt.Map[f] = strings.TrimSpace(v)
+					}
+				}
+				if opt.Profile == "auto" {
+					opt.Profile = "generic"
+				}
+			}
+			switch delim {
+			case "":
+			case `\t`, "tab":
+				opt.Reader.Comma = '\t'
+			default:
+				if len([]rune(delim)) != 1 {
+					return usagef("--delimiter takes one character, not %q", delim)
+				}
+				opt.Reader.Comma = []rune(delim)[0]
+			}
+			pr, err := transform.ParsePointRule(point)
+			if err != nil {
+				return usageError{err}
+			}
+			opt.Convert.Point = pr
+			opt.Convert.Year, opt.Convert.Currency, opt.Convert.Unit = year, strings.ToUpper(currency), unit
+			opt.Convert.Bounds = transform.Bounds{Min: minPay, Max: maxPay}
+			m, err := loadMatcher(taxonomy)
+			if err != nil {
+				return err
+			}
+			opt.Matcher = m
+			w, err := g.open(ctx, false, "payband ingest")
+			if err != nil {
+				return err
+			}
+			var failed error
+			bad := 0
+			for _, f := range files {
+				fo := opt
+				bar := newProgress(g, f)
+				if bar != nil {
+					fo.Progress = bar.update
+				}
+				res, err := ingest.File(ctx, w, f, fo)
+				bar.done()
+				if err != nil {
+					if ctx.Err() != nil {
+						failed = err
+						break
+					}
+					fmt.Fprintf(g.stderr, "payband: %v\n", err)
+					bad++
+					continue
+				}
+				printIngest(g, res)
+			}
+			if bad > 0 && failed == nil {
+				failed = fmt.Errorf("%d of %d files not loaded", bad, len(files))
+			}
+			if cerr := w.Close(); cerr != nil && failed == nil {
+				failed = cerr
+			}
+			return failed
+		},
+	}
+	f := c.Flags()
+	f.StringVar(&opt.Profile, "profile", "auto", "source profile: auto, survey, lca, oews, generic")
+	f.StringVar(&opt.Format, "format", "", "input format: csv, tsv, jsonl, parquet, xlsx (default: detected)")
+	f.StringArrayVar(&maps, "map", nil, "generic profile: field=COLUMN[,field=COLUMN...] (fields: title, pay, pay_to, unit, currency, year, date, pay_usd, ...)")
+	f.IntVar(&year, "year", 0, "year of every row, for sources without a year or date column")
+	f.StringVar(&currency, "currency", "", "currency of pay, for sources without a currency column (default USD)")
+	f.StringVar(&unit, "unit", "", "pay unit, for sources without a unit column (default year)")
+	f.StringVar(&delim, "delimiter", "", "field delimiter of delimited text (default: sniffed)")
+	f.StringVar(&opt.Reader.Encoding, "encoding", "", "text encoding: utf-8 or windows-1252 (default: detected per cell)")
+	f.StringVar(&opt.Reader.Sheet, "sheet", "", "XLSX sheet (default: the first)")
+	f.StringVar(&point, "point", "mid", "point value of a pay range: low, mid or high")
+	f.StringVar(&taxonomy, "taxonomy", "", "title taxonomy YAML (default: the embedded one)")
+	f.Float64Var(&minPay, "min-pay", transform.DefaultBounds.Min, "annual USD below which pay is rejected as implausible")
+	f.Float64Var(&maxPay, "max-pay", transform.DefaultBounds.Max, "annual USD above which pay is rejected as implausible")
+	return c
+}
+
+func printIngest(g *globals, r ingest.Result) {
+	if r.AlreadyLoaded {
+		fmt.Fprintf(g.stdout, "%s: already loaded (sha256 %s), nothing to do\n", r.Source, r.SHA256[:12])
+		return
+	}
+	if !g.quiet && r.ProfileReason != "" {
+		fmt.Fprintf(g.stderr, "%s: %s\n", r.Source, r.ProfileReason)
+	}
+	extra := ""
+	if r.Replaced > 0 {
+		extra = fmt.Sprintf(", replaced %d earlier version(s)", r.Replaced)
+	}
+	fmt.Fprintf(g.stdout, "%s: read %d, loaded %d, rejected %d, duplicates %d (%s, %s, %.1fs%s)\n",
+		r.Source, r.Read, r.Loaded, r.Rejected, r.Duplicate, r.Profile, r.Format, r.Elapsed.Seconds(), extra)
+}
+
+func loadMatcher(path string) (*transform.Matcher, error) {
+	var t *transform.Taxonomy
+	var err error
+	if path == "" {
+		t, err = transform.DefaultTaxonomy()
+	} else {
+		t, err = transform.LoadTaxonomyFile(path)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return transform.NewMatcher(t), nil
+}
+
+// progress draws rows, MB/s and elapsed time on stderr when it is a
+// terminal; nil (and silent) otherwise.
+type progress struct {
+	g     *globals
+	name  string
+	start time.Time
+	last  time.Time
+	size  int64
+}
+
+func newProgress(g *globals, name string) *progress {
+	f, ok := g.stderr.(*os.File)
+	if !ok || g.quiet || !term.IsTerminal(int(f.Fd())) {
+		return nil
+	}
+	st, err := os.Stat(name)
+	if err != nil {
+		return nil
+	}
+	return &progress{g: g, name: name, start: time.Now(), size: st.Size()}
+}
+
+func (p *progress) update(rows, bytes int64) {
+	now := time.Now()
+	if now.Sub(p.last) < 200*time.Millisecond {
+		return
+	}
+	p.last = now
+	secs := now.Sub(p.start).Seconds()
+	rate := float64(bytes) / secs / 1e6
+	eta := "?"
+	if bytes > 0 && p.size > bytes {
+		eta = (time.Duration(float64(p.size-bytes)/float64(bytes)*secs) * time.Second).Round(time.Second).String()
+	}
+	fmt.Fprintf(p.g.stderr, "\r%s: %d rows, %.1f MB/s, ETA %s   ", p.name, rows, rate, eta)
+}
+
+func (p *progress) done() {
+	if p != nil {
+		fmt.Fprint(p.g.stderr, "\r\033[K")
+	}
+}

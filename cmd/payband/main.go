@@ -1,0 +1,22 @@
+// Command payband is a batch pipeline for salary and career analytics: it
+// ingests salary and job-title datasets into a DuckDB warehouse, normalizes
+// titles and pay, and computes pay bands, charts and reports.
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := Run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "payband:", err)
+	}
+	os.Exit(ExitCode(err))
+}

@@ -1,0 +1,226 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"payband/warehouse"
+)
+
+// TestMain lets the test binary stand in for the payband binary when a test
+// needs a second process (locking, exit codes).
+func TestMain(m *testing.M) {
+	if os.Getenv("PAYBAND_TEST_AS_MAIN") == "1" {
+		main()
+		return
+	}
+	os.Exit(m.Run())
+}
+
+func sharedData(t testing.TB, name string) string {
+	t.Helper()
+	p := filepath.Join("..", "..", "..", "shared", "data", name)
+	if _, err := os.Stat(p); err != nil {
+		t.Skipf("shared data not available: %v", err)
+	}
+	return p
+}
+
+// run calls Run in-process and returns stdout, stderr and the error.
+func run(t testing.TB, args ...string) (string, string, error) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	err := Run(context.Background(), args, strings.NewReader(""), &out, &errb)
+	return out.String(), errb.String(), err
+}
+
+func mustRun(t testing.TB, args ...string) string {
+	t.Helper()
+	out, errs, err := run(t, args...)
+	if err != nil {
+		t.Fatalf("payband %s: %v\nstderr: %s", strings.Join(args, " "), err, errs)
+	}
+	return out
+}
+
+// quantile interpolates linearly between closest ranks of sorted values,
+// as numpy's default (and DuckDB's quantile_cont) does.
+func quantile(sorted []float64, q float64) float64 {
+	pos := q * float64(len(sorted)-1)
+	lo := math.Floor(pos)
+	frac := pos - lo
+	i := int(lo)
+	if i+1 >= len(sorted) {
+		return sorted[len(sorted)-1]
+	}
+	return sorted[i] + frac*(sorted[i+1]-sorted[i])
+}
+
+func TestBandsAgreeWithIndependentPercentiles(t *testing.T) {
+	src := sharedData(t, "infosec_jobs_salaries_2025-08-03.csv")
+	db := filepath.Join(t.TempDir(), "w.duckdb")
+	out := mustRun(t, "--db", db, "ingest", src)
+	if !strings.Contains(out, "read 65951,") {
+		t.Errorf("ingest summary does not report 65951 rows read: %q", out)
+	}
+	out = mustRun(t, "--db", db, "ingest", src)
+	if !strings.Contains(out, "already loaded") {
+		t.Errorf("second ingest: %q, want already loaded", out)
+	}
+
+	for _, real := range []string{"", "2016"} {
+		args := []string{"--db", db, "bands", "--family", "security-manager", "--by", "year", "--format", "json"}
+		if real != "" {
+			args = append(args, "--real", real)
+		}
+		var got []map[string]any
+		if err := json.Unmarshal([]byte(mustRun(t, args...)), &got); err != nil {
+			t.Fatal(err)
+		}
+		if len(got) < 3 {
+			t.Fatalf("only %d bands for security-manager by year", len(got))
+		}
+		// Independent computation: every pay_usd of the family, per year,
+		// sorted in Go and interpolated.
+		w, err := warehouse.Open(context.Background(), db, warehouse.Options{ReadOnly: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows, err := w.DB.Query(`SELECT year, pay_usd FROM salaries WHERE family = 'security-manager'`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		byYear := map[string][]float64{}
+		for rows.Next() {
+			var y string
+			var p float64
+			if err := rows.Scan(&y, &p); err != nil {
+				t.Fatal(err)
+			}
+			byYear[y] = append(byYear[y], p)
+		}
+		rows.Close()
+		w.Close()
+		cpi := map[string]float64{"2020": 258.811, "2021": 270.970, "2022": 292.655, "2023": 304.702, "2024": 313.689, "2025": 321.943}
+		for _, b := range got {
+			year := b["year"].(string)
+			vals := append([]float64(nil), byYear[year]...)
+			if real != "" {
+				for i := range vals {
+					vals[i] *= 240.007 / cpi[year]
+				}
+			}
+			sort.Float64s(vals)
+			if int(b["n"].(float64)) != len(vals) {
+				t.Errorf("%s: n = %v, want %d", year, b["n"], len(vals))
+				continue
+			}
+			want := map[string]float64{
+				"min": vals[0], "max": vals[len(vals)-1],
+				"p10": quantile(vals, 0.1), "p25": quantile(vals, 0.25), "median": quantile(vals, 0.5),
+				"p75": quantile(vals, 0.75), "p90": quantile(vals, 0.9),
+			}
+			var sum float64
+			for _, v := range vals {
+				sum += v
+			}
+			want["mean"] = sum / float64(len(vals))
+			for k, v := range want {
+				if g := b[k].(float64); g != math.Round(v) {
+					t.Errorf("real=%q %s %s = %v, independent %v", real, year, k, g, math.Round(v))
+				}
+			}
+			wantBasis := "nominal"
+			if real != "" {
+				wantBasis = "real:" + real
+			}
+			if b["basis"] != wantBasis || b["family"] != "security-manager" {
+				t.Errorf("band keys: %v", b)
+			}
+		}
+	}
+
+	out = mustRun(t, "--db", db, "query", "--format", "csv", "select family, count(*) from salaries group by 1 order by 1")
+	if !strings.HasPrefix(out, "family,count_star()") || !strings.Contains(out, "security-manager,") {
+		t.Errorf("query csv output: %q", out)
+	}
+	before := mustRun(t, "--db", db, "query", "--format", "csv", "select count(*) from salaries")
+	for _, q := range []string{"delete from salaries", "drop view salaries", "copy salaries to 'x.csv'", "attach 'y.duckdb' as y", "create table t(a int)", "update observations set pay_usd = 0"} {
+		_, _, err := run(t, "--db", db, "query", q)
+		if err == nil {
+			t.Errorf("query %q was not refused", q)
+		}
+	}
+	if after := mustRun(t, "--db", db, "query", "--format", "csv", "select count(*) from salaries"); after != before {
+		t.Errorf("refused writes changed the warehouse: %q -> %q", before, after)
+	}
+}
+
+func TestSQLInjectionRefusedOrHarmless(t *testing.T) {
+	src := sharedData(t, "salaries_cyber.csv")
+	db := filepath.Join(t.TempDir(), "w.duckdb")
+	mustRun(t, "--db", db, "ingest", src)
+	_, _, err := run(t, "--db", db, "bands", "--by", "year; drop table salaries")
+	if ExitCode(err) != exitUsage {
+		t.Errorf("--by with SQL: err %v (exit %d), want a usage error", err, ExitCode(err))
+	}
+	out, _, err := run(t, "--db", db, "bands", "--family", "x' or '1'='1", "--format", "json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.TrimSpace(out) != "[]" {
+		t.Errorf("--family with SQL matched rows: %s", out)
+	}
+	if n := mustRun(t, "--db", db, "query", "--format", "csv", "select count(*) > 0 from salaries"); !strings.Contains(n, "true") {
+		t.Errorf("salaries damaged: %q", n)
+	}
+}
+
+func TestSecondWriterExitsBusy(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "w.duckdb")
+	w, err := warehouse.Open(context.Background(), db, warehouse.Options{Command: "payband ingest big.csv"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	cmd := exec.Command(os.Args[0], "--db", db, "ingest", "nonexistent.csv")
+	cmd.Env = append(os.Environ(), "PAYBAND_TEST_AS_MAIN=1")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	err = cmd.Run()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != exitBusy {
+		t.Fatalf("second writer: %v, want exit %d; stderr %s", err, exitBusy, stderr.String())
+	}
+	msg := stderr.String()
+	if !strings.Contains(msg, "busy") || !strings.Contains(msg, "payband ingest big.csv") || !strings.Contains(msg, "pid") {
+		t.Errorf("busy message does not say who holds it: %q", msg)
+	}
+	if strings.Count(strings.TrimSpace(msg), "\n") != 0 {
+		t.Errorf("busy message is not one line: %q", msg)
+	}
+}
+
+func TestUsageErrorsExit2(t *testing.T) {
+	for _, args := range [][]string{
+		{"bands", "--format", "xml"},
+		{"nosuchcommand"},
+		{"bands", "--nosuchflag"},
+		{"gen", "--rows", "0", "--out", "x.csv"},
+		{"chart", "pie", "--out", "x.png"},
+	} {
+		_, _, err := run(t, append([]string{"--db", filepath.Join(t.TempDir(), "w.duckdb")}, args...)...)
+		if ExitCode(err) != exitUsage {
+			t.Errorf("payband %v: exit %d (%v), want %d", args, ExitCode(err), err, exitUsage)
+		}
+	}
+}

@@ -1,0 +1,186 @@
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"payband/synth"
+	"payband/transform"
+)
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+func genCmd(g *globals) *cobra.Command {
+	var opt synth.Options
+	var out string
+	c := &cobra.Command{
+		Use:   "gen --rows N [--seed S] [--profile lca|survey] --out FILE",
+		Short: "Write deterministic, realistic synthetic data (same seed, same bytes)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if opt.Rows <= 0 {
+				return usagef("--rows must be positive")
+			}
+			if opt.Profile != "lca" && opt.Profile != "survey" {
+				return usagef("--profile must be lca or survey, not %q", opt.Profile)
+			}
+			if out == "" {
+				return usagef("--out FILE is required")
+			}
+			return writeAtomic(out, func(f *os.File) error {
+				bw := bufio.NewWriterSize(f, 1<<20)
+				if err := synth.Generate(cmd.Context(), bw, opt); err != nil {
+					return err
+				}
+				return bw.Flush()
+			})
+		},
+	}
+	c.Flags().IntVar(&opt.Rows, "rows", 0, "number of data rows")
+	c.Flags().Int64Var(&opt.Seed, "seed", 1, "random seed")
+	c.Flags().StringVar(&opt.Profile, "profile", "lca", "lca or survey")
+	c.Flags().StringVar(&out, "out", "", "output CSV file")
+	return c
+}
+
+// writeAtomic writes path through a temporary file in the same directory,
+// renamed into place only when fn and Close both succeed.
+func writeAtomic(path string, fn func(*os.File) error) error {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	if err := fn(f); err != nil {
+		f.Close()
+		os.Remove(tmp)
+		return err
+	}
+	if err := f.Close(); err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	return os.Rename(tmp, path)
+}
+
+func checkCmd(g *globals) *cobra.Command {
+	return &cobra.Command{
+		Use:   "check",
+		Short: "Check the warehouse: schema version, views, source counts",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			w, err := g.open(cmd.Context(), true, "payband check")
+			if err != nil {
+				return err
+			}
+			defer w.Close()
+			problems, err := w.Check(cmd.Context())
+			if err != nil {
+				return err
+			}
+			for _, p := range problems {
+				fmt.Fprintln(g.stdout, p)
+			}
+			if len(problems) > 0 {
+				return fmt.Errorf("warehouse %s: %d problem(s)", g.dbPath(), len(problems))
+			}
+			fmt.Fprintf(g.stdout, "warehouse %s: ok\n", g.dbPath())
+			return nil
+		},
+	}
+}
+
+func versionCmd(g *globals) *cobra.Command {
+	return &cobra.Command{
+		Use:   "version",
+		Short: "Print the program, DuckDB and taxonomy versions",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			t, err := transform.DefaultTaxonomy()
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(g.stdout, "payband %s\nduckdb %s\ntaxonomy %s\n", programVersion(), duckdbVersion(cmd), t.Version)
+			return nil
+		},
+	}
+}
+
+func titlesCmd(g *globals) *cobra.Command {
+	c := &cobra.Command{Use: "titles", Short: "Normalize, explain, list and re-map job titles"}
+	var taxonomy, format string
+	norm := &cobra.Command{
+		Use:   "normalize [--taxonomy FILE] [--format tsv|json]",
+		Short: "Normalize raw titles read one per line from stdin",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if format != "tsv" && format != "json" {
+				return usagef("--format must be tsv or json, not %q", format)
+			}
+			m, err := loadMatcher(taxonomy)
+			if err != nil {
+				return err
+			}
+			cache := transform.NewCache(m)
+			sc := bufio.NewScanner(g.stdin)
+			sc.Buffer(make([]byte, 64<<10), 1<<20)
+			bw := bufio.NewWriter(g.stdout)
+			if format == "tsv" {
+				fmt.Fprintln(bw, "input\ttitle\tfamily\tseniority\tconfidence\tmethod")
+			}
+			enc := json.NewEncoder(bw)
+			for sc.Scan() {
+				line := strings.TrimRight(sc.Text(), "\r")
+				r := cache.Match(line)
+				if format == "json" {
+					if err := enc.Encode(map[string]any{"input": line, "title": r.Title, "family": r.Family,
+						"seniority": r.Seniority, "confidence": r.Confidence, "method": r.Method}); err != nil {
+						return err
+					}
+					continue
+				}
+				fmt.Fprintf(bw, "%s\t%s\t%s\t%s\t%.2f\t%s\n", tsvCell(line), r.Title, r.Family, r.Seniority, r.Confidence, r.Method)
+			}
+			if err := sc.Err(); err != nil {
+				return fmt.Errorf("reading titles from stdin: %w", err)
+			}
+			return bw.Flush()
+		},
+	}
+	norm.Flags().StringVar(&taxonomy, "taxonomy", "", "taxonomy YAML (default: the embedded one)")
+	norm.Flags().StringVar(&format, "format", "tsv", "tsv or json")
+	var exTax string
+	explain := &cobra.Command{
+		Use:   "explain TITLE",
+		Short: "Show every step that led to a title's result",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			m, err := loadMatcher(exTax)
+			if err != nil {
+				return err
+			}
+			r, steps := m.Explain(args[0])
+			for i, s := range steps {
+				fmt.Fprintf(g.stdout, "%2d. %-12s %s\n", i+1, s.Stage, s.Detail)
+			}
+			fam := r.Family
+			if fam == "" {
+				fam = "(none: unmatched)"
+			}
+			fmt.Fprintf(g.stdout, "=> family %s, title %q, seniority %s, confidence %.2f, method %s\n", fam, r.Title, r.Seniority, r.Confidence, r.Method)
+			return nil
+		},
+	}
+	explain.Flags().StringVar(&exTax, "taxonomy", "", "taxonomy YAML (default: the embedded one)")
+	c.AddCommand(norm, explain, unmatchedCmd(g), remapCmd(g))
+	return c
+}
+
+func tsvCell(s string) string { return strings.NewReplacer("\t", " ", "\n", " ").Replace(s) }

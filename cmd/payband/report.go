@@ -1,0 +1,165 @@
+package main
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"payband/reports"
+	"payband/transform"
+	"payband/warehouse"
+)
+
+func duckdbVersion(cmd *cobra.Command) string {
+	db, err := sql.Open("duckdb", "")
+	if err != nil {
+		return "unknown"
+	}
+	defer db.Close()
+	var v string
+	if err := db.QueryRowContext(cmd.Context(), "SELECT version()").Scan(&v); err != nil {
+		return "unknown"
+	}
+	return v
+}
+
+func writePublished(cmd *cobra.Command, g *globals, w *warehouse.Warehouse, q reports.BandQuery, format string) error {
+	fam := q.Filters["family"]
+	if fam == "" {
+		return usagef("--with-published needs --family")
+	}
+	year := 0
+	if y, ok := q.Filters["year"]; ok {
+		fmt.Sscan(y, &year)
+	}
+	tax, err := transform.DefaultTaxonomy()
+	if err != nil {
+		return err
+	}
+	ps, err := reports.PublishedFor(cmd.Context(), w.DB, fam, year, tax)
+	if err != nil {
+		return err
+	}
+	if format == "table" || format == "md" {
+		fmt.Fprintf(g.stdout, "\nPublished figures for %s (beside the computed band, never mixed into it):\n", fam)
+	}
+	if len(ps) == 0 {
+		g.note("note: no published figures for %s; load BLS OEWS tables with 'payband ingest --profile oews'", fam)
+	}
+	return reports.PublishedTable(ps).Write(g.stdout, format, reports.RenderOptions{})
+}
+
+var chartKinds = []string{"band", "hist", "trend", "ladder", "box"}
+
+// ladderFamilies is the career path of the seed career page.
+var ladderFamilies = []string{"security-analyst", "security-engineer", "security-architect", "security-manager", "security-director", "ciso"}
+
+func chartCmd(g *globals) *cobra.Command {
+	var bf bandFlags
+	var out string
+	c := &cobra.Command{
+		Use:   "chart KIND [filters as bands] --out FILE.png|FILE.svg",
+		Short: "Draw one chart: band, hist, trend, ladder or box",
+		Long: `Draw one chart from the warehouse.
+  band    floating bars p10–p90 (p25–p75 darker), median tick, mean dot, one bar per group of --by (default family)
+  hist    distribution of pay with band markers (use --family/--year to select)
+  trend   median and p25–p75 by year (nominal, and real with --real)
+  ladder  median pay along analyst → engineer → architect → manager → director → CISO (latest year, or --year)
+  box     boxes p10/p25/median/p75/p90 by --by (default seniority)`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			kind := args[0]
+			if !contains(chartKinds, kind) {
+				return usagef("unknown chart %q: use %s", kind, strings.Join(chartKinds, ", "))
+			}
+			ext := strings.ToLower(filepath.Ext(out))
+			if out == "" || (ext != ".png" && ext != ".svg") {
+				return usagef("--out must name a .png or .svg file")
+			}
+			if !cmd.Flags().Changed("by") {
+				switch kind {
+				case "band":
+					bf.by = "family"
+				case "box":
+					bf.by = "seniority"
+				default:
+					bf.by = ""
+				}
+			}
+			q, err := bf.query()
+			if err != nil {
+				return err
+			}
+			w, err := g.open(cmd.Context(), true, "payband chart")
+			if err != nil {
+				return err
+			}
+			defer w.Close()
+			p, err := drawChart(cmd.Context(), w.DB, kind, q, bf)
+			if err != nil {
+				return err
+			}
+			if err := reports.SaveChart(p, out); err != nil {
+				return err
+			}
+			g.note("wrote %s", out)
+			return nil
+		},
+	}
+	bf.register(c, "")
+	c.Flags().StringVar(&out, "out", "", "output file, .png or .svg")
+	return c
+}
+
+func reportCmd(g *globals) *cobra.Command {
+	var cfgPath, out string
+	c := &cobra.Command{
+		Use:   "report [--config FILE] [--out DIR]",
+		Short: "Write the full report: index.html, report.md, bands.json, bands.csv, charts/",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg := reports.DefaultReportConfig()
+			if cfgPath != "" {
+				var err error
+				if cfg, err = reports.LoadReportConfig(cfgPath); err != nil {
+					return err
+				}
+			}
+			w, err := g.open(cmd.Context(), true, "payband report")
+			if err != nil {
+				return err
+			}
+			defer w.Close()
+			return writeReport(cmd.Context(), g, w.DB, out, cfg)
+		},
+	}
+	c.Flags().StringVar(&cfgPath, "config", "", "report config YAML (families, by, years, min_n, real, charts)")
+	c.Flags().StringVar(&out, "out", "report", "output directory")
+	return c
+}
+
+func writeReport(ctx context.Context, g *globals, db *sql.DB, out string, cfg reports.ReportConfig) error {
+	tax, err := transform.DefaultTaxonomy()
+	if err != nil {
+		return err
+	}
+	sum, err := reports.WriteReport(ctx, db, out, cfg, tax, time.Now().UTC())
+	if err != nil {
+		return err
+	}
+	abs, _ := filepath.Abs(filepath.Join(out, "index.html"))
+	g.note("report: %d families, %d bands, %d charts", sum.Families, sum.Bands, len(sum.Charts))
+	fmt.Fprintln(g.stdout, abs)
+	return nil
+}
+
+func exists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
+}
