@@ -1,9 +1,3 @@
-//go:build payband_parquet
-
-// The Parquet reader needs arrow-go's parquet packages, whose dependencies
-// (thrift, brotli, x/sync, ...) must be in go.sum; until they are, it is
-// built only with -tags payband_parquet and parquet_off.go stands in.
-
 package ingest
 
 import (
@@ -21,8 +15,6 @@ import (
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 )
 
-// ParquetSupported reports whether this build reads Parquet files.
-const ParquetSupported = true
 
 type parquetReader struct {
 	ctx    context.Context

@@ -1,5 +1,3 @@
-//go:build payband_parquet
-
 package ingest_test
 
 import (

@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"runtime/debug"
+	"runtime/pprof"
 	"strings"
 	"time"
 
@@ -58,6 +60,7 @@ type globals struct {
 	memoryLimit string
 	tempDir     string
 	wait        time.Duration
+	cpuProfile  string
 	stdin       io.Reader
 	stdout      io.Writer
 	stderr      io.Writer
@@ -150,16 +153,40 @@ Exit codes: 0 success, 1 failure, 2 usage error, 3 warehouse busy.`,
 	pf.StringVar(&g.memoryLimit, "memory-limit", "", "DuckDB memory limit, e.g. 1GB (default: DuckDB's)")
 	pf.StringVar(&g.tempDir, "temp-dir", "", "directory DuckDB spills to when over the memory limit")
 	pf.DurationVar(&g.wait, "wait", 0, "wait this long for a busy warehouse instead of exiting 3, e.g. 10m")
+	pf.StringVar(&g.cpuProfile, "cpuprofile", "", "write a Go CPU profile to this file (for go tool pprof)")
+	_ = pf.MarkHidden("cpuprofile")
 
 	root.AddCommand(
 		ingestCmd(g), bandsCmd(g), queryCmd(g), genCmd(g), demoCmd(g), checkCmd(g),
 		versionCmd(g), titlesCmd(g), taxonomyCmd(g), chartCmd(g), reportCmd(g), runCmd(g), exportCmd(g),
 	)
+	if i := indexOf(args, "--cpuprofile"); i >= 0 && i+1 < len(args) {
+		f, err := os.Create(args[i+1])
+		if err != nil {
+			return err
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer func() {
+			pprof.StopCPUProfile()
+			f.Close()
+		}()
+	}
 	err := root.ExecuteContext(ctx)
 	if err != nil && isCobraUsage(err) {
 		return usageError{err}
 	}
 	return err
+}
+
+func indexOf(ss []string, s string) int {
+	for i, x := range ss {
+		if x == s {
+			return i
+		}
+	}
+	return -1
 }
 
 // isCobraUsage recognizes cobra's own argument errors, which carry no type.
