@@ -3,7 +3,7 @@
 # run, with peak RSS from /usr/bin/time -v:
 #   (a) DuckDB's own CREATE TABLE AS SELECT * FROM read_csv(...)
 #   (b) payband ingest
-#   (c) payband ingest + bands + report (the main job; `payband run` where present)
+#   (c) payband run: ingest, normalize, bands, charts, report
 #   (d) the pandas + matplotlib script in bench/pandas_job.py
 # ROWS (default 2000000) sets the file size.
 set -euo pipefail
@@ -41,7 +41,14 @@ measure() { # name, command...
 rm -f "$OUT/results.txt" "$OUT"/*.duckdb "$OUT"/*.duckdb.wal
 measure a_duckdb "$OUT/duckdbload" "$CSV" "$OUT/a.duckdb"
 measure b_ingest "$BIN" --db "$OUT/b.duckdb" -q ingest "$CSV"
-measure c_job sh -c "$BIN --db $OUT/c.duckdb -q ingest $CSV && $BIN --db $OUT/c.duckdb -q report --out $OUT/c_report >/dev/null"
+cat >"$OUT/pipeline.yaml" <<YAML
+output: c_reports
+sources:
+  - path: $(basename "$CSV")
+    profile: lca
+YAML
+rm -rf "$OUT/c_reports"
+measure c_run "$BIN" --db "$OUT/c.duckdb" -q run --config "$OUT/pipeline.yaml"
 if python3 -c 'import pandas, matplotlib' 2>/dev/null; then
 	measure d_pandas python3 bench/pandas_job.py "$CSV" "$OUT/d_out"
 else
@@ -49,7 +56,8 @@ else
 fi
 
 echo
+echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
 echo "file: $CSV ($ROWS rows, $(du -h "$CSV" | cut -f1))"
 awk 'NR==1 {base=$2} {printf "%-10s %8.2f s  %6.0f MiB peak RSS  ratio to (a) %.2f\n", $1, $2, $3/1024, $2/base}' "$OUT/results.txt"
-awk '$1=="c_job" {c=$2} $1=="d_pandas" {d=$2} END {if (c && d) printf "(d)/(c) = %.2f\n", d/c}' "$OUT/results.txt"
+awk '$1=="c_run" {c=$2} $1=="d_pandas" {d=$2} END {if (c && d) printf "(d)/(c) = %.2f\n", d/c}' "$OUT/results.txt"

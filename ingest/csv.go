@@ -26,10 +26,16 @@ type CSVOptions struct {
 	Latin1 bool
 }
 
+// MaxRecordBytes bounds one delimited record (all its lines). A record
+// grows past it only when a quote is never closed and the rest of the file
+// runs into one field; the file is then refused rather than held in memory.
+const MaxRecordBytes = 16 << 20
+
 type csvReader struct {
 	ctx    context.Context
 	name   string
 	r      *csv.Reader
+	guard  *recordGuard
 	header []string
 	b      *batchBuilder
 	cur    arrow.RecordBatch
@@ -37,12 +43,47 @@ type csvReader struct {
 	done   bool
 	latin1 bool
 	fields []string
+	// lastLine is the last line of the previous record.
+	lastLine int
+}
+
+// readError turns a read failure into one located file error. row is
+// where the failing record starts when the error does not say.
+func (r *csvReader) readError(err error, row int) error {
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		row, err = pe.StartLine, pe.Err
+	}
+	if errors.Is(err, ErrUnreadable) {
+		return &RowError{Source: r.name, Row: int64(row), Err: err}
+	}
+	return &RowError{Source: r.name, Row: int64(row), Err: fmt.Errorf("%w: %v", ErrUnreadable, err)}
+}
+
+// recordGuard counts the bytes read since n was last reset (at the start of
+// each record) and fails once one record passes MaxRecordBytes. The reader
+// above it buffers ahead, so the bound holds within that buffer's size.
+type recordGuard struct {
+	r io.Reader
+	n int64
+}
+
+var errRecordTooLong = fmt.Errorf("%w: a record longer than %d MiB (a quote that is never closed?)", ErrUnreadable, MaxRecordBytes>>20)
+
+func (g *recordGuard) Read(p []byte) (int, error) {
+	if g.n > MaxRecordBytes+(2<<20) {
+		return 0, errRecordTooLong
+	}
+	n, err := g.r.Read(p)
+	g.n += int64(n)
+	return n, err
 }
 
 // NewCSVReader reads delimited text from r. name is used in errors. Blank
 // lines before the header and a UTF-8 byte-order mark are skipped.
 func NewCSVReader(ctx context.Context, r io.Reader, name string, opt CSVOptions) (Reader, error) {
-	br := bufio.NewReaderSize(r, 1<<20)
+	guard := &recordGuard{r: r}
+	br := bufio.NewReaderSize(guard, 1<<20)
 	// Peek enough to sniff the delimiter and check the text is text.
 	peek, err := br.Peek(64 << 10)
 	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
@@ -67,14 +108,16 @@ func NewCSVReader(ctx context.Context, r io.Reader, name string, opt CSVOptions)
 	cr.FieldsPerRecord = -1
 	cr.LazyQuotes = true
 	cr.ReuseRecord = true
-	rd := &csvReader{ctx: ctx, name: name, r: cr, latin1: opt.Latin1}
+	rd := &csvReader{ctx: ctx, name: name, r: cr, guard: guard, latin1: opt.Latin1}
+	guard.n = 0
 	rec, err := cr.Read()
 	if err != nil {
 		if errors.Is(err, io.EOF) {
 			return nil, &RowError{Source: name, Err: fmt.Errorf("%w: the file has no header row", ErrUnreadable)}
 		}
-		return nil, &RowError{Source: name, Row: 1, Err: fmt.Errorf("%w: %v", ErrUnreadable, err)}
+		return nil, rd.readError(err, 1)
 	}
+	rd.lastLine, _ = cr.FieldPos(len(rec) - 1)
 	hdr := make([]string, len(rec))
 	for i, f := range rec {
 		hdr[i] = rd.cell(f)
@@ -179,21 +222,19 @@ func (r *csvReader) Next() bool {
 		return false
 	}
 	for r.b.Len() < BatchSize {
+		r.guard.n = 0
 		rec, err := r.r.Read()
 		if errors.Is(err, io.EOF) {
 			r.done = true
 			break
 		}
-		line, _ := r.r.FieldPos(0)
 		if err != nil {
-			var pe *csv.ParseError
-			if errors.As(err, &pe) && !errors.Is(pe.Err, csv.ErrFieldCount) {
-				r.err = &RowError{Source: r.name, Row: int64(pe.StartLine), Err: fmt.Errorf("%w: %v", ErrUnreadable, pe.Err)}
-			} else {
-				r.err = &RowError{Source: r.name, Err: fmt.Errorf("%w: %v", ErrUnreadable, err)}
-			}
+			r.err = r.readError(err, r.lastLine+1)
 			return false
 		}
+		line, _ := r.r.FieldPos(0)
+		last, _ := r.r.FieldPos(len(rec) - 1)
+		r.lastLine = last
 		r.fields = r.fields[:0]
 		for _, f := range rec {
 			r.fields = append(r.fields, r.cell(f))
@@ -201,6 +242,11 @@ func (r *csvReader) Next() bool {
 		problem := ""
 		if len(rec) != len(r.header) {
 			problem = fmt.Sprintf("%v: %d fields, the header has %d", ErrFieldCount, len(rec), len(r.header))
+			if last > line {
+				// A quote opened and closed lines later (or never): say so,
+				// since the lines in between are inside this one record.
+				problem += fmt.Sprintf(" (a quoted field runs from line %d to line %d: an unbalanced quote?)", line, last)
+			}
 		}
 		r.b.Append(int64(line), r.fields, problem)
 	}

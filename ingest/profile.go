@@ -3,6 +3,7 @@ package ingest
 import (
 	"fmt"
 	"strings"
+	"unicode"
 )
 
 // Field is a canonical record field a profile maps source columns onto.
@@ -195,8 +196,30 @@ func AutoProfile(header []string) (*Binding, string, error) {
 	if len(shown) > 8 {
 		shown, more = shown[:8], fmt.Sprintf(", … (%d columns)", len(header))
 	}
+	cells := make([]string, len(shown))
+	for i, h := range shown {
+		cells[i] = shortCell(h)
+	}
 	return nil, "", fmt.Errorf("%w: the header (%s%s) is not a known salary or published-band source (%s); use --profile generic with --map title=COLUMN,pay=COLUMN",
-		ErrNoProfile, strings.Join(shown, ", "), more, strings.Join(wants, "; "))
+		ErrNoProfile, strings.Join(cells, ", "), more, strings.Join(wants, "; "))
+}
+
+// maxShownCell bounds a header cell quoted in an error message.
+const maxShownCell = 40
+
+// shortCell makes a header cell fit in a one-line message: control
+// characters (a quoted newline, NUL) become spaces and long cells are cut.
+func shortCell(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return ' '
+		}
+		return r
+	}, s)
+	if r := []rune(s); len(r) > maxShownCell {
+		s = string(r[:maxShownCell]) + fmt.Sprintf("… (%d characters)", len(r))
+	}
+	return s
 }
 
 // signature names the columns a profile needs, first choices only.

@@ -16,6 +16,7 @@ var reportTemplates embed.FS
 
 var reportTmpl = template.Must(template.New("report.html.tmpl").Funcs(template.FuncMap{
 	"int":   func(n int64) string { return formatInt(n) },
+	"count": func(n int) string { return formatInt(int64(n)) },
 	"money": money,
 	"slug":  slug,
 	"svg":   func(c *chartFile) template.HTML { return template.HTML(c.svg) }, // verified by inlineSVG
