@@ -98,6 +98,10 @@ type converter struct {
 	clean  *array.RecordBuilder
 	rej    *array.RecordBuilder
 	titles map[string]struct{}
+	// cases holds this file's case numbers; a repeat is a duplicate (the
+	// first filing wins) and is counted in dups instead of loaded.
+	cases *caseSet
+	dups  int64
 	// textCols are the optional Utf8 outputs copied as-is: output column
 	// index in obsSchema and the field it comes from.
 	textCols []textCol
@@ -116,6 +120,7 @@ func newConverter(mem memory.Allocator, b *Binding, opt ConvertOptions) *convert
 		clean:  array.NewRecordBuilder(mem, obsSchema),
 		rej:    array.NewRecordBuilder(mem, rejectSchema),
 		titles: make(map[string]struct{}),
+		cases:  newCaseSet(),
 		textCols: []textCol{
 			{9, FCountry}, {10, FState}, {11, FEmployer}, {12, FEmploymentType},
 			{13, FExperience}, {14, FCompanySize}, {15, FCompanyCountry},
@@ -235,6 +240,10 @@ func (c *converter) row(v rowView, row int64) {
 	}
 	if err := c.opt.Bounds.Check(p.point); err != nil {
 		c.reject(row, col, val, err.Error())
+		return
+	}
+	if cn := v.get(FCaseNumber); cn != "" && !c.cases.add(cn) {
+		c.dups++
 		return
 	}
 	c.titles[title] = struct{}{}

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -45,6 +46,16 @@ type csvReader struct {
 	fields []string
 	// lastLine is the last line of the previous record.
 	lastLine int
+}
+
+// endLine is the line a record just read ends on: where its last field
+// starts plus the newlines inside that (quoted) field.
+func (r *csvReader) endLine(rec []string) int {
+	last := len(rec) - 1
+	l, _ := r.r.FieldPos(last)
+	// An unclosed quote runs to the end of the file and keeps its last
+	// newline; that newline ends the last line rather than starting one.
+	return l + strings.Count(strings.TrimSuffix(rec[last], "\n"), "\n")
 }
 
 // readError turns a read failure into one located file error. row is
@@ -117,7 +128,7 @@ func NewCSVReader(ctx context.Context, r io.Reader, name string, opt CSVOptions)
 		}
 		return nil, rd.readError(err, 1)
 	}
-	rd.lastLine, _ = cr.FieldPos(len(rec) - 1)
+	rd.lastLine = rd.endLine(rec)
 	hdr := make([]string, len(rec))
 	for i, f := range rec {
 		hdr[i] = rd.cell(f)
@@ -233,7 +244,7 @@ func (r *csvReader) Next() bool {
 			return false
 		}
 		line, _ := r.r.FieldPos(0)
-		last, _ := r.r.FieldPos(len(rec) - 1)
+		last := r.endLine(rec)
 		r.lastLine = last
 		r.fields = r.fields[:0]
 		for _, f := range rec {

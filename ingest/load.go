@@ -221,18 +221,21 @@ func loadObservations(ctx context.Context, c *sql.Conn, raw driver.Conn, path st
 	readErr := make(chan error, 1)
 	pctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	// Reading and converting run in two goroutines, and DuckDB inserts on
+	// this one: on two cores the parse of batch k+1 overlaps the conversion
+	// of batch k and the insert of earlier ones.
+	raws := make(chan arrow.RecordBatch, 2)
 	go func() {
-		defer close(pairs)
+		defer close(raws)
 		rd := src.Reader
 		for rd.Next() {
 			rec := rd.Record()
+			rec.Retain()
 			read.Add(rec.NumRows())
-			cl, rj := conv.convert(rec)
 			select {
-			case pairs <- batchPair{cl, rj}:
+			case raws <- rec:
 			case <-pctx.Done():
-				cl.Release()
-				rj.Release()
+				rec.Release()
 				readErr <- pctx.Err()
 				return
 			}
@@ -241,6 +244,23 @@ func loadObservations(ctx context.Context, c *sql.Conn, raw driver.Conn, path st
 			}
 		}
 		readErr <- rd.Err()
+	}()
+	go func() {
+		defer close(pairs)
+		for rec := range raws {
+			cl, rj := conv.convert(rec)
+			rec.Release()
+			select {
+			case pairs <- batchPair{cl, rj}:
+			case <-pctx.Done():
+				cl.Release()
+				rj.Release()
+				for r := range raws {
+					r.Release()
+				}
+				return
+			}
+		}
 	}()
 	defer func() {
 		cancel()
@@ -277,15 +297,28 @@ func loadObservations(ctx context.Context, c *sql.Conn, raw driver.Conn, path st
 	}
 	res.Read = read.Load()
 
-	if err := exec(ctx, c, sqlDedupeCases, sourceID); err != nil {
-		return fmt.Errorf("dedupe: %w", err)
-	}
-	var kept int64
-	if err := c.QueryRowContext(ctx, sqlCountSource, sourceID).Scan(&kept); err != nil {
+	// Repeats within the file were dropped while streaming; a case number
+	// an earlier active source already holds is removed here. The DELETE
+	// runs only when needed: in the same transaction as a bulk insert it
+	// stops DuckDB writing the new rows straight to the file, which makes
+	// the commit several times slower.
+	res.Duplicate = conv.dups
+	var others int64
+	if err := c.QueryRowContext(ctx, sqlOtherCases, sourceID).Scan(&others); err != nil {
 		return err
 	}
-	res.Duplicate = res.Loaded - kept
-	res.Loaded = kept
+	if others > 0 {
+		r, err := c.ExecContext(ctx, sqlDedupeAcrossSources, sourceID)
+		if err != nil {
+			return fmt.Errorf("dedupe: %w", err)
+		}
+		n, err := r.RowsAffected()
+		if err != nil {
+			return err
+		}
+		res.Duplicate += n
+		res.Loaded -= n
+	}
 	if err := mapTitles(ctx, c, ar, conv.titles, matcher); err != nil {
 		return fmt.Errorf("title map: %w", err)
 	}

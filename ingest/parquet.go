@@ -15,7 +15,6 @@ import (
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 )
 
-
 type parquetReader struct {
 	ctx    context.Context
 	name   string

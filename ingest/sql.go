@@ -20,21 +20,19 @@ FROM payband_batch`
 	sqlInsertRejects = `INSERT INTO reject_rows (source_id, row_no, column_name, value, reason)
 SELECT ?, row_no, column_name, value, reason FROM payband_batch`
 
-	// A case number seen earlier in this file, or in any active source, makes
-	// the row a duplicate: the first filing wins.
-	sqlDedupeCases = `DELETE FROM observations
-WHERE source_id = $1 AND case_number IS NOT NULL AND rowid IN (
-    SELECT rowid FROM (
-        SELECT rowid, case_number,
-               row_number() OVER (PARTITION BY case_number ORDER BY row_no) AS rn
-        FROM observations WHERE source_id = $1 AND case_number IS NOT NULL
-    ) d
-    WHERE rn > 1 OR case_number IN (
-        SELECT o.case_number FROM observations o
-        JOIN source_files f ON f.source_id = o.source_id AND f.retired_at IS NULL
-        WHERE o.source_id <> $1 AND o.case_number IS NOT NULL))`
+	// Whether any other active source holds case numbers at all.
+	sqlOtherCases = `SELECT count(*) FROM (
+    SELECT 1 FROM observations o
+    JOIN source_files f ON f.source_id = o.source_id AND f.retired_at IS NULL
+    WHERE o.source_id <> ? AND o.case_number IS NOT NULL LIMIT 1)`
 
-	sqlCountSource = `SELECT count(*) FROM observations WHERE source_id = ?`
+	// A case number an earlier active source already holds makes the row a
+	// duplicate: the first filing wins.
+	sqlDedupeAcrossSources = `DELETE FROM observations
+WHERE source_id = $1 AND case_number IN (
+    SELECT o.case_number FROM observations o
+    JOIN source_files f ON f.source_id = o.source_id AND f.retired_at IS NULL
+    WHERE o.source_id <> $1 AND o.case_number IS NOT NULL)`
 
 	sqlUpsertTitles = `INSERT OR REPLACE INTO title_map_t
     (title_raw, title, family, seniority, confidence, method)
