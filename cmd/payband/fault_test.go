@@ -95,3 +95,57 @@ const countsSQL = `SELECT source, rows_read, rows_loaded, rows_rejected, rows_du
   (SELECT count(*) FROM salaries s WHERE s.source = x.source) AS salaries,
   (SELECT count(*) FROM rejects r WHERE r.source = x.source) AS rejects
 FROM sources x ORDER BY source`
+
+// TestRunSurvivesSIGKILL does the same to `payband run`: after every kill
+// the warehouse passes check and `latest`, when present, is a whole report;
+// the run after the kills ends with a clean run's counts.
+func TestRunSurvivesSIGKILL(t *testing.T) {
+	if testing.Short() {
+		t.Skip("fault loop is long")
+	}
+	dir := t.TempDir()
+	genFile(t, filepath.Join(dir, "a.csv"), "lca", 15000, 3)
+	genFile(t, filepath.Join(dir, "b.csv"), "survey", 15000, 4)
+	cfg := filepath.Join(dir, "pipeline.yaml")
+	if err := os.WriteFile(cfg, []byte("output: out\nsources:\n  - path: a.csv\n    profile: lca\n  - path: b.csv\n    profile: survey\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cleanCfg := filepath.Join(dir, "clean.yaml")
+	if err := os.WriteFile(cleanCfg, []byte("output: clean-out\nsources:\n  - path: a.csv\n    profile: lca\n  - path: b.csv\n    profile: survey\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	clean := filepath.Join(dir, "clean.duckdb")
+	start := time.Now()
+	mustRun(t, "--db", clean, "-q", "run", "--config", cleanCfg)
+	full := time.Since(start)
+	want := mustRun(t, "--db", clean, "query", "--format", "csv", countsSQL)
+
+	db := filepath.Join(dir, "w.duckdb")
+	rng := rand.New(rand.NewPCG(13, 17))
+	const kills = 20
+	for i := 0; i < kills; i++ {
+		cmd := asMain("--db", db, "-q", "run", "--config", cfg)
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		// The child is slower than the in-process clean run (it starts a
+		// process and may be race-instrumented): spread kills over 3×.
+		time.Sleep(time.Duration(rng.Int64N(3 * int64(full))))
+		_ = cmd.Process.Signal(syscall.SIGKILL)
+		_ = cmd.Wait()
+		if out, errs, err := run(t, "--db", db, "check"); err != nil {
+			t.Fatalf("kill %d: check failed: %v\n%s%s", i, err, out, errs)
+		}
+		if _, err := os.Stat(filepath.Join(dir, "out", "latest")); err == nil {
+			for _, f := range []string{"index.html", "report.md", "bands.json", "bands.csv", "manifest.json"} {
+				if _, err := os.Stat(filepath.Join(dir, "out", "latest", f)); err != nil {
+					t.Fatalf("kill %d: latest report lacks %s", i, f)
+				}
+			}
+		}
+	}
+	mustRun(t, "--db", db, "-q", "run", "--config", cfg)
+	if got := mustRun(t, "--db", db, "query", "--format", "csv", countsSQL); got != want {
+		t.Errorf("after %d kills and a run:\n%s\nclean run:\n%s", kills, got, want)
+	}
+}

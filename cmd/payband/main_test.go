@@ -77,74 +77,83 @@ func TestBandsAgreeWithIndependentPercentiles(t *testing.T) {
 		t.Errorf("second ingest: %q, want already loaded", out)
 	}
 
-	for _, real := range []string{"", "2016"} {
-		args := []string{"--db", db, "bands", "--family", "security-manager", "--by", "year", "--format", "json"}
-		if real != "" {
-			args = append(args, "--real", real)
-		}
-		var got []map[string]any
-		if err := json.Unmarshal([]byte(mustRun(t, args...)), &got); err != nil {
+	// Independent computation: every pay_usd per family and year, sorted in
+	// Go and interpolated.
+	w, err := warehouse.Open(context.Background(), db, warehouse.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := w.DB.Query(`SELECT family, year, pay_usd FROM salaries`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byGroup := map[string][]float64{}
+	for rows.Next() {
+		var f, y string
+		var p float64
+		if err := rows.Scan(&f, &y, &p); err != nil {
 			t.Fatal(err)
 		}
-		if len(got) < 3 {
-			t.Fatalf("only %d bands for security-manager by year", len(got))
-		}
-		// Independent computation: every pay_usd of the family, per year,
-		// sorted in Go and interpolated.
-		w, err := warehouse.Open(context.Background(), db, warehouse.Options{ReadOnly: true})
-		if err != nil {
-			t.Fatal(err)
-		}
-		rows, err := w.DB.Query(`SELECT year, pay_usd FROM salaries WHERE family = 'security-manager'`)
-		if err != nil {
-			t.Fatal(err)
-		}
-		byYear := map[string][]float64{}
-		for rows.Next() {
-			var y string
-			var p float64
-			if err := rows.Scan(&y, &p); err != nil {
+		byGroup[f+"/"+y] = append(byGroup[f+"/"+y], p)
+	}
+	rows.Close()
+	w.Close()
+	cpi := map[string]float64{"2020": 258.811, "2021": 270.970, "2022": 292.655, "2023": 304.702, "2024": 313.689, "2025": 321.943}
+
+	for _, tc := range []struct {
+		name string
+		args []string
+	}{
+		{"security-manager by year", []string{"--family", "security-manager", "--by", "year"}},
+		{"every family by year", []string{"--by", "family,year", "--min-n", "1"}},
+	} {
+		for _, real := range []string{"", "2016"} {
+			args := append([]string{"--db", db, "bands", "--format", "json"}, tc.args...)
+			if real != "" {
+				args = append(args, "--real", real)
+			}
+			var got []map[string]any
+			if err := json.Unmarshal([]byte(mustRun(t, args...)), &got); err != nil {
 				t.Fatal(err)
 			}
-			byYear[y] = append(byYear[y], p)
-		}
-		rows.Close()
-		w.Close()
-		cpi := map[string]float64{"2020": 258.811, "2021": 270.970, "2022": 292.655, "2023": 304.702, "2024": 313.689, "2025": 321.943}
-		for _, b := range got {
-			year := b["year"].(string)
-			vals := append([]float64(nil), byYear[year]...)
-			if real != "" {
-				for i := range vals {
-					vals[i] *= 240.007 / cpi[year]
+			if len(got) < 3 {
+				t.Fatalf("%s: only %d bands", tc.name, len(got))
+			}
+			for _, b := range got {
+				fam, year := b["family"].(string), b["year"].(string)
+				vals := append([]float64(nil), byGroup[fam+"/"+year]...)
+				if real != "" {
+					for i := range vals {
+						vals[i] *= 240.007 / cpi[year]
+					}
 				}
-			}
-			sort.Float64s(vals)
-			if int(b["n"].(float64)) != len(vals) {
-				t.Errorf("%s: n = %v, want %d", year, b["n"], len(vals))
-				continue
-			}
-			want := map[string]float64{
-				"min": vals[0], "max": vals[len(vals)-1],
-				"p10": quantile(vals, 0.1), "p25": quantile(vals, 0.25), "median": quantile(vals, 0.5),
-				"p75": quantile(vals, 0.75), "p90": quantile(vals, 0.9),
-			}
-			var sum float64
-			for _, v := range vals {
-				sum += v
-			}
-			want["mean"] = sum / float64(len(vals))
-			for k, v := range want {
-				if g := b[k].(float64); g != math.Round(v) {
-					t.Errorf("real=%q %s %s = %v, independent %v", real, year, k, g, math.Round(v))
+				sort.Float64s(vals)
+				if int(b["n"].(float64)) != len(vals) {
+					t.Errorf("%s: %s/%s: n = %v, want %d", tc.name, fam, year, b["n"], len(vals))
+					continue
 				}
-			}
-			wantBasis := "nominal"
-			if real != "" {
-				wantBasis = "real:" + real
-			}
-			if b["basis"] != wantBasis || b["family"] != "security-manager" {
-				t.Errorf("band keys: %v", b)
+				want := map[string]float64{
+					"min": vals[0], "max": vals[len(vals)-1],
+					"p10": quantile(vals, 0.1), "p25": quantile(vals, 0.25), "median": quantile(vals, 0.5),
+					"p75": quantile(vals, 0.75), "p90": quantile(vals, 0.9),
+				}
+				var sum float64
+				for _, v := range vals {
+					sum += v
+				}
+				want["mean"] = sum / float64(len(vals))
+				for k, v := range want {
+					if g := b[k].(float64); g != math.Round(v) {
+						t.Errorf("%s real=%q %s/%s %s = %v, independent %v", tc.name, real, fam, year, k, g, math.Round(v))
+					}
+				}
+				wantBasis := "nominal"
+				if real != "" {
+					wantBasis = "real:" + real
+				}
+				if b["basis"] != wantBasis {
+					t.Errorf("%s: basis %v, want %s", tc.name, b["basis"], wantBasis)
+				}
 			}
 		}
 	}
@@ -222,5 +231,27 @@ func TestUsageErrorsExit2(t *testing.T) {
 		if ExitCode(err) != exitUsage {
 			t.Errorf("payband %v: exit %d (%v), want %d", args, ExitCode(err), err, exitUsage)
 		}
+	}
+}
+
+func TestBandsWithPublishedOEWS(t *testing.T) {
+	src := sharedData(t, "infosec_jobs_salaries_2025-08-03.csv")
+	oews := sharedData(t, "national_M2024_dl.xlsx")
+	db := filepath.Join(t.TempDir(), "w.duckdb")
+	mustRun(t, "--db", db, "-q", "ingest", src, oews)
+	out := mustRun(t, "--db", db, "bands", "--family", "security-manager", "--year", "2024", "--with-published")
+	for _, want := range []string{
+		"security-manager", // the computed band
+		"Published figures for security-manager",
+		"11-3021", "187990", "171200", "≥ 239,200", // OEWS 2024: mean, median, p90 top-coded
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("bands --with-published output lacks %q:\n%s", want, out)
+		}
+	}
+	// 2016 asks for the seed band too, and it keeps its own figures.
+	out = mustRun(t, "--db", db, "bands", "--family", "security-manager", "--year", "2016", "--with-published", "--format", "csv")
+	if !strings.Contains(out, "60985") || !strings.Contains(out, "33037") || !strings.Contains(out, "109370") {
+		t.Errorf("2016 reference band missing:\n%s", out)
 	}
 }
