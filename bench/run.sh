@@ -49,8 +49,14 @@ sources:
 YAML
 rm -rf "$OUT/c_reports"
 measure c_run "$BIN" --db "$OUT/c.duckdb" -q run --config "$OUT/pipeline.yaml"
-if python3 -c 'import pandas, matplotlib' 2>/dev/null; then
-	measure d_pandas python3 bench/pandas_job.py "$CSV" "$OUT/d_out"
+# Debian's python3-pandas and python3-matplotlib live under /usr/bin/python3,
+# which may not be the python3 first on PATH.
+PY=python3
+for p in /usr/bin/python3 python3; do
+	if "$p" -c 'import pandas, matplotlib' 2>/dev/null; then PY=$p; break; fi
+done
+if "$PY" -c 'import pandas, matplotlib' 2>/dev/null; then
+	measure d_pandas "$PY" bench/pandas_job.py "$CSV" "$OUT/d_out"
 else
 	echo "bench: python3-pandas and python3-matplotlib are not installed; skipping (d)" >&2
 fi
