@@ -145,3 +145,29 @@ func FuzzCSVReader(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkCSVReader measures raw batches from a synthetic LCA-shaped CSV.
+func BenchmarkCSVReader(b *testing.B) {
+	var buf bytes.Buffer
+	buf.WriteString("CASE_NUMBER,CASE_STATUS,RECEIVED_DATE,JOB_TITLE,SOC_CODE,WAGE_RATE_OF_PAY_FROM,WAGE_UNIT_OF_PAY\n")
+	const rows = 50_000
+	for i := 0; i < rows; i++ {
+		buf.WriteString("I-200-21034-123456,Certified,03/15/2024,\"Manager, Information Security\",11-3021,152000.00,Year\n")
+	}
+	data := buf.Bytes()
+	b.SetBytes(int64(len(data)))
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		rd, err := NewCSVReader(context.Background(), bytes.NewReader(data), "b.csv", CSVOptions{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		for rd.Next() {
+		}
+		if rd.Err() != nil {
+			b.Fatal(rd.Err())
+		}
+		rd.Release()
+	}
+	b.ReportMetric(float64(rows*b.N)/b.Elapsed().Seconds(), "rows/s")
+}

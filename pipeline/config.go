@@ -106,7 +106,7 @@ func ParseConfig(src []byte, path string) (*Config, error) {
 	if strings.TrimSpace(string(src)) == "" {
 		return nil, &ConfigError{File: path, Err: errors.New("empty config: it needs at least output and sources")}
 	}
-	if err := yaml.UnmarshalWithOptions(src, cfg, yaml.DisallowUnknownField(), yaml.Strict()); err != nil {
+	if err := unmarshalYAML(src, cfg); err != nil {
 		var ye yaml.Error
 		if errors.As(err, &ye) {
 			line := 0
@@ -117,6 +117,8 @@ func ParseConfig(src []byte, path string) (*Config, error) {
 		}
 		return nil, &ConfigError{File: path, Err: err}
 	}
+	// A document that is only a comment or null resets the whole struct.
+	cfg.File, cfg.Dir = abs, filepath.Dir(abs)
 	cfg.lines = yamlLines(src)
 	for i := range cfg.Sources {
 		cfg.Sources[i].line = cfg.line(fmt.Sprintf("$.sources[%d]", i))
@@ -434,4 +436,17 @@ func Plan(c *Config) ([]string, error) {
 		out[i] = f.Path
 	}
 	return out, nil
+}
+
+// unmarshalYAML is yaml.UnmarshalWithOptions in strict mode, with a panic
+// inside the YAML library (it has nil dereferences on some malformed input,
+// such as a tag on a scalar where a list belongs: "KEY: !0 0") returned as
+// an error.
+func unmarshalYAML(src []byte, v any) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("malformed YAML (%v)", r)
+		}
+	}()
+	return yaml.UnmarshalWithOptions(src, v, yaml.DisallowUnknownField(), yaml.Strict())
 }

@@ -49,16 +49,13 @@ const (
 const PayAxisLabel = "Annual pay (USD)"
 
 // Okabe–Ito palette: distinguishable with the common colour-vision
-// deficiencies. Orange, green and purple are unused so far but kept so
-// that further series pick from the same set.
+// deficiencies. Only the colours in use are named; the rest of the set is
+// orange #E69F00, green #009E73 and purple #CC79A7.
 var (
 	colBlack     = color.RGBA{0x00, 0x00, 0x00, 0xff}
-	colOrange    = color.RGBA{0xE6, 0x9F, 0x00, 0xff}
 	colSky       = color.RGBA{0x56, 0xB4, 0xE9, 0xff}
-	colGreen     = color.RGBA{0x00, 0x9E, 0x73, 0xff}
 	colBlue      = color.RGBA{0x00, 0x72, 0xB2, 0xff}
 	colVermilion = color.RGBA{0xD5, 0x5E, 0x00, 0xff}
-	colPurple    = color.RGBA{0xCC, 0x79, 0xA7, 0xff}
 
 	colText  = color.RGBA{0x22, 0x22, 0x22, 0xff}
 	colMuted = color.RGBA{0x55, 0x55, 0x55, 0xff}

@@ -73,7 +73,7 @@ func parseReportConfig(src []byte, name string) (ReportConfig, error) {
 	// Lists replace the defaults rather than merge with them.
 	cfg.By, cfg.Charts = nil, nil
 	if strings.TrimSpace(string(src)) != "" {
-		if err := yaml.UnmarshalWithOptions(src, &cfg, yaml.DisallowUnknownField(), yaml.Strict()); err != nil {
+		if err := unmarshalYAML(src, &cfg); err != nil {
 			var ye yaml.Error
 			if errors.As(err, &ye) {
 				line := 0
@@ -220,4 +220,17 @@ func (c ReportConfig) wants(chart string) bool {
 		}
 	}
 	return false
+}
+
+// unmarshalYAML is yaml.UnmarshalWithOptions in strict mode, with a panic
+// inside the YAML library (it has nil dereferences on some malformed input,
+// such as a tag on a scalar where a list belongs: "KEY: !0 0") returned as
+// an error.
+func unmarshalYAML(src []byte, v any) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("malformed YAML (%v)", r)
+		}
+	}()
+	return yaml.UnmarshalWithOptions(src, v, yaml.DisallowUnknownField(), yaml.Strict())
 }

@@ -98,7 +98,7 @@ func ParseTaxonomy(r io.Reader, name string) (*Taxonomy, error) {
 		return nil, &TaxonomyError{File: name, Err: err}
 	}
 	var t Taxonomy
-	if err := yaml.UnmarshalWithOptions(src, &t, yaml.DisallowUnknownField(), yaml.Strict()); err != nil {
+	if err := unmarshalYAML(src, &t); err != nil {
 		return nil, yamlError(name, err)
 	}
 	if err := t.validate(); err != nil {
@@ -303,4 +303,17 @@ func (t *Taxonomy) WriteYAML(w io.Writer) error {
 func isSecurityFamily(t *Taxonomy, id string) bool {
 	f, ok := t.Family(id)
 	return ok && f.Security
+}
+
+// unmarshalYAML is yaml.UnmarshalWithOptions in strict mode, with a panic
+// inside the YAML library (it has nil dereferences on some malformed input,
+// such as a tag on a scalar where a list belongs: "KEY: !0 0") returned as
+// an error.
+func unmarshalYAML(src []byte, v any) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("malformed YAML (%v)", r)
+		}
+	}()
+	return yaml.UnmarshalWithOptions(src, v, yaml.DisallowUnknownField(), yaml.Strict())
 }

@@ -52,9 +52,9 @@ func lockPath(dbPath string) string { return dbPath + ".lock" }
 
 func acquire(ctx context.Context, dbPath string, exclusive bool, command string, wait time.Duration) (*fileLock, error) {
 	f, err := os.OpenFile(lockPath(dbPath), os.O_RDWR|os.O_CREATE, 0o644)
-	if err != nil && !exclusive && errors.Is(err, os.ErrPermission) {
-		// A reader on a read-only directory still gets a consistent view if
-		// the lock file exists and is readable.
+	if err != nil && !exclusive && (errors.Is(err, os.ErrPermission) || errors.Is(err, syscall.EROFS)) {
+		// A reader on a read-only directory or file system still gets a
+		// consistent view if the lock file exists and is readable.
 		f, err = os.Open(lockPath(dbPath))
 	}
 	if err != nil {

@@ -57,6 +57,11 @@ Profiles: survey, lca, oews, generic (with --map), auto (default).`,
 					opt.Profile = "generic"
 				}
 			}
+			if opt.Profile != "auto" && opt.Profile != "generic" {
+				if _, err := ingest.ProfileByName(opt.Profile); err != nil {
+					return usageError{err}
+				}
+			}
 			switch delim {
 			case "":
 			case `\t`, "tab":
@@ -97,6 +102,11 @@ Profiles: survey, lca, oews, generic (with --map), auto (default).`,
 					if ctx.Err() != nil {
 						failed = err
 						break
+					}
+					if !strings.HasPrefix(err.Error(), f+":") {
+						// Warehouse failures (disk full, I/O) do not name
+						// the input; say which file was being loaded.
+						err = fmt.Errorf("%s: %w", f, err)
 					}
 					fmt.Fprintf(g.stderr, "payband: %v\n", err)
 					bad++

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -157,9 +156,4 @@ func writeReport(ctx context.Context, g *globals, db *sql.DB, out string, cfg re
 	g.note("report: %d families, %d bands, %d charts", sum.Families, sum.Bands, len(sum.Charts))
 	fmt.Fprintln(g.stdout, abs)
 	return nil
-}
-
-func exists(p string) bool {
-	_, err := os.Stat(p)
-	return err == nil
 }
