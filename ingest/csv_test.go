@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -170,4 +171,34 @@ func BenchmarkCSVReader(b *testing.B) {
 		rd.Release()
 	}
 	b.ReportMetric(float64(rows*b.N)/b.Elapsed().Seconds(), "rows/s")
+}
+
+func TestCSVReaderUnclosedQuote(t *testing.T) {
+	// A quote never closed takes the rest of the file into one record; the
+	// reject says which lines it swallowed.
+	_, rows, lines, problems, err := readAllCSV(t, []byte("a,b,c\n1,2,3\n4,\"x,5\n6,7,8\n9,10,11\n"), CSVOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 2 || lines[1] != 3 || !strings.Contains(problems[1], "a quoted field runs from line 3 to line 5: an unbalanced quote?") {
+		t.Fatalf("rows %q, lines %v, problems %q", rows, lines, problems)
+	}
+	// Past MaxRecordBytes the file is refused instead of held in memory.
+	big := "a,b\n1,2\n3,\"" + strings.Repeat(strings.Repeat("x", 99)+"\n", MaxRecordBytes/100+40_000)
+	_, _, _, _, err = readAllCSV(t, []byte(big), CSVOptions{})
+	var re *RowError
+	if !errors.As(err, &re) || re.Row != 3 || !errors.Is(err, ErrUnreadable) || !strings.Contains(err.Error(), "a record longer than 16 MiB") {
+		t.Fatalf("err = %v, want row 3: a record longer than 16 MiB", err)
+	}
+}
+
+func TestNoProfileMessageIsOneShortLine(t *testing.T) {
+	_, _, err := AutoProfile([]string{strings.Repeat("X", 100_000), "job\ntitle", "a\x00b"})
+	if err == nil {
+		t.Fatal("no error")
+	}
+	msg := err.Error()
+	if strings.ContainsAny(msg, "\n\x00") || len(msg) > 600 || !strings.Contains(msg, "… (100000 characters), job title, a b") {
+		t.Fatalf("message %q", msg)
+	}
 }

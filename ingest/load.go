@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"database/sql"
-	"database/sql/driver"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -129,8 +128,8 @@ func File(ctx context.Context, w *warehouse.Warehouse, path string, opt Options)
 		}
 		matcher = transform.NewMatcher(t)
 	}
-	err = w.Conn(ctx, func(c *sql.Conn, raw driver.Conn) error {
-		return loadObservations(ctx, c, raw, path, src, b, opt, matcher, &res)
+	err = inTx(ctx, w, func(c *sql.Conn, ar *duckdb.Arrow) error {
+		return loadObservations(ctx, c, ar, src, b, opt, matcher, &res)
 	})
 	res.Elapsed = time.Since(start)
 	return res, err
@@ -183,36 +182,13 @@ func (p batchPair) release() {
 	p.rej.Release()
 }
 
-func exec(ctx context.Context, c *sql.Conn, q string, args ...any) error {
-	_, err := c.ExecContext(ctx, q, args...)
-	return err
-}
-
-func loadObservations(ctx context.Context, c *sql.Conn, raw driver.Conn, path string, src *Source, b *Binding,
-	opt Options, matcher *transform.Matcher, res *Result) (err error) {
-	ar, err := duckdb.NewArrowFromConn(raw)
+func loadObservations(ctx context.Context, c *sql.Conn, ar *duckdb.Arrow, src *Source, b *Binding,
+	opt Options, matcher *transform.Matcher, res *Result) error {
+	sourceID, replaced, err := newSource(ctx, c, res.Path)
 	if err != nil {
 		return err
 	}
-	if err := exec(ctx, c, "BEGIN TRANSACTION"); err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			_ = exec(context.WithoutCancel(ctx), c, "ROLLBACK")
-		}
-	}()
-	var sourceID int64
-	if err := c.QueryRowContext(ctx, "SELECT nextval('source_id_seq')").Scan(&sourceID); err != nil {
-		return err
-	}
-	r, err := c.ExecContext(ctx, sqlRetirePath, res.Path)
-	if err != nil {
-		return err
-	}
-	if n, err := r.RowsAffected(); err == nil {
-		res.Replaced = int(n)
-	}
+	res.Replaced = replaced
 
 	conv := newConverter(memory.DefaultAllocator, b, opt.Convert)
 	defer conv.release()
@@ -326,11 +302,8 @@ func loadObservations(ctx context.Context, c *sql.Conn, raw driver.Conn, path st
 		return fmt.Errorf("internal accounting error: read %d != loaded %d + rejected %d + duplicate %d",
 			res.Read, res.Loaded, res.Rejected, res.Duplicate)
 	}
-	if err := exec(ctx, c, sqlInsertSource, sourceID, res.Source, res.Path, res.SHA256, res.Profile, res.Format,
-		res.Read, res.Loaded, res.Rejected, res.Duplicate); err != nil {
-		return err
-	}
-	return exec(ctx, c, "COMMIT")
+	return exec(ctx, c, sqlInsertSource, sourceID, res.Source, res.Path, res.SHA256, res.Profile, res.Format,
+		res.Read, res.Loaded, res.Rejected, res.Duplicate)
 }
 
 // insertArrow registers rd as a view and runs q, which reads from it.

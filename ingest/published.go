@@ -3,7 +3,6 @@ package ingest
 import (
 	"context"
 	"database/sql"
-	"database/sql/driver"
 	"errors"
 	"fmt"
 	"path/filepath"
@@ -152,37 +151,19 @@ func loadPublished(ctx context.Context, w *warehouse.Warehouse, path string, src
 	if year == 0 && layout.year < 0 {
 		return res, &RowError{Source: path, Err: fmt.Errorf("%w: the estimate year is not in the file name (like national_M2024_dl.xlsx) nor in a YEAR column; pass --year", ErrBadYear)}
 	}
-	err := w.Conn(ctx, func(c *sql.Conn, raw driver.Conn) error {
-		return loadPublishedTx(ctx, c, raw, src, b, layout, year, &res)
+	err := inTx(ctx, w, func(c *sql.Conn, ar *duckdb.Arrow) error {
+		return loadPublishedTx(ctx, c, ar, src, b, layout, year, &res)
 	})
 	res.Elapsed = time.Since(start)
 	return res, err
 }
 
-func loadPublishedTx(ctx context.Context, c *sql.Conn, raw driver.Conn, src *Source, b *Binding, l pubLayout, year int, res *Result) (err error) {
-	ar, err := duckdb.NewArrowFromConn(raw)
+func loadPublishedTx(ctx context.Context, c *sql.Conn, ar *duckdb.Arrow, src *Source, b *Binding, l pubLayout, year int, res *Result) error {
+	sourceID, replaced, err := newSource(ctx, c, res.Path)
 	if err != nil {
 		return err
 	}
-	if err := exec(ctx, c, "BEGIN TRANSACTION"); err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			_ = exec(context.WithoutCancel(ctx), c, "ROLLBACK")
-		}
-	}()
-	var sourceID int64
-	if err := c.QueryRowContext(ctx, "SELECT nextval('source_id_seq')").Scan(&sourceID); err != nil {
-		return err
-	}
-	r, err := c.ExecContext(ctx, sqlRetirePath, res.Path)
-	if err != nil {
-		return err
-	}
-	if n, err := r.RowsAffected(); err == nil {
-		res.Replaced = int(n)
-	}
+	res.Replaced = replaced
 
 	mem := memory.DefaultAllocator
 	pb := array.NewRecordBuilder(mem, pubSchema)
@@ -332,11 +313,8 @@ func loadPublishedTx(ctx context.Context, c *sql.Conn, raw driver.Conn, src *Sou
 		return fmt.Errorf("internal accounting error: read %d != loaded %d + rejected %d + duplicate %d",
 			res.Read, res.Loaded, res.Rejected, res.Duplicate)
 	}
-	if err := exec(ctx, c, sqlInsertSource, sourceID, res.Source, res.Path, res.SHA256, res.Profile, res.Format,
-		res.Read, res.Loaded, res.Rejected, res.Duplicate); err != nil {
-		return err
-	}
-	return exec(ctx, c, "COMMIT")
+	return exec(ctx, c, sqlInsertSource, sourceID, res.Source, res.Path, res.SHA256, res.Profile, res.Format,
+		res.Read, res.Loaded, res.Rejected, res.Duplicate)
 }
 
 // flushBatch inserts the rows accumulated in bld (if any) through q and

@@ -3,7 +3,6 @@ package ingest
 import (
 	"context"
 	"database/sql"
-	"database/sql/driver"
 
 	"github.com/duckdb/duckdb-go/v2"
 
@@ -16,19 +15,7 @@ import (
 // many titles changed family, title or seniority.
 func Remap(ctx context.Context, w *warehouse.Warehouse, m *transform.Matcher, fingerprint string) (int, error) {
 	var changed int
-	err := w.Conn(ctx, func(c *sql.Conn, raw driver.Conn) (err error) {
-		ar, err := duckdb.NewArrowFromConn(raw)
-		if err != nil {
-			return err
-		}
-		if err := exec(ctx, c, "BEGIN TRANSACTION"); err != nil {
-			return err
-		}
-		defer func() {
-			if err != nil {
-				_ = exec(context.WithoutCancel(ctx), c, "ROLLBACK")
-			}
-		}()
+	err := inTx(ctx, w, func(c *sql.Conn, ar *duckdb.Arrow) error {
 		if err := exec(ctx, c, `CREATE TEMP TABLE prev_map AS SELECT * FROM title_map_t`); err != nil {
 			return err
 		}
@@ -63,10 +50,7 @@ func Remap(ctx context.Context, w *warehouse.Warehouse, m *transform.Matcher, fi
 		if err := exec(ctx, c, `DROP TABLE prev_map`); err != nil {
 			return err
 		}
-		if err := exec(ctx, c, sqlSetMeta, "taxonomy_fingerprint", fingerprint); err != nil {
-			return err
-		}
-		return exec(ctx, c, "COMMIT")
+		return exec(ctx, c, sqlSetMeta, "taxonomy_fingerprint", fingerprint)
 	})
 	return changed, err
 }
