@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"image/png"
 	"math"
 	"os"
 	"os/exec"
@@ -253,5 +254,43 @@ func TestBandsWithPublishedOEWS(t *testing.T) {
 	out = mustRun(t, "--db", db, "bands", "--family", "security-manager", "--year", "2016", "--with-published", "--format", "csv")
 	if !strings.Contains(out, "60985") || !strings.Contains(out, "33037") || !strings.Contains(out, "109370") {
 		t.Errorf("2016 reference band missing:\n%s", out)
+	}
+}
+
+func TestChartCommandEveryKind(t *testing.T) {
+	src := sharedData(t, "infosec_jobs_salaries_2025-08-03.csv")
+	dir := t.TempDir()
+	db := filepath.Join(dir, "w.duckdb")
+	mustRun(t, "--db", db, "-q", "ingest", src)
+	for _, tc := range []struct {
+		kind string
+		args []string
+	}{
+		{"band", []string{"--by", "family"}},
+		{"hist", []string{"--family", "security-manager", "--year", "2024"}},
+		{"trend", []string{"--family", "security-manager", "--real", "2016"}},
+		{"ladder", nil},
+		{"box", []string{"--family", "security-manager", "--by", "experience_level"}},
+	} {
+		for _, ext := range []string{".png", ".svg"} {
+			out := filepath.Join(dir, tc.kind+ext)
+			args := append([]string{"--db", db, "-q", "chart", tc.kind, "--out", out}, tc.args...)
+			mustRun(t, args...)
+			b, err := os.ReadFile(out)
+			if err != nil {
+				t.Fatal(err)
+			}
+			switch ext {
+			case ".png":
+				cfg, err := png.DecodeConfig(bytes.NewReader(b))
+				if err != nil || cfg.Width != 1200 || cfg.Height != 700 {
+					t.Errorf("%s: %dx%d, %v; want a 1200x700 PNG", out, cfg.Width, cfg.Height, err)
+				}
+			case ".svg":
+				if !bytes.Contains(b, []byte("<svg")) || !bytes.Contains(b, []byte("$")) {
+					t.Errorf("%s: not an SVG with dollar labels", out)
+				}
+			}
+		}
 	}
 }
