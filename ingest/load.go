@@ -132,7 +132,17 @@ func File(ctx context.Context, w *warehouse.Warehouse, path string, opt Options)
 		return loadObservations(ctx, c, ar, src, b, opt, matcher, &res)
 	})
 	res.Elapsed = time.Since(start)
-	return res, err
+	return res, nameFile(path, err)
+}
+
+// nameFile makes sure an error says which file it is about: warehouse
+// failures (a full disk, an I/O error) come back from DuckDB without it.
+func nameFile(path string, err error) error {
+	var re *RowError
+	if err == nil || errors.As(err, &re) {
+		return err
+	}
+	return &RowError{Source: path, Err: err}
 }
 
 func bindProfile(header []string, opt Options) (*Binding, string, error) {

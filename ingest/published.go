@@ -155,7 +155,7 @@ func loadPublished(ctx context.Context, w *warehouse.Warehouse, path string, src
 		return loadPublishedTx(ctx, c, ar, src, b, layout, year, &res)
 	})
 	res.Elapsed = time.Since(start)
-	return res, err
+	return res, nameFile(path, err)
 }
 
 func loadPublishedTx(ctx context.Context, c *sql.Conn, ar *duckdb.Arrow, src *Source, b *Binding, l pubLayout, year int, res *Result) error {

@@ -103,11 +103,6 @@ Profiles: survey, lca, oews, generic (with --map), auto (default).`,
 						failed = err
 						break
 					}
-					if !strings.HasPrefix(err.Error(), f+":") {
-						// Warehouse failures (disk full, I/O) do not name
-						// the input; say which file was being loaded.
-						err = fmt.Errorf("%s: %w", f, err)
-					}
 					fmt.Fprintf(g.stderr, "payband: %v\n", err)
 					bad++
 					continue
