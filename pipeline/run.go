@@ -412,6 +412,7 @@ func (r *runner) report() ([]any, error) {
 	if err := os.MkdirAll(r.cfg.Output, 0o755); err != nil {
 		return nil, fmt.Errorf("output: %w", err)
 	}
+	removeStale(r.cfg.Output)
 	r.tmp = filepath.Join(r.cfg.Output, ".tmp-"+r.m.RunID)
 	write := r.opts.Report
 	if write == nil {
@@ -484,6 +485,21 @@ func (r *runner) cleanup() {
 	}
 	if r.final != "" {
 		os.RemoveAll(r.final)
+	}
+}
+
+// removeStale deletes the temp folders and links of runs that were killed
+// before they could clean up. It runs under the warehouse's write lock, so
+// no other run of this pipeline is writing them.
+func removeStale(out string) {
+	for _, pat := range []string{".tmp-*", "..tmp-*", ".latest-*"} {
+		m, err := filepath.Glob(filepath.Join(out, pat))
+		if err != nil {
+			continue
+		}
+		for _, p := range m {
+			os.RemoveAll(p)
+		}
 	}
 }
 

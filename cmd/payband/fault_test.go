@@ -40,54 +40,81 @@ func genFile(t *testing.T, path, profile string, rows int, seed int64) {
 	}
 }
 
-// TestIngestSurvivesSIGKILL kills `payband ingest` at random moments and
-// checks that the warehouse always opens, passes `payband check`, holds
-// either nothing or the whole file, and converges to a clean run's counts.
+// killLoop starts the payband command args n times and SIGKILLs each at a
+// random moment within span. When a child finishes before its kill, rotate
+// rewrites an input so the next one has work to do again. After every kill
+// the warehouse must pass `payband check` and every source must add up.
+func killLoop(t *testing.T, db string, n int, span time.Duration, seed uint64, rotate func(i int), args ...string) {
+	t.Helper()
+	rng := rand.New(rand.NewPCG(seed, seed+1))
+	killed := 0
+	for i := 0; i < n; i++ {
+		cmd := asMain(append([]string{"--db", db, "-q"}, args...)...)
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		started := time.Now()
+		done := make(chan error, 1)
+		go func() { done <- cmd.Wait() }()
+		select {
+		case <-time.After(time.Duration(rng.Int64N(int64(span)))):
+			_ = cmd.Process.Signal(syscall.SIGKILL)
+			<-done
+			killed++
+		case err := <-done:
+			if err != nil {
+				t.Fatalf("iteration %d: payband %v failed on its own: %v", i, args, err)
+			}
+			// Later runs have less to do than the first: aim within this one.
+			if took := time.Since(started); took < span {
+				span = took
+			}
+			rotate(i)
+		}
+		out, errs, err := run(t, "--db", db, "check")
+		if err != nil {
+			t.Fatalf("iteration %d: check failed: %v\n%s%s", i, err, out, errs)
+		}
+		got := mustRun(t, "--db", db, "query", "--format", "csv", "SELECT count(*) FROM sources WHERE rows_read <> rows_loaded + rows_rejected + rows_duplicate")
+		if !strings.Contains(got, "\n0\n") {
+			t.Fatalf("iteration %d: a source does not add up: %s", i, got)
+		}
+	}
+	if killed < n/4 {
+		t.Errorf("only %d of %d runs were killed mid-way", killed, n)
+	}
+	t.Logf("%d of %d runs killed mid-way", killed, n)
+}
+
+// TestIngestSurvivesSIGKILL kills `payband ingest` at random moments: the
+// warehouse always opens, passes `payband check`, holds each file whole or
+// not at all, and converges to a clean run's counts.
 func TestIngestSurvivesSIGKILL(t *testing.T) {
 	if testing.Short() {
 		t.Skip("fault loop is long")
 	}
 	dir := t.TempDir()
 	files := []string{filepath.Join(dir, "a.csv"), filepath.Join(dir, "b.csv")}
-	genFile(t, files[0], "survey", 60000, 1)
-	genFile(t, files[1], "survey", 60000, 2)
+	genFile(t, files[0], "survey", 40000, 1)
+	genFile(t, files[1], "survey", 40000, 2)
 
-	clean := filepath.Join(dir, "clean.duckdb")
-	mustRun(t, append([]string{"--db", clean, "-q", "ingest"}, files...)...)
-	want := mustRun(t, "--db", clean, "query", "--format", "csv", countsSQL)
-
-	// Time a full run to spread the kills over it.
-	probe := filepath.Join(dir, "probe.duckdb")
+	// Time a full run in a child process to spread the kills over it.
 	start := time.Now()
-	if out, err := asMain(append([]string{"--db", probe, "-q", "ingest"}, files...)...).CombinedOutput(); err != nil {
+	if out, err := asMain(append([]string{"--db", filepath.Join(dir, "probe.duckdb"), "-q", "ingest"}, files...)...).CombinedOutput(); err != nil {
 		t.Fatalf("probe ingest: %v\n%s", err, out)
 	}
 	full := time.Since(start)
 
 	db := filepath.Join(dir, "w.duckdb")
-	rng := rand.New(rand.NewPCG(7, 11))
-	const kills = 20
-	for i := 0; i < kills; i++ {
-		cmd := asMain(append([]string{"--db", db, "-q", "ingest"}, files...)...)
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		time.Sleep(time.Duration(rng.Int64N(int64(full))))
-		_ = cmd.Process.Signal(syscall.SIGKILL)
-		_ = cmd.Wait()
-
-		out, errs, err := run(t, "--db", db, "check")
-		if err != nil {
-			t.Fatalf("kill %d: check failed: %v\n%s%s", i, err, out, errs)
-		}
-		got := mustRun(t, "--db", db, "query", "--format", "csv", "SELECT count(*) FROM sources WHERE rows_read <> rows_loaded + rows_rejected + rows_duplicate")
-		if !strings.Contains(got, "\n0\n") {
-			t.Fatalf("kill %d: a source does not add up: %s", i, got)
-		}
-	}
+	killLoop(t, db, 20, full, 7, func(i int) { genFile(t, files[i%2], "survey", 40000, int64(100+i)) },
+		append([]string{"ingest"}, files...)...)
 	mustRun(t, append([]string{"--db", db, "-q", "ingest"}, files...)...)
+
+	clean := filepath.Join(dir, "clean.duckdb")
+	mustRun(t, append([]string{"--db", clean, "-q", "ingest"}, files...)...)
+	want := mustRun(t, "--db", clean, "query", "--format", "csv", countsSQL)
 	if got := mustRun(t, "--db", db, "query", "--format", "csv", countsSQL); got != want {
-		t.Errorf("after %d kills and a rerun:\n%s\nclean run:\n%s", kills, got, want)
+		t.Errorf("after the kills and a rerun:\n%s\nclean run:\n%s", got, want)
 	}
 }
 
@@ -104,48 +131,53 @@ func TestRunSurvivesSIGKILL(t *testing.T) {
 		t.Skip("fault loop is long")
 	}
 	dir := t.TempDir()
-	genFile(t, filepath.Join(dir, "a.csv"), "lca", 15000, 3)
-	genFile(t, filepath.Join(dir, "b.csv"), "survey", 15000, 4)
-	cfg := filepath.Join(dir, "pipeline.yaml")
-	if err := os.WriteFile(cfg, []byte("output: out\nsources:\n  - path: a.csv\n    profile: lca\n  - path: b.csv\n    profile: survey\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	cleanCfg := filepath.Join(dir, "clean.yaml")
-	if err := os.WriteFile(cleanCfg, []byte("output: clean-out\nsources:\n  - path: a.csv\n    profile: lca\n  - path: b.csv\n    profile: survey\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	clean := filepath.Join(dir, "clean.duckdb")
-	start := time.Now()
-	mustRun(t, "--db", clean, "-q", "run", "--config", cleanCfg)
-	full := time.Since(start)
-	want := mustRun(t, "--db", clean, "query", "--format", "csv", countsSQL)
-
-	db := filepath.Join(dir, "w.duckdb")
-	rng := rand.New(rand.NewPCG(13, 17))
-	const kills = 20
-	for i := 0; i < kills; i++ {
-		cmd := asMain("--db", db, "-q", "run", "--config", cfg)
-		if err := cmd.Start(); err != nil {
+	a, b := filepath.Join(dir, "a.csv"), filepath.Join(dir, "b.csv")
+	genFile(t, a, "lca", 15000, 3)
+	genFile(t, b, "survey", 15000, 4)
+	writeCfg := func(name, out string) string {
+		p := filepath.Join(dir, name)
+		body := "output: " + out + "\nsources:\n  - path: a.csv\n    profile: lca\n  - path: b.csv\n    profile: survey\n"
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		// The child is slower than the in-process clean run (it starts a
-		// process and may be race-instrumented): spread kills over 3×.
-		time.Sleep(time.Duration(rng.Int64N(3 * int64(full))))
-		_ = cmd.Process.Signal(syscall.SIGKILL)
-		_ = cmd.Wait()
-		if out, errs, err := run(t, "--db", db, "check"); err != nil {
-			t.Fatalf("kill %d: check failed: %v\n%s%s", i, err, out, errs)
+		return p
+	}
+	cfg := writeCfg("pipeline.yaml", "out")
+
+	start := time.Now()
+	if out, err := asMain("--db", filepath.Join(dir, "probe.duckdb"), "-q", "run", "--config", writeCfg("probe.yaml", "probe-out")).CombinedOutput(); err != nil {
+		t.Fatalf("probe run: %v\n%s", err, out)
+	}
+	full := time.Since(start)
+
+	db := filepath.Join(dir, "w.duckdb")
+	latestWhole := func() {
+		if _, err := os.Stat(filepath.Join(dir, "out", "latest")); err != nil {
+			return
 		}
-		if _, err := os.Stat(filepath.Join(dir, "out", "latest")); err == nil {
-			for _, f := range []string{"index.html", "report.md", "bands.json", "bands.csv", "manifest.json"} {
-				if _, err := os.Stat(filepath.Join(dir, "out", "latest", f)); err != nil {
-					t.Fatalf("kill %d: latest report lacks %s", i, f)
-				}
+		for _, f := range []string{"index.html", "report.md", "bands.json", "bands.csv", "manifest.json"} {
+			if _, err := os.Stat(filepath.Join(dir, "out", "latest", f)); err != nil {
+				t.Fatalf("latest report lacks %s", f)
 			}
 		}
 	}
+	// Twelve kills here, twenty in TestIngestSurvivesSIGKILL: a report run
+	// under the race detector takes half a minute.
+	killLoop(t, db, 12, full, 13, func(i int) {
+		latestWhole()
+		genFile(t, b, "survey", 15000, int64(200+i))
+	}, "run", "--config", cfg)
+	latestWhole()
 	mustRun(t, "--db", db, "-q", "run", "--config", cfg)
+	// The last run swept the temp folders that killed runs left behind.
+	if stale, _ := filepath.Glob(filepath.Join(dir, "out", "*tmp-*")); len(stale) > 0 {
+		t.Errorf("temp folders left after a clean run: %v", stale)
+	}
+
+	clean := filepath.Join(dir, "clean.duckdb")
+	mustRun(t, "--db", clean, "-q", "run", "--config", writeCfg("clean.yaml", "clean-out"))
+	want := mustRun(t, "--db", clean, "query", "--format", "csv", countsSQL)
 	if got := mustRun(t, "--db", db, "query", "--format", "csv", countsSQL); got != want {
-		t.Errorf("after %d kills and a run:\n%s\nclean run:\n%s", kills, got, want)
+		t.Errorf("after the kills and a run:\n%s\nclean run:\n%s", got, want)
 	}
 }
