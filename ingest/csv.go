@@ -11,7 +11,6 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"golang.org/x/text/encoding/charmap"
 )
@@ -33,14 +32,10 @@ type CSVOptions struct {
 const MaxRecordBytes = 16 << 20
 
 type csvReader struct {
-	ctx    context.Context
+	batchState
 	name   string
 	r      *csv.Reader
 	guard  *recordGuard
-	header []string
-	b      *batchBuilder
-	cur    arrow.RecordBatch
-	err    error
 	done   bool
 	latin1 bool
 	fields []string
@@ -119,7 +114,7 @@ func NewCSVReader(ctx context.Context, r io.Reader, name string, opt CSVOptions)
 	cr.FieldsPerRecord = -1
 	cr.LazyQuotes = true
 	cr.ReuseRecord = true
-	rd := &csvReader{ctx: ctx, name: name, r: cr, guard: guard, latin1: opt.Latin1}
+	rd := &csvReader{batchState: batchState{ctx: ctx}, name: name, r: cr, guard: guard, latin1: opt.Latin1}
 	guard.n = 0
 	rec, err := cr.Read()
 	if err != nil {
@@ -218,18 +213,8 @@ func (r *csvReader) cell(s string) string {
 	return s
 }
 
-func (r *csvReader) Header() []string { return r.header }
-
 func (r *csvReader) Next() bool {
-	if r.cur != nil {
-		r.cur.Release()
-		r.cur = nil
-	}
-	if r.done || r.err != nil {
-		return false
-	}
-	if err := r.ctx.Err(); err != nil {
-		r.err = err
+	if r.done || !r.begin() {
 		return false
 	}
 	for r.b.Len() < BatchSize {
@@ -261,20 +246,7 @@ func (r *csvReader) Next() bool {
 		}
 		r.b.Append(int64(line), r.fields, problem)
 	}
-	if r.b.Len() == 0 {
-		return false
-	}
-	r.cur = r.b.NewRecord()
-	return true
+	return r.emit()
 }
 
-func (r *csvReader) Record() arrow.RecordBatch { return r.cur }
-func (r *csvReader) Err() error                { return r.err }
-
-func (r *csvReader) Release() {
-	if r.cur != nil {
-		r.cur.Release()
-		r.cur = nil
-	}
-	r.b.Release()
-}
+func (r *csvReader) Release() { r.release() }

@@ -13,7 +13,6 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 )
 
@@ -31,16 +30,12 @@ type jsonRow struct {
 }
 
 type jsonlReader struct {
-	ctx     context.Context
+	batchState
 	name    string
 	br      *bufio.Reader
 	line    int64
-	header  []string
 	index   map[string]int // raw key -> column
 	ahead   []jsonRow      // rows read while finding the header
-	b       *batchBuilder
-	cur     arrow.RecordBatch
-	err     error
 	done    bool
 	fields  []string
 	scratch []byte
@@ -74,7 +69,7 @@ func NewJSONLReader(ctx context.Context, r io.Reader, name string) (Reader, erro
 	if bom, _ := br.Peek(3); bytes.Equal(bom, []byte("\ufeff")) {
 		_, _ = br.Discard(3)
 	}
-	rd := &jsonlReader{ctx: ctx, name: name, br: br, index: map[string]int{}}
+	rd := &jsonlReader{batchState: batchState{ctx: ctx}, name: name, br: br, index: map[string]int{}}
 	var keys []string
 	for len(rd.ahead) < BatchSize {
 		row, ok, err := rd.read()
@@ -248,8 +243,6 @@ func renderNumber(s string) string {
 	return s
 }
 
-func (r *jsonlReader) Header() []string { return r.header }
-
 func (r *jsonlReader) append(row jsonRow) {
 	r.fields = r.fields[:0]
 	for range r.header {
@@ -264,15 +257,7 @@ func (r *jsonlReader) append(row jsonRow) {
 }
 
 func (r *jsonlReader) Next() bool {
-	if r.cur != nil {
-		r.cur.Release()
-		r.cur = nil
-	}
-	if r.err != nil {
-		return false
-	}
-	if err := r.ctx.Err(); err != nil {
-		r.err = err
+	if !r.begin() {
 		return false
 	}
 	for len(r.ahead) > 0 && r.b.Len() < BatchSize {
@@ -292,21 +277,10 @@ func (r *jsonlReader) Next() bool {
 		}
 		r.append(row)
 	}
-	if r.b.Len() == 0 {
-		return false
-	}
-	r.cur = r.b.NewRecord()
-	return true
+	return r.emit()
 }
 
-func (r *jsonlReader) Record() arrow.RecordBatch { return r.cur }
-func (r *jsonlReader) Err() error                { return r.err }
-
 func (r *jsonlReader) Release() {
-	if r.cur != nil {
-		r.cur.Release()
-		r.cur = nil
-	}
-	r.b.Release()
+	r.release()
 	r.ahead = nil
 }

@@ -16,14 +16,10 @@ import (
 )
 
 type parquetReader struct {
-	ctx    context.Context
+	batchState
 	name   string
 	pf     *file.Reader
 	rr     pqarrow.RecordReader
-	header []string
-	b      *batchBuilder
-	cur    arrow.RecordBatch
-	err    error
 	rows   int64 // data rows handed out so far
 	fields []string
 }
@@ -64,23 +60,13 @@ func NewParquetReader(ctx context.Context, r ReaderAtSeeker, name string) (rd Re
 		pf.Close()
 		return nil, &RowError{Source: name, Err: fmt.Errorf("%w: the Parquet file has no columns", ErrUnreadable)}
 	}
-	p := &parquetReader{ctx: ctx, name: name, pf: pf, rr: rr, header: uniqueHeader(names)}
+	p := &parquetReader{batchState: batchState{ctx: ctx, header: uniqueHeader(names)}, name: name, pf: pf, rr: rr}
 	p.b = newBatchBuilder(memory.DefaultAllocator, p.header)
 	return p, nil
 }
 
-func (r *parquetReader) Header() []string { return r.header }
-
 func (r *parquetReader) Next() bool {
-	if r.cur != nil {
-		r.cur.Release()
-		r.cur = nil
-	}
-	if r.err != nil {
-		return false
-	}
-	if err := r.ctx.Err(); err != nil {
-		r.err = err
+	if !r.begin() {
 		return false
 	}
 	if !r.rr.Next() {
@@ -158,15 +144,8 @@ func floatText(f float64, bits int) string {
 	return strconv.FormatFloat(f, 'f', -1, bits)
 }
 
-func (r *parquetReader) Record() arrow.RecordBatch { return r.cur }
-func (r *parquetReader) Err() error                { return r.err }
-
 func (r *parquetReader) Release() {
-	if r.cur != nil {
-		r.cur.Release()
-		r.cur = nil
-	}
-	r.b.Release()
+	r.release()
 	if r.rr != nil {
 		r.rr.Release()
 		r.rr = nil

@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
@@ -130,4 +131,56 @@ func (b *batchBuilder) Release() {
 	}
 	b.rows.Release()
 	b.problems.Release()
+}
+
+// batchState is what every Reader keeps between calls: the header, the
+// builder, the batch handed out and the first error. Readers embed it and
+// supply Next (and Release, when they hold more than this).
+type batchState struct {
+	ctx    context.Context
+	header []string
+	b      *batchBuilder
+	cur    arrow.RecordBatch
+	err    error
+}
+
+func (s *batchState) Header() []string          { return s.header }
+func (s *batchState) Record() arrow.RecordBatch { return s.cur }
+func (s *batchState) Err() error                { return s.err }
+
+// begin drops the batch handed out last and reports whether reading may go
+// on: no earlier error and the context still live.
+func (s *batchState) begin() bool {
+	if s.cur != nil {
+		s.cur.Release()
+		s.cur = nil
+	}
+	if s.err != nil {
+		return false
+	}
+	if err := s.ctx.Err(); err != nil {
+		s.err = err
+		return false
+	}
+	return true
+}
+
+// emit hands over the rows accumulated since begin, if there are any.
+func (s *batchState) emit() bool {
+	if s.b.Len() == 0 {
+		return false
+	}
+	s.cur = s.b.NewRecord()
+	return true
+}
+
+// release frees the current batch and the builder.
+func (s *batchState) release() {
+	if s.cur != nil {
+		s.cur.Release()
+		s.cur = nil
+	}
+	if s.b != nil {
+		s.b.Release()
+	}
 }

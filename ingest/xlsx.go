@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/xuri/excelize/v2"
 )
@@ -15,16 +14,12 @@ import (
 var zipMagic = []byte("PK\x03\x04")
 
 type xlsxReader struct {
-	ctx    context.Context
-	name   string
-	file   *excelize.File
-	rows   *excelize.Rows
-	row    int64 // sheet row number of the current row
-	header []string
-	b      *batchBuilder
-	cur    arrow.RecordBatch
-	err    error
-	done   bool
+	batchState
+	name string
+	file *excelize.File
+	rows *excelize.Rows
+	row  int64 // sheet row number of the current row
+	done bool
 }
 
 // NewXLSXReader reads one sheet of an XLSX workbook: sheet, or the first
@@ -44,7 +39,7 @@ func NewXLSXReader(ctx context.Context, path string, head []byte, sheet string) 
 	if err != nil {
 		return nil, &RowError{Source: name, Err: fmt.Errorf("%w: not a readable XLSX workbook: %v", ErrUnreadable, err)}
 	}
-	rd := &xlsxReader{ctx: ctx, name: name, file: f}
+	rd := &xlsxReader{batchState: batchState{ctx: ctx}, name: name, file: f}
 	sheets := f.GetSheetList()
 	if sheet == "" {
 		if len(sheets) == 0 {
@@ -107,18 +102,8 @@ func blankRow(cells []string) bool {
 	return true
 }
 
-func (r *xlsxReader) Header() []string { return r.header }
-
 func (r *xlsxReader) Next() bool {
-	if r.cur != nil {
-		r.cur.Release()
-		r.cur = nil
-	}
-	if r.done || r.err != nil {
-		return false
-	}
-	if err := r.ctx.Err(); err != nil {
-		r.err = err
+	if r.done || !r.begin() {
 		return false
 	}
 	for r.b.Len() < BatchSize {
@@ -142,15 +127,8 @@ func (r *xlsxReader) Next() bool {
 		}
 		r.b.Append(r.row, cells, problem)
 	}
-	if r.b.Len() == 0 {
-		return false
-	}
-	r.cur = r.b.NewRecord()
-	return true
+	return r.emit()
 }
-
-func (r *xlsxReader) Record() arrow.RecordBatch { return r.cur }
-func (r *xlsxReader) Err() error                { return r.err }
 
 func (r *xlsxReader) close() {
 	if r.rows != nil {
@@ -164,12 +142,6 @@ func (r *xlsxReader) close() {
 }
 
 func (r *xlsxReader) Release() {
-	if r.cur != nil {
-		r.cur.Release()
-		r.cur = nil
-	}
-	if r.b != nil {
-		r.b.Release()
-	}
+	r.release()
 	r.close()
 }
