@@ -5,23 +5,71 @@ import "hash/maphash"
 // caseSet remembers the case numbers seen in one file, as 128-bit hashes
 // (two independent 64-bit maphash values) so a file of millions of rows
 // costs tens of bytes a row, not a copy of every string. Two distinct case
-// numbers share a key with probability about n²/2¹²⁹: for ten million rows,
+// numbers share a key with probability about n²/2¹²⁸: for ten million rows,
 // 10⁻²⁵.
+//
+// The keys are already uniform hashes, so the set is a flat open-addressing
+// table indexed by the first word: one cache miss per lookup, no rehashing
+// of keys. A Go map of [2]uint64 cost five times as much per row here
+// (docs/benchmarks.md).
 type caseSet struct {
 	s1, s2 maphash.Seed
-	seen   map[[2]uint64]struct{}
+	slots  [][2]uint64 // {0, 0} is empty; keys never are (see key)
+	n      int
 }
 
+const caseSetMinSlots = 1 << 12
+
 func newCaseSet() *caseSet {
-	return &caseSet{s1: maphash.MakeSeed(), s2: maphash.MakeSeed(), seen: make(map[[2]uint64]struct{})}
+	return &caseSet{s1: maphash.MakeSeed(), s2: maphash.MakeSeed(), slots: make([][2]uint64, caseSetMinSlots)}
+}
+
+// key hashes k; the low bit of the second word is forced on so no key is
+// the empty slot (127 bits of hash remain).
+func (c *caseSet) key(k string) [2]uint64 {
+	return [2]uint64{maphash.String(c.s1, k), maphash.String(c.s2, k) | 1}
 }
 
 // add records k and reports whether it was new.
 func (c *caseSet) add(k string) bool {
-	key := [2]uint64{maphash.String(c.s1, k), maphash.String(c.s2, k)}
-	if _, ok := c.seen[key]; ok {
-		return false
-	}
-	c.seen[key] = struct{}{}
-	return true
+	return c.insert(c.key(k))
 }
+
+func (c *caseSet) insert(key [2]uint64) bool {
+	mask := uint64(len(c.slots) - 1)
+	for i := key[0] & mask; ; i = (i + 1) & mask {
+		s := c.slots[i]
+		if s == key {
+			return false
+		}
+		if s[1] == 0 {
+			c.slots[i] = key
+			c.n++
+			if 2*c.n > len(c.slots) {
+				c.grow()
+			}
+			return true
+		}
+	}
+}
+
+// grow doubles the table, keeping the load factor at most one half so
+// linear probes stay short.
+func (c *caseSet) grow() {
+	old := c.slots
+	c.slots = make([][2]uint64, 2*len(old))
+	mask := uint64(len(c.slots) - 1)
+	for _, s := range old {
+		if s[1] == 0 {
+			continue
+		}
+		i := s[0] & mask
+		for c.slots[i][1] != 0 {
+			i = (i + 1) & mask
+		}
+		c.slots[i] = s
+	}
+}
+
+// len is the number of distinct case numbers seen.
+func (c *caseSet) len() int { return c.n }

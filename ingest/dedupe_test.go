@@ -1,0 +1,111 @@
+package ingest
+
+import (
+	"fmt"
+	"hash/maphash"
+	"testing"
+)
+
+func TestCaseSet(t *testing.T) {
+	tests := []struct {
+		name     string
+		keys     []string
+		wantNew  int
+		wantDups int
+	}{
+		{"empty", nil, 0, 0},
+		{"distinct", []string{"I-200-1", "I-200-2", "I-200-3"}, 3, 0},
+		{"repeats", []string{"I-1", "I-2", "I-1", "I-1", "I-2"}, 2, 3},
+		{"case matters", []string{"i-1", "I-1"}, 2, 0},
+		{"empty string is a key", []string{"", ""}, 1, 1},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s := newCaseSet()
+			var fresh, dups int
+			for _, k := range tc.keys {
+				if s.add(k) {
+					fresh++
+				} else {
+					dups++
+				}
+			}
+			if fresh != tc.wantNew || dups != tc.wantDups || s.len() != tc.wantNew {
+				t.Errorf("new %d dups %d len %d, want new %d dups %d", fresh, dups, s.len(), tc.wantNew, tc.wantDups)
+			}
+		})
+	}
+}
+
+// Many keys force the table through several doublings; every key must
+// still be found afterwards.
+func TestCaseSetGrows(t *testing.T) {
+	s := newCaseSet()
+	const n = 100_000
+	for i := 0; i < n; i++ {
+		if !s.add(fmt.Sprintf("I-200-%08d", i)) {
+			t.Fatalf("key %d reported as seen on first add", i)
+		}
+	}
+	for i := 0; i < n; i++ {
+		if s.add(fmt.Sprintf("I-200-%08d", i)) {
+			t.Fatalf("key %d lost after growing to %d slots", i, len(s.slots))
+		}
+	}
+	if s.len() != n || 2*s.len() > len(s.slots) {
+		t.Errorf("len %d in %d slots", s.len(), len(s.slots))
+	}
+}
+
+// Keys that share their first word land in the same slot and must probe
+// past each other, also across the wrap at the end of the table.
+func TestCaseSetCollisions(t *testing.T) {
+	s := newCaseSet()
+	last := uint64(len(s.slots) - 1)
+	keys := [][2]uint64{{last, 1}, {last, 3}, {last, 5}, {0, 7}, {last, 9}}
+	for _, k := range keys {
+		if !s.insert(k) {
+			t.Fatalf("%v reported as seen on first insert", k)
+		}
+	}
+	for _, k := range keys {
+		if s.insert(k) {
+			t.Errorf("%v not found", k)
+		}
+	}
+	if s.slots[0] != ([2]uint64{last, 3}) {
+		t.Errorf("probe did not wrap: slot 0 holds %v", s.slots[0])
+	}
+}
+
+// BenchmarkCaseSet compares the table with a Go map of the same keys, the
+// structure it replaced.
+func BenchmarkCaseSet(b *testing.B) {
+	const n = 2_000_000
+	keys := make([]string, n)
+	for i := range keys {
+		keys[i] = fmt.Sprintf("I-200-%05d-%06d", i%97, i)
+	}
+	b.Run("table", func(b *testing.B) {
+		for b.Loop() {
+			s := newCaseSet()
+			for _, k := range keys {
+				s.add(k)
+			}
+		}
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/key")
+	})
+	b.Run("map", func(b *testing.B) {
+		s1, s2 := maphash.MakeSeed(), maphash.MakeSeed()
+		for b.Loop() {
+			m := map[[2]uint64]struct{}{}
+			for _, k := range keys {
+				key := [2]uint64{maphash.String(s1, k), maphash.String(s2, k)}
+				if _, ok := m[key]; !ok {
+					m[key] = struct{}{}
+				}
+			}
+		}
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/key")
+	})
+}
