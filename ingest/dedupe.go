@@ -10,8 +10,8 @@ import "hash/maphash"
 //
 // The keys are already uniform hashes, so the set is a flat open-addressing
 // table indexed by the first word: one cache miss per lookup, no rehashing
-// of keys. A Go map of [2]uint64 cost five times as much per row here
-// (docs/benchmarks.md).
+// of keys. BenchmarkCaseSet: 320 ns a key against 455 for a Go map of the
+// same keys at two million rows; both are bound by cache misses.
 type caseSet struct {
 	s1, s2 maphash.Seed
 	slots  [][2]uint64 // {0, 0} is empty; keys never are (see key)
