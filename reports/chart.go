@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"image/color"
+	"image/png"
 	"io"
 	"math"
 	"os"
@@ -465,7 +466,7 @@ func WriteChart(w io.Writer, p *plot.Plot, format string) error {
 	var c vg.CanvasWriterTo
 	switch format {
 	case "png":
-		c = vgimg.PngCanvas{Canvas: vgimg.NewWith(vgimg.UseWH(chartWidth, chartHeight), vgimg.UseDPI(chartDPI))}
+		c = fastPNG{vgimg.NewWith(vgimg.UseWH(chartWidth, chartHeight), vgimg.UseDPI(chartDPI))}
 	case "svg":
 		c = vgsvg.NewWith(vgsvg.UseWH(chartWidth, chartHeight))
 	default:
@@ -493,4 +494,17 @@ func WriteChart(w io.Writer, p *plot.Plot, format string) error {
 		return fmt.Errorf("write chart: %w", err)
 	}
 	return nil
+}
+
+// fastPNG encodes at png.BestSpeed: at the default level zlib's search was
+// half of a report's chart time; the files come out 3% larger.
+type fastPNG struct{ *vgimg.Canvas }
+
+func (c fastPNG) WriteTo(w io.Writer) (int64, error) {
+	var buf bytes.Buffer
+	enc := png.Encoder{CompressionLevel: png.BestSpeed}
+	if err := enc.Encode(&buf, c.Image()); err != nil {
+		return 0, err
+	}
+	return buf.WriteTo(w)
 }

@@ -9,11 +9,13 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
 
+	"golang.org/x/sync/errgroup"
 	"gonum.org/v1/plot"
 
 	"payband/transform"
@@ -890,30 +892,44 @@ func payValues(ctx context.Context, db *sql.DB, family string, year int) ([]floa
 }
 
 // writeFiles writes every file of the report into dir.
+// writeChartFiles writes one chart as PNG and SVG and keeps the SVG for
+// inlining into the HTML page.
+func writeChartFiles(chartDir string, c *chartFile) error {
+	png := filepath.Join(chartDir, c.Name+".png")
+	svgPath := filepath.Join(chartDir, c.Name+".svg")
+	if err := SaveChart(c.plot, png); err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
+	if err := SaveChart(c.plot, svgPath); err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
+	raw, err := os.ReadFile(svgPath)
+	if err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
+	svg, err := inlineSVG(raw)
+	if err != nil {
+		return fmt.Errorf("report: chart %s: %w", c.Name, err)
+	}
+	c.svg = svg
+	c.pngPath = "charts/" + c.Name + ".png"
+	return nil
+}
+
 func (r *report) writeFiles(dir string) error {
 	chartDir := filepath.Join(dir, "charts")
 	if err := os.MkdirAll(chartDir, 0o755); err != nil {
 		return fmt.Errorf("report: %w", err)
 	}
+	// Charts are independent and drawing them is most of a report's time:
+	// one worker per core.
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
 	for _, c := range r.charts {
-		png := filepath.Join(chartDir, c.Name+".png")
-		svgPath := filepath.Join(chartDir, c.Name+".svg")
-		if err := SaveChart(c.plot, png); err != nil {
-			return fmt.Errorf("report: %w", err)
-		}
-		if err := SaveChart(c.plot, svgPath); err != nil {
-			return fmt.Errorf("report: %w", err)
-		}
-		raw, err := os.ReadFile(svgPath)
-		if err != nil {
-			return fmt.Errorf("report: %w", err)
-		}
-		svg, err := inlineSVG(raw)
-		if err != nil {
-			return fmt.Errorf("report: chart %s: %w", c.Name, err)
-		}
-		c.svg = svg
-		c.pngPath = "charts/" + c.Name + ".png"
+		g.Go(func() error { return writeChartFiles(chartDir, c) })
+	}
+	if err := g.Wait(); err != nil {
+		return err
 	}
 
 	tbl := BandsTable(r.AllBands, r.BandKeys)
