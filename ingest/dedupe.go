@@ -45,7 +45,7 @@ func (c *caseSet) insert(key [2]uint64) bool {
 		if s[1] == 0 {
 			c.slots[i] = key
 			c.n++
-			if 2*c.n > len(c.slots) {
+			if 4*c.n > 3*len(c.slots) {
 				c.grow()
 			}
 			return true
@@ -53,8 +53,9 @@ func (c *caseSet) insert(key [2]uint64) bool {
 	}
 }
 
-// grow doubles the table, keeping the load factor at most one half so
-// linear probes stay short.
+// grow doubles the table when it is three quarters full. Linear probes
+// stay within a few cache lines at that load, and at five million rows the
+// table is 128 MiB instead of the 256 a limit of one half needs.
 func (c *caseSet) grow() {
 	old := c.slots
 	c.slots = make([][2]uint64, 2*len(old))

@@ -52,7 +52,7 @@ func TestCaseSetGrows(t *testing.T) {
 			t.Fatalf("key %d lost after growing to %d slots", i, len(s.slots))
 		}
 	}
-	if s.len() != n || 2*s.len() > len(s.slots) {
+	if s.len() != n || 4*s.len() > 3*len(s.slots) {
 		t.Errorf("len %d in %d slots", s.len(), len(s.slots))
 	}
 }
