@@ -94,6 +94,16 @@ func checkGates(g Gates, m *Manifest, prev *Manifest, dir string) error {
 // measure fills m.Rows and m.Medians from the warehouse. Medians are per
 // family (the report's families, else every matched family) in the
 // family's latest year with at least minN rows.
+// sqlLatestMedians gives each family's row count and median by year, for
+// the groups a band would show (at least minN rows). The median is the same
+// quantile_cont the bands use; the gates need nothing else, so the stage
+// skips the rest of a band (the other percentiles, the median's interval).
+const sqlLatestMedians = `SELECT family, year, count(*), quantile_cont(pay_usd, 0.5)
+FROM salaries
+WHERE family <> ''
+GROUP BY family, year
+HAVING count(*) >= ?`
+
 func measure(ctx context.Context, db *sql.DB, m *Manifest, families []string, minN int) error {
 	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM salaries`).Scan(&m.Rows.Salaries); err != nil {
 		return err
@@ -101,27 +111,30 @@ func measure(ctx context.Context, db *sql.DB, m *Manifest, families []string, mi
 	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM rejects`).Scan(&m.Rows.Rejects); err != nil {
 		return err
 	}
-	bands, _, err := reports.ComputeBands(ctx, db, reports.BandQuery{By: []string{"family", "year"}, MinN: minN}, nil)
+	rows, err := db.QueryContext(ctx, sqlLatestMedians, minN)
 	if err != nil {
 		return err
 	}
+	defer rows.Close()
 	want := map[string]bool{}
 	for _, f := range families {
 		want[f] = true
 	}
 	latest := map[string]Median{}
-	for _, b := range bands {
-		fam, ys := b.Value("family"), b.Value("year")
-		if fam == "" || (len(want) > 0 && !want[fam]) {
+	for rows.Next() {
+		var md Median
+		if err := rows.Scan(&md.Family, &md.Year, &md.N, &md.Median); err != nil {
+			return err
+		}
+		if len(want) > 0 && !want[md.Family] {
 			continue
 		}
-		y, err := strconv.Atoi(ys)
-		if err != nil {
-			continue
+		if cur, ok := latest[md.Family]; !ok || md.Year > cur.Year {
+			latest[md.Family] = md
 		}
-		if cur, ok := latest[fam]; !ok || y > cur.Year {
-			latest[fam] = Median{Family: fam, Year: y, N: b.N, Median: b.Median}
-		}
+	}
+	if err := rows.Err(); err != nil {
+		return err
 	}
 	m.Medians = m.Medians[:0]
 	for _, md := range latest {

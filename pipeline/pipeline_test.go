@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -104,6 +105,39 @@ func (f *fixture) open(t *testing.T) *warehouse.Warehouse {
 	return w
 }
 
+// checkMedians recomputes the bands by family and year and checks that the
+// manifest holds each family's latest band: its year, n and median.
+func checkMedians(t *testing.T, f *fixture, m pipeline.Manifest) {
+	t.Helper()
+	w := f.open(t)
+	bands, _, err := reports.ComputeBands(context.Background(), w.DB,
+		reports.BandQuery{By: []string{"family", "year"}, MinN: reports.DefaultMinN}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]pipeline.Median{}
+	for _, b := range bands {
+		fam := b.Value("family")
+		y, err := strconv.Atoi(b.Value("year"))
+		if fam == "" || err != nil {
+			continue
+		}
+		if cur, ok := want[fam]; !ok || y > cur.Year {
+			want[fam] = pipeline.Median{Family: fam, Year: y, N: b.N, Median: b.Median}
+		}
+	}
+	got := map[string]pipeline.Median{}
+	for _, md := range m.Medians {
+		got[md.Family] = md
+	}
+	if len(want) == 0 || !reflect.DeepEqual(got, want) {
+		t.Errorf("manifest medians\n%v\nbands by family, year\n%v", got, want)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func actions(m pipeline.Manifest) map[string]string {
 	out := map[string]string{}
 	for _, in := range m.Inputs {
@@ -135,6 +169,7 @@ func TestIncremental(t *testing.T) {
 	if m1.Rows.Salaries == 0 || len(m1.Medians) == 0 {
 		t.Fatalf("first run measured nothing: %+v", m1.Rows)
 	}
+	checkMedians(t, f, m1)
 	if f.latest(t) != m1.RunID || m1.RunID != "2026-03-01T060000Z" {
 		t.Fatalf("latest -> %s, run %s", f.latest(t), m1.RunID)
 	}
