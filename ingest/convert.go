@@ -102,6 +102,8 @@ type converter struct {
 	// first filing wins) and is counted in dups instead of loaded.
 	cases *caseSet
 	dups  int64
+	// dateLayout is the index in dateLayouts that parsed the last date.
+	dateLayout int
 	// textCols are the optional Utf8 outputs copied as-is: output column
 	// index in obsSchema and the field it comes from.
 	textCols []textCol
@@ -316,7 +318,7 @@ func (c *converter) year(v rowView) (int, string, string, error) {
 		y = n
 	case b.Index[FDate] >= 0 && v.get(FDate) != "":
 		s := v.get(FDate)
-		t, err := parseDate(s)
+		t, err := parseDate(s, &c.dateLayout)
 		if err != nil {
 			return 0, b.Column(FDate), s, fmt.Errorf("%w: %v", ErrBadYear, err)
 		}
@@ -343,9 +345,15 @@ func (c *converter) year(v rowView) (int, string, string, error) {
 var dateLayouts = []string{"2006-01-02", "01/02/2006", "1/2/2006", "2006-01-02 15:04:05", "2006-01-02T15:04:05Z07:00", "01/02/06", "2006/01/02",
 	"01-02-06", "1/2/06", "1/2/06 15:04", "2006-01-02 15:04:05.000", "2006-01-02T15:04:05"}
 
-func parseDate(s string) (time.Time, error) {
-	for _, l := range dateLayouts {
+// parseDate tries the layout that matched last (*last) before the others:
+// a file writes its dates one way, and each failed layout costs a parse.
+func parseDate(s string, last *int) (time.Time, error) {
+	if t, err := time.Parse(dateLayouts[*last], s); err == nil {
+		return t, nil
+	}
+	for i, l := range dateLayouts {
 		if t, err := time.Parse(l, s); err == nil {
+			*last = i
 			return t, nil
 		}
 	}
