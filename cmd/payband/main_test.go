@@ -143,8 +143,18 @@ func TestBandsAgreeWithIndependentPercentiles(t *testing.T) {
 					sum += v
 				}
 				want["mean"] = sum / float64(len(vals))
+				// The median's interval: order statistics of ranks
+				// n/2 ∓ 1.96·√n/2 (1-based), zero when a rank falls outside.
+				n := float64(len(vals))
+				lo := int(math.Floor(n/2 - 1.959964*math.Sqrt(n)/2))
+				hi := int(math.Ceil(1 + n/2 + 1.959964*math.Sqrt(n)/2))
+				want["median_ci_low"], want["median_ci_high"] = 0, 0
+				if lo >= 1 && hi <= len(vals) {
+					want["median_ci_low"], want["median_ci_high"] = vals[lo-1], vals[hi-1]
+				}
 				for k, v := range want {
-					if g := b[k].(float64); g != math.Round(v) {
+					// A band without an interval leaves its fields out.
+					if g, _ := b[k].(float64); g != math.Round(v) {
 						t.Errorf("%s real=%q %s/%s %s = %v, independent %v", tc.name, real, fam, year, k, g, math.Round(v))
 					}
 				}
