@@ -5,7 +5,8 @@
 #   (b) payband ingest
 #   (c) payband run: ingest, normalize, bands, charts, report
 #   (d) the pandas + matplotlib script in bench/pandas_job.py
-# ROWS (default 2000000) sets the file size.
+# ROWS (default 2000000) sets the file size. SQLPATH=1 also times the
+# SQL-only ingest design (bench/sqlpath) on the same file.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROWS=${ROWS:-2000000}
@@ -59,6 +60,11 @@ if "$PY" -c 'import pandas, matplotlib' 2>/dev/null; then
 	measure d_pandas "$PY" bench/pandas_job.py "$CSV" "$OUT/d_out"
 else
 	echo "bench: python3-pandas and python3-matplotlib are not installed; skipping (d)" >&2
+fi
+
+if [ "${SQLPATH:-0}" = 1 ]; then
+	go build -tags duckdb_arrow -o "$OUT/sqlpath" ./bench/sqlpath
+	"$OUT/sqlpath" "$CSV" "$OUT"
 fi
 
 echo
