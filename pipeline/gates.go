@@ -91,9 +91,6 @@ func checkGates(g Gates, m *Manifest, prev *Manifest, dir string) error {
 	return nil
 }
 
-// measure fills m.Rows and m.Medians from the warehouse. Medians are per
-// family (the report's families, else every matched family) in the
-// family's latest year with at least minN rows.
 // sqlLatestMedians gives each family's row count and median by year, for
 // the groups a band would show (at least minN rows). The median is the same
 // quantile_cont the bands use; the gates need nothing else, so the stage
@@ -104,6 +101,9 @@ WHERE family <> ''
 GROUP BY family, year
 HAVING count(*) >= ?`
 
+// measure fills m.Rows and m.Medians from the warehouse. Medians are per
+// family (the report's families, else every matched family) in the
+// family's latest year with at least minN rows.
 func measure(ctx context.Context, db *sql.DB, m *Manifest, families []string, minN int) error {
 	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM salaries`).Scan(&m.Rows.Salaries); err != nil {
 		return err
