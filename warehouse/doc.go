@@ -6,4 +6,9 @@
 //
 // Internal tables may change between schema versions; the views are the
 // stable interface.
+//
+// On Linux with glibc it also sets how malloc keeps freed memory, for
+// DuckDB's sake (malloc_linux.go): a bulk load frees and allocates blocks
+// all the time, and by default each one came back as fresh pages from the
+// kernel.
 package warehouse

@@ -1,0 +1,24 @@
+//go:build linux && cgo
+
+package warehouse
+
+/*
+#include <malloc.h>
+
+// payband_tune_malloc keeps glibc from handing DuckDB's freed blocks back to
+// the kernel: by default every block over the (dynamic) mmap threshold is
+// its own mapping, unmapped on free, so the next block faults in fresh
+// zeroed pages. Returns how many settings glibc accepted.
+static int payband_tune_malloc(void) {
+	int ok = 0;
+	ok += mallopt(M_MMAP_THRESHOLD, 256 << 20);
+	ok += mallopt(M_TRIM_THRESHOLD, 1 << 30);
+	ok += mallopt(M_TOP_PAD, 256 << 20);
+	return ok;
+}
+*/
+import "C"
+
+// mallocTuned is how many of the three glibc settings took effect (0 when
+// the C library is not glibc's and ignores them).
+var mallocTuned = int(C.payband_tune_malloc())
