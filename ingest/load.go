@@ -31,6 +31,48 @@ type Options struct {
 	Convert  ConvertOptions
 	Matcher  *transform.Matcher
 	Progress func(rows int64, bytes int64) // called after each batch; may be nil
+	// Known is the file's sha256 when the caller has just computed it (a
+	// run's plan hashes every source). It is used only while the file's
+	// size and modification time are still those of Known; otherwise the
+	// file is hashed again.
+	Known *KnownHash
+}
+
+// KnownHash is a file's sha256 and the size and modification time it had
+// when hashed.
+type KnownHash struct {
+	SHA256  string
+	Size    int64
+	ModTime time.Time
+}
+
+// HashFile hashes path and records its size and modification time, taken
+// before reading so a write during the hash shows as a change.
+func HashFile(ctx context.Context, path string) (KnownHash, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return KnownHash{}, err
+	}
+	sum, n, err := SHA256File(ctx, path)
+	if err != nil {
+		return KnownHash{}, err
+	}
+	if n != st.Size() {
+		return KnownHash{}, fmt.Errorf("%s changed while it was being hashed", path)
+	}
+	return KnownHash{SHA256: sum, Size: n, ModTime: st.ModTime()}, nil
+}
+
+// fileSHA256 is the file's sha256: k's when the file still has k's size and
+// modification time, else computed now.
+func fileSHA256(ctx context.Context, path string, k *KnownHash) (string, error) {
+	if k != nil {
+		if st, err := os.Stat(path); err == nil && st.Size() == k.Size && st.ModTime().Equal(k.ModTime) {
+			return k.SHA256, nil
+		}
+	}
+	sum, _, err := SHA256File(ctx, path)
+	return sum, err
 }
 
 // Result is what one file's ingest did: the summary line of SPEC §3.
@@ -91,7 +133,7 @@ func File(ctx context.Context, w *warehouse.Warehouse, path string, opt Options)
 		return Result{}, err
 	}
 	res := Result{Source: filepath.Base(path), Path: abs}
-	sum, _, err := SHA256File(ctx, path)
+	sum, err := fileSHA256(ctx, path, opt.Known)
 	if err != nil {
 		return res, &RowError{Source: path, Err: fmt.Errorf("%w: %v", ErrUnreadable, err)}
 	}

@@ -5,7 +5,9 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+	"time"
 
 	"payband/ingest"
 	"payband/warehouse"
@@ -179,6 +181,73 @@ func TestIngestRejectsAndErrors(t *testing.T) {
 			}
 			if after := count(t, w, `SELECT count(*) FROM source_files`); after != before {
 				t.Errorf("a failed file changed the warehouse: %d sources, was %d", after, before)
+			}
+		})
+	}
+}
+
+// A hash the caller already has is used while the file keeps its size and
+// modification time, and recomputed once either changes.
+func TestKnownHash(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	csv := "work_year,job_title,salary_in_usd\n2024,Security Manager,150000\n2024,SOC Analyst,90000\n"
+	tests := []struct {
+		name    string
+		touch   func(path string) error // after hashing, before the load
+		useFake bool                    // the stored sha256 is the caller's
+	}{
+		{"unchanged", func(string) error { return nil }, true},
+		{"rewritten, same size", func(p string) error {
+			later := time.Now().Add(time.Hour)
+			return os.Chtimes(p, later, later)
+		}, false},
+		{"appended", func(p string) error {
+			f, err := os.OpenFile(p, os.O_APPEND|os.O_WRONLY, 0)
+			if err != nil {
+				return err
+			}
+			if _, err := f.WriteString("2024,IT Security Manager,160000\n"); err != nil {
+				f.Close()
+				return err
+			}
+			return f.Close()
+		}, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			path := filepath.Join(dir, strings.ReplaceAll(tc.name, " ", "_")+".csv")
+			if err := os.WriteFile(path, []byte(csv), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			k, err := ingest.HashFile(ctx, path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			real := k.SHA256
+			k.SHA256 = strings.Repeat("ab", 32) // marks whether the caller's hash was used
+			if err := tc.touch(path); err != nil {
+				t.Fatal(err)
+			}
+			w := openWarehouse(t)
+			if _, err := ingest.File(ctx, w, path, ingest.Options{Known: &k}); err != nil {
+				t.Fatal(err)
+			}
+			var stored string
+			if err := w.DB.QueryRow(`SELECT sha256 FROM source_files`).Scan(&stored); err != nil {
+				t.Fatal(err)
+			}
+			want, _, err := ingest.SHA256File(ctx, path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tc.useFake {
+				want = k.SHA256
+			} else if want == k.SHA256 || (tc.name == "rewritten, same size" && want != real) {
+				t.Fatalf("test setup: recomputed hash %s", want)
+			}
+			if stored != want {
+				t.Errorf("stored sha256 %s, want %s", stored, want)
 			}
 		})
 	}

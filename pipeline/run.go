@@ -94,7 +94,7 @@ func Run(ctx context.Context, cfg *Config, opts Options) (Manifest, error) {
 	}
 	defer w.Close()
 
-	r := &runner{ctx: ctx, cfg: cfg, opts: opts, w: w, log: log, now: now, m: &m}
+	r := &runner{ctx: ctx, cfg: cfg, opts: opts, w: w, log: log, now: now, m: &m, hashes: map[string]ingest.KnownHash{}}
 	if err := r.start(); err != nil {
 		m.Error = err.Error()
 		return m, fmt.Errorf("cannot record the run: %w", err)
@@ -144,8 +144,11 @@ type runner struct {
 	m     *Manifest
 	tax   *transform.Taxonomy
 	files []plannedFile
-	tmp   string // the temp report folder, removed unless published
-	final string // the dated report folder once published
+	// hashes are the plan's sha256 of each source, so ingest does not read
+	// a file twice only to hash it.
+	hashes map[string]ingest.KnownHash
+	tmp    string // the temp report folder, removed unless published
+	final  string // the dated report folder once published
 
 	retention  error     // retention problems do not fail the run
 	stageStart time.Time // start of the current stage
@@ -260,12 +263,14 @@ func (r *runner) plan() ([]any, error) {
 	var nNew, nChanged, nSame int
 	matched := map[string]bool{}
 	for _, f := range files {
-		sum, size, err := ingest.SHA256File(r.ctx, f.Path)
+		h, err := ingest.HashFile(r.ctx, f.Path)
 		if err != nil {
 			return nil, fmt.Errorf("source %s: %w", rel(r.cfg.Dir, f.Path), err)
 		}
+		sum := h.SHA256
+		r.hashes[f.Path] = h
 		matched[f.Path] = true
-		in := Input{Path: f.Path, SHA256: sum, Bytes: size}
+		in := Input{Path: f.Path, SHA256: sum, Bytes: h.Size}
 		a, ok := active[f.Path]
 		switch {
 		case ok && a.sha == sum:
@@ -314,6 +319,9 @@ func (r *runner) ingest() ([]any, error) {
 			return nil, err
 		}
 		opt.Matcher = matcher
+		if h, ok := r.hashes[in.Path]; ok {
+			opt.Known = &h
+		}
 		res, err := ingest.File(r.ctx, r.w, in.Path, opt)
 		if err != nil {
 			return nil, fmt.Errorf("ingest %s: %w", rel(r.cfg.Dir, in.Path), err)
