@@ -104,6 +104,7 @@ type converter struct {
 	dups  int64
 	// dateLayout is the index in dateLayouts that parsed the last date.
 	dateLayout int
+	cleanLen   []int // string bytes per clean column in the last batch
 	// textCols are the optional Utf8 outputs copied as-is: output column
 	// index in obsSchema and the field it comes from.
 	textCols []textCol
@@ -169,7 +170,33 @@ func (c *converter) convert(raw arrow.RecordBatch) (clean, rej arrow.RecordBatch
 		}
 		c.row(rowView{cols: cols, b: c.b, i: i}, row)
 	}
-	return c.clean.NewRecordBatch(), c.rej.NewRecordBatch()
+	return newBatchReserved(c.clean, &c.cleanLen), c.rej.NewRecordBatch()
+}
+
+// newBatchReserved hands over rb's rows and reserves room for as many in
+// the next batch (strings: as many bytes again plus an eighth), so the
+// builders do not grow and copy their buffers batch after batch. dataLen
+// keeps the string columns' sizes between calls.
+func newBatchReserved(rb *array.RecordBuilder, dataLen *[]int) arrow.RecordBatch {
+	fields := rb.Fields()
+	if len(*dataLen) != len(fields) {
+		*dataLen = make([]int, len(fields))
+	}
+	n := 0
+	for i, f := range fields {
+		n = f.Len()
+		if sb, ok := f.(*array.StringBuilder); ok {
+			(*dataLen)[i] = sb.DataLen()
+		}
+	}
+	rec := rb.NewRecordBatch()
+	for i, f := range fields {
+		f.Reserve(n)
+		if sb, ok := f.(*array.StringBuilder); ok {
+			sb.ReserveData((*dataLen)[i] + (*dataLen)[i]/8)
+		}
+	}
+	return rec
 }
 
 func (c *converter) reject(row int64, column, value, reason string) {

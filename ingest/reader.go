@@ -54,6 +54,7 @@ type batchBuilder struct {
 	rows     *array.Int64Builder
 	problems *array.StringBuilder
 	n        int
+	dataLen  []int // bytes each column held in the last batch
 }
 
 // uniqueHeader trims names and makes duplicates unique ("a", "a_2", ...),
@@ -113,7 +114,11 @@ func (b *batchBuilder) Len() int { return b.n }
 // NewRecord hands over the accumulated rows and resets the builder.
 func (b *batchBuilder) NewRecord() arrow.RecordBatch {
 	arrs := make([]arrow.Array, 0, len(b.cols)+2)
-	for _, c := range b.cols {
+	if len(b.dataLen) != len(b.cols) {
+		b.dataLen = make([]int, len(b.cols))
+	}
+	for i, c := range b.cols {
+		b.dataLen[i] = c.DataLen()
 		arrs = append(arrs, c.NewArray())
 	}
 	arrs = append(arrs, b.rows.NewArray(), b.problems.NewArray())
@@ -121,6 +126,13 @@ func (b *batchBuilder) NewRecord() arrow.RecordBatch {
 	for _, a := range arrs {
 		a.Release()
 	}
+	// The next batch is sized like this one: reserving up front saves the
+	// builders' repeated grow-and-copy.
+	for i, c := range b.cols {
+		c.Reserve(b.n)
+		c.ReserveData(b.dataLen[i] + b.dataLen[i]/8)
+	}
+	b.rows.Reserve(b.n)
 	b.n = 0
 	return rec
 }
