@@ -135,6 +135,7 @@ func newConverter(mem memory.Allocator, b *Binding, opt ConvertOptions) *convert
 func (c *converter) release() {
 	c.clean.Release()
 	c.rej.Release()
+	c.cases.release()
 }
 
 // rowView reads one raw row's cells by field.

@@ -55,6 +55,12 @@ func TestCaseSetGrows(t *testing.T) {
 	if s.len() != n || 4*s.len() > 3*len(s.slots) {
 		t.Errorf("len %d in %d slots", s.len(), len(s.slots))
 	}
+	// Released, the set is empty and usable again.
+	s.release()
+	if s.len() != 0 || !s.add("I-200-00000000") || s.add("I-200-00000000") {
+		t.Errorf("after release: len %d", s.len())
+	}
+	s.release()
 }
 
 // Keys that share their first word land in the same slot and must probe
@@ -92,6 +98,7 @@ func BenchmarkCaseSet(b *testing.B) {
 			for _, k := range keys {
 				s.add(k)
 			}
+			s.release()
 		}
 		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/key")
 	})
