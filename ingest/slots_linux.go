@@ -18,7 +18,7 @@ func allocSlots(n int) (slots [][2]uint64, mapped bool) {
 		return make([][2]uint64, n), false
 	}
 	// Only advice: without transparent huge pages the table still works.
-	_ = syscall.Madvise(b, 14) // MADV_HUGEPAGE
+	_ = syscall.Madvise(b, syscall.MADV_HUGEPAGE)
 	return unsafe.Slice((*[2]uint64)(unsafe.Pointer(&b[0])), n), true
 }
 
