@@ -5,8 +5,10 @@
 #   (b) payband ingest
 #   (c) payband run: ingest, normalize, bands, charts, report
 #   (d) the pandas + matplotlib script in bench/pandas_job.py
-# ROWS (default 2000000) sets the file size. SQLPATH=1 also times the
-# SQL-only ingest design (bench/sqlpath) on the same file.
+# ROWS (default 2000000) sets the file size; REPEAT (default 1) runs the
+# four that many times in rounds and prints each round's ratios and the
+# medians. SQLPATH=1 also times the SQL-only ingest design (bench/sqlpath)
+# on the same file.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROWS=${ROWS:-2000000}
@@ -39,28 +41,37 @@ measure() { # name, command...
 	printf '%s %.2f %d\n' "$name" "$(echo "$end - $start" | bc -l)" "$rss" >>"$OUT/results.txt"
 }
 
-rm -f "$OUT/results.txt" "$OUT"/*.duckdb "$OUT"/*.duckdb.wal
-measure a_duckdb "$OUT/duckdbload" "$CSV" "$OUT/a.duckdb"
-measure b_ingest "$BIN" --db "$OUT/b.duckdb" -q ingest "$CSV"
-cat >"$OUT/pipeline.yaml" <<YAML
-output: c_reports
-sources:
-  - path: $(basename "$CSV")
-    profile: lca
-YAML
-rm -rf "$OUT/c_reports"
-measure c_run "$BIN" --db "$OUT/c.duckdb" -q run --config "$OUT/pipeline.yaml"
 # Debian's python3-pandas and python3-matplotlib live under /usr/bin/python3,
 # which may not be the python3 first on PATH.
 PY=python3
 for p in /usr/bin/python3 python3; do
 	if "$p" -c 'import pandas, matplotlib' 2>/dev/null; then PY=$p; break; fi
 done
+HAVE_PANDAS=0
 if "$PY" -c 'import pandas, matplotlib' 2>/dev/null; then
-	measure d_pandas "$PY" bench/pandas_job.py "$CSV" "$OUT/d_out"
+	HAVE_PANDAS=1
 else
 	echo "bench: python3-pandas and python3-matplotlib are not installed; skipping (d)" >&2
 fi
+cat >"$OUT/pipeline.yaml" <<YAML
+output: c_reports
+sources:
+  - path: $(basename "$CSV")
+    profile: lca
+YAML
+
+# REPEAT rounds of (a) to (d), each round in this order, so every ratio
+# compares runs made within a minute or two of each other.
+rm -f "$OUT/results.txt"
+for round in $(seq "${REPEAT:-1}"); do
+	rm -rf "$OUT"/*.duckdb "$OUT"/*.duckdb.wal "$OUT/c_reports"
+	measure a_duckdb "$OUT/duckdbload" "$CSV" "$OUT/a.duckdb"
+	measure b_ingest "$BIN" --db "$OUT/b.duckdb" -q ingest "$CSV"
+	measure c_run "$BIN" --db "$OUT/c.duckdb" -q run --config "$OUT/pipeline.yaml"
+	if [ "$HAVE_PANDAS" = 1 ]; then
+		measure d_pandas "$PY" bench/pandas_job.py "$CSV" "$OUT/d_out"
+	fi
+done
 
 if [ "${SQLPATH:-0}" = 1 ]; then
 	go build -tags duckdb_arrow -o "$OUT/sqlpath" ./bench/sqlpath
@@ -71,5 +82,29 @@ echo
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
 echo "file: $CSV ($ROWS rows, $(du -h "$CSV" | cut -f1))"
-awk 'NR==1 {base=$2} {printf "%-10s %8.2f s  %6.0f MiB peak RSS  ratio to (a) %.2f\n", $1, $2, $3/1024, $2/base}' "$OUT/results.txt"
-awk '$1=="c_run" {c=$2} $1=="d_pandas" {d=$2} END {if (c && d) printf "(d)/(c) = %.2f\n", d/c}' "$OUT/results.txt"
+# One line per run, then each round's ratios, then the median of each.
+awk -v rounds="${REPEAT:-1}" '
+	{ n[$1]++; t[$1, n[$1]] = $2; r[$1, n[$1]] = $3; names[$1] = 1; order[++k] = $1 }
+	function median(name, m,   i, j, x, v) {
+		for (i = 1; i <= m; i++) v[i] = t[name, i]
+		for (i = 2; i <= m; i++) { x = v[i]; for (j = i - 1; j > 0 && v[j] > x; j--) v[j + 1] = v[j]; v[j + 1] = x }
+		return m % 2 ? v[(m + 1) / 2] : (v[m / 2] + v[m / 2 + 1]) / 2
+	}
+	END {
+		split("a_duckdb b_ingest c_run d_pandas", list, " ")
+		for (i = 1; i <= rounds; i++) {
+			line = sprintf("round %d:", i)
+			for (j = 2; j <= 4; j++) if ((list[j], i) in t) line = line sprintf("  %s/a %.2f", substr(list[j], 1, 1), t[list[j], i] / t["a_duckdb", i])
+			if (("d_pandas", i) in t) line = line sprintf("  d/c %.2f", t["d_pandas", i] / t["c_run", i])
+			print line
+		}
+		base = median("a_duckdb", n["a_duckdb"])
+		for (i = 1; i <= 4; i++) {
+			name = list[i]
+			if (!(name in names)) continue
+			peak = 0
+			for (j = 1; j <= n[name]; j++) if (r[name, j] > peak) peak = r[name, j]
+			printf "%-10s median %8.2f s  %6.0f MiB peak RSS  ratio to (a) %.2f\n", name, median(name, n[name]), peak / 1024, median(name, n[name]) / base
+		}
+		if ("d_pandas" in names) printf "(d)/(c) = %.2f (medians)\n", median("d_pandas", n["d_pandas"]) / median("c_run", n["c_run"])
+	}' "$OUT/results.txt"
