@@ -94,7 +94,7 @@ type Result struct {
 
 // chunkBatches bounds how many batches one INSERT streams; rejects of one
 // chunk are held in memory until it ends.
-const chunkBatches = 64
+var chunkBatches = 64 // a variable so tests can make chunks small
 
 // SHA256File hashes a file's content.
 func SHA256File(ctx context.Context, path string) (string, int64, error) {
@@ -133,20 +133,18 @@ func File(ctx context.Context, w *warehouse.Warehouse, path string, opt Options)
 		return Result{}, err
 	}
 	res := Result{Source: filepath.Base(path), Path: abs}
-	sum, err := fileSHA256(ctx, path, opt.Known)
-	if err != nil {
-		return res, &RowError{Source: path, Err: fmt.Errorf("%w: %v", ErrUnreadable, err)}
+	// The file is hashed beside the load rather than before it, so a new
+	// file does not wait for a whole extra read. The load checks the hash
+	// after its first chunk (hashing is faster than loading, so it is done
+	// by then): an already loaded file costs at most one chunk, rolled back.
+	hctx, hcancel := context.WithCancel(ctx)
+	defer hcancel()
+	h := &pendingHash{path: path, db: w.DB, done: make(chan struct{})}
+	go h.run(hctx, opt.Known)
+	alreadyLoaded := func() Result {
+		return Result{Source: res.Source, Path: abs, SHA256: h.sum, AlreadyLoaded: true, Elapsed: time.Since(start)}
 	}
-	res.SHA256 = sum
-	var n int
-	if err := w.DB.QueryRowContext(ctx, sqlSourceBySHA, sum).Scan(&n); err != nil {
-		return res, err
-	}
-	if n > 0 {
-		res.AlreadyLoaded = true
-		res.Elapsed = time.Since(start)
-		return res, nil
-	}
+
 	src, err := OpenFile(ctx, path, opt.Format, opt.Reader)
 	if err != nil {
 		return res, err
@@ -160,6 +158,15 @@ func File(ctx context.Context, w *warehouse.Warehouse, path string, opt Options)
 	}
 	res.Profile, res.ProfileReason = b.Profile.Name, reason
 	if b.Profile.Published {
+		// Published tables are small: settle the hash first.
+		loaded, err := h.check(ctx)
+		if err != nil {
+			return res, err
+		}
+		if loaded {
+			return alreadyLoaded(), nil
+		}
+		res.SHA256 = h.sum
 		return loadPublished(ctx, w, path, src, b, opt.Convert.Year, res, start)
 	}
 	matcher := opt.Matcher
@@ -171,10 +178,51 @@ func File(ctx context.Context, w *warehouse.Warehouse, path string, opt Options)
 		matcher = transform.NewMatcher(t)
 	}
 	err = inTx(ctx, w, func(c *sql.Conn, ar *duckdb.Arrow) error {
-		return loadObservations(ctx, c, ar, src, b, opt, matcher, &res)
+		return loadObservations(ctx, c, ar, src, b, opt, matcher, h, &res)
 	})
+	if errors.Is(err, errAlreadyLoaded) {
+		return alreadyLoaded(), nil
+	}
 	res.Elapsed = time.Since(start)
 	return res, nameFile(path, err)
+}
+
+// errAlreadyLoaded rolls back a load whose content turned out to be loaded.
+var errAlreadyLoaded = errors.New("already loaded")
+
+// pendingHash is a file's sha256 being computed beside its load.
+type pendingHash struct {
+	path string
+	// db answers whether the hash is loaded. It is the warehouse, not the
+	// load's own connection: inside the load's transaction the earlier
+	// version at the same path is already retired.
+	db   *sql.DB
+	done chan struct{}
+	sum  string
+	err  error
+}
+
+func (h *pendingHash) run(ctx context.Context, known *KnownHash) {
+	defer close(h.done)
+	h.sum, h.err = fileSHA256(ctx, h.path, known)
+}
+
+// check waits for the hash and reports whether an active source already
+// holds that content.
+func (h *pendingHash) check(ctx context.Context) (bool, error) {
+	select {
+	case <-h.done:
+	case <-ctx.Done():
+		return false, ctx.Err()
+	}
+	if h.err != nil {
+		return false, &RowError{Source: h.path, Err: fmt.Errorf("%w: %v", ErrUnreadable, h.err)}
+	}
+	var n int
+	if err := h.db.QueryRowContext(ctx, sqlSourceBySHA, h.sum).Scan(&n); err != nil {
+		return false, err
+	}
+	return n > 0, nil
 }
 
 // nameFile makes sure an error says which file it is about: warehouse
@@ -235,7 +283,7 @@ func (p batchPair) release() {
 }
 
 func loadObservations(ctx context.Context, c *sql.Conn, ar *duckdb.Arrow, src *Source, b *Binding,
-	opt Options, matcher *transform.Matcher, res *Result) error {
+	opt Options, matcher *transform.Matcher, h *pendingHash, res *Result) error {
 	sourceID, replaced, err := newSource(ctx, c, res.Path)
 	if err != nil {
 		return err
@@ -297,6 +345,22 @@ func loadObservations(ctx context.Context, c *sql.Conn, ar *duckdb.Arrow, src *S
 		}
 	}()
 
+	hashChecked := false
+	checkHash := func() error {
+		if hashChecked {
+			return nil
+		}
+		hashChecked = true
+		loaded, err := h.check(ctx)
+		if err != nil {
+			return err
+		}
+		if loaded {
+			return errAlreadyLoaded
+		}
+		res.SHA256 = h.sum
+		return nil
+	}
 	for {
 		cr := &chunkReader{in: pairs}
 		if err := insertArrow(ctx, c, ar, cr, obsSchema, sqlInsertObservations, sourceID); err != nil {
@@ -314,6 +378,9 @@ func loadObservations(ctx context.Context, c *sql.Conn, ar *duckdb.Arrow, src *S
 		cr.releaseRejects()
 		rr.Release()
 		if err != nil {
+			return err
+		}
+		if err := checkHash(); err != nil {
 			return err
 		}
 		if cr.eof {

@@ -1,0 +1,72 @@
+package ingest
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"payband/synth"
+	"payband/warehouse"
+)
+
+// The hash is checked after the first chunk: loading a file of several
+// chunks a second time must still find it loaded and change nothing, and a
+// changed file at the same path must still replace the earlier version.
+func TestHashCheckedAfterFirstChunk(t *testing.T) {
+	old := chunkBatches
+	chunkBatches = 1 // every 8,192 rows is a chunk
+	t.Cleanup(func() { chunkBatches = old })
+	ctx := context.Background()
+	dir := t.TempDir()
+	path := filepath.Join(dir, "lca.csv")
+	gen := func(seed int64) {
+		f, err := os.Create(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := synth.Generate(ctx, f, synth.Options{Rows: 30_000, Seed: seed, Profile: synth.ProfileLCA}); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	w, err := warehouse.Open(ctx, filepath.Join(dir, "w.duckdb"), warehouse.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	state := func() (obs, active, all int64) {
+		t.Helper()
+		err := w.DB.QueryRow(`SELECT (SELECT count(*) FROM salaries), (SELECT count(*) FROM sources),
+			(SELECT count(*) FROM source_files)`).Scan(&obs, &active, &all)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+
+	gen(1)
+	first, err := File(ctx, w, path, Options{})
+	if err != nil || first.AlreadyLoaded || first.Loaded == 0 {
+		t.Fatalf("first load: %+v, %v", first, err)
+	}
+	o1, a1, f1 := state()
+	again, err := File(ctx, w, path, Options{})
+	if err != nil || !again.AlreadyLoaded || again.SHA256 != first.SHA256 {
+		t.Fatalf("second load of the same file: %+v, %v", again, err)
+	}
+	if o2, a2, f2 := state(); o2 != o1 || a2 != a1 || f2 != f1 {
+		t.Errorf("already loaded file changed the warehouse: rows %d -> %d, active %d -> %d, sources %d -> %d", o1, o2, a1, a2, f1, f2)
+	}
+
+	gen(2)
+	changed, err := File(ctx, w, path, Options{})
+	if err != nil || changed.AlreadyLoaded || changed.Replaced != 1 || changed.SHA256 == first.SHA256 {
+		t.Fatalf("changed file: %+v, %v", changed, err)
+	}
+	if _, active, all := state(); active != 1 || all != 2 {
+		t.Errorf("after replacing: %d active sources of %d, want 1 of 2", active, all)
+	}
+}
