@@ -10,9 +10,11 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -184,9 +186,38 @@ type report struct {
 	BandKeys  []string // their group keys
 	csvSafe   bool
 	charts    []*chartFile
+	memo      *bandMemo
 }
 
 type skippedFamily struct{ ID, Name string }
+
+// bandMemo runs each distinct band query of one report once: the tables,
+// the ladder and the charts ask for many of the same groups, and the
+// warehouse does not change while a report is built. Callers get their own
+// copy of the slice, since some sort it.
+type bandMemo struct {
+	db *sql.DB
+	mu sync.Mutex
+	m  map[string][]Band
+}
+
+func (bm *bandMemo) bands(ctx context.Context, q BandQuery) ([]Band, error) {
+	key := fmt.Sprintf("%q %q %d %d", q.By, q.Filters, q.MinN, q.Real)
+	bm.mu.Lock()
+	defer bm.mu.Unlock()
+	if bs, ok := bm.m[key]; ok {
+		return slices.Clone(bs), nil
+	}
+	bs, _, err := ComputeBands(ctx, bm.db, q, nil)
+	if err != nil {
+		return nil, err
+	}
+	if bm.m == nil {
+		bm.m = map[string][]Band{}
+	}
+	bm.m[key] = bs
+	return slices.Clone(bs), nil
+}
 
 type familySection struct {
 	ID, Name   string
@@ -254,6 +285,7 @@ func buildReport(ctx context.Context, db *sql.DB, cfg ReportConfig, tax *transfo
 		Real:      cfg.Real,
 		Years:     append([]int(nil), cfg.Years...),
 		csvSafe:   *cfg.CSVSafe,
+		memo:      &bandMemo{db: db},
 	}
 	sort.Ints(r.Years)
 	r.YearsText = "all years"
@@ -298,7 +330,7 @@ func buildReport(ctx context.Context, db *sql.DB, cfg ReportConfig, tax *transfo
 	r.BandKeys = append([]string{"family"}, cfg.By...)
 	for _, id := range ids {
 		fam, _ := tax.Family(id)
-		fs, err := buildFamily(ctx, db, cfg, tax, fam, counts[id], r.Years, realFactor)
+		fs, err := buildFamily(ctx, db, r.memo, cfg, tax, fam, counts[id], r.Years, realFactor)
 		if err != nil {
 			return nil, err
 		}
@@ -316,7 +348,7 @@ func buildReport(ctx context.Context, db *sql.DB, cfg ReportConfig, tax *transfo
 		}
 	}
 
-	if r.Ladder, err = buildLadder(ctx, db, cfg, tax, r.Years); err != nil {
+	if r.Ladder, err = buildLadder(ctx, r.memo, cfg, tax, r.Years); err != nil {
 		return nil, err
 	}
 	if r.Quality, err = buildQuality(ctx, db); err != nil {
@@ -375,12 +407,12 @@ func inYears(bands []Band, years []int) []Band {
 	return out
 }
 
-func buildFamily(ctx context.Context, db *sql.DB, cfg ReportConfig, tax *transform.Taxonomy, fam transform.Family, rows int64, years []int, realFactor map[int]float64) (*familySection, error) {
+func buildFamily(ctx context.Context, db *sql.DB, memo *bandMemo, cfg ReportConfig, tax *transform.Taxonomy, fam transform.Family, rows int64, years []int, realFactor map[int]float64) (*familySection, error) {
 	fs := &familySection{ID: fam.ID, Name: fam.Name, Rows: rows}
 	filter := map[string]string{"family": fam.ID}
 
 	byYearQ := BandQuery{By: []string{"year"}, Filters: filter, MinN: cfg.MinN}
-	byYear, _, err := ComputeBands(ctx, db, byYearQ, nil)
+	byYear, err := memo.bands(ctx, byYearQ)
 	if err != nil {
 		return nil, fmt.Errorf("report: %s: %w", fam.ID, err)
 	}
@@ -388,7 +420,7 @@ func buildFamily(ctx context.Context, db *sql.DB, cfg ReportConfig, tax *transfo
 	if cfg.Real != 0 {
 		q := byYearQ
 		q.Real = cfg.Real
-		br, _, err := ComputeBands(ctx, db, q, nil)
+		br, err := memo.bands(ctx, q)
 		if err != nil {
 			return nil, fmt.Errorf("report: %s: %w", fam.ID, err)
 		}
@@ -422,7 +454,7 @@ func buildFamily(ctx context.Context, db *sql.DB, cfg ReportConfig, tax *transfo
 		} else if basis != 0 && len(cfg.By) == 1 {
 			bands = fs.byYearReal
 		} else {
-			all, _, err := ComputeBands(ctx, db, q, nil)
+			all, err := memo.bands(ctx, q)
 			if err != nil {
 				return nil, fmt.Errorf("report: %s: %w", fam.ID, err)
 			}
@@ -514,14 +546,14 @@ func publishedFigures(p Published) publishedView {
 	return v
 }
 
-func buildLadder(ctx context.Context, db *sql.DB, cfg ReportConfig, tax *transform.Taxonomy, years []int) (*ladderSection, error) {
+func buildLadder(ctx context.Context, memo *bandMemo, cfg ReportConfig, tax *transform.Taxonomy, years []int) (*ladderSection, error) {
 	// The ladder's year is the latest year in which any step has a band.
 	var all []Band
 	for _, id := range LadderFamilies {
 		if _, ok := tax.Family(id); !ok {
 			continue
 		}
-		bs, _, err := ComputeBands(ctx, db, BandQuery{By: []string{"year"}, Filters: map[string]string{"family": id}, MinN: cfg.MinN}, nil)
+		bs, err := memo.bands(ctx, BandQuery{By: []string{"year"}, Filters: map[string]string{"family": id}, MinN: cfg.MinN})
 		if err != nil {
 			return nil, fmt.Errorf("report: ladder: %w", err)
 		}
@@ -821,8 +853,8 @@ func (r *report) familyPlot(ctx context.Context, db *sql.DB, cfg ReportConfig, f
 		// By seniority; when the titles carry none, by the next column
 		// that splits the latest year into at least two groups.
 		for _, col := range boxColumns {
-			bs, _, err := ComputeBands(ctx, db, BandQuery{By: []string{col},
-				Filters: map[string]string{"family": fs.ID, "year": strconv.Itoa(fs.LatestYear)}, MinN: cfg.MinN}, nil)
+			bs, err := r.memo.bands(ctx, BandQuery{By: []string{col},
+				Filters: map[string]string{"family": fs.ID, "year": strconv.Itoa(fs.LatestYear)}, MinN: cfg.MinN})
 			if err != nil {
 				return nil, err
 			}

@@ -1,0 +1,137 @@
+package reports
+
+import (
+	"context"
+	"database/sql"
+	"math"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"payband/ingest"
+	"payband/transform"
+	"payband/warehouse"
+)
+
+// sqlBands runs the statement BandQuery.SQL prints, DuckDB's own
+// aggregates, and reads its bands the way ComputeBands once did.
+func sqlBands(t *testing.T, db *sql.DB, q BandQuery, factors map[int]float64) []Band {
+	t.Helper()
+	query, args, err := q.SQL(factors)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := db.Query(query, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []Band
+	for rows.Next() {
+		keys := make([]sql.NullString, len(q.By))
+		var b Band
+		var qs []any
+		var lo, hi sql.NullFloat64
+		dest := []any{}
+		for i := range keys {
+			dest = append(dest, &keys[i])
+		}
+		dest = append(dest, &b.N, &b.Min, &qs, &b.Max, &b.Mean, &b.Stddev, &lo, &hi)
+		if err := rows.Scan(dest...); err != nil {
+			t.Fatal(err)
+		}
+		b.P10, b.P25, b.Median, b.P75, b.P90 = qs[0].(float64), qs[1].(float64), qs[2].(float64), qs[3].(float64), qs[4].(float64)
+		if lo.Valid && hi.Valid {
+			b.MedianCILow, b.MedianCIHigh = lo.Float64, hi.Float64
+		}
+		for i, c := range q.By {
+			b.Group = append(b.Group, KV{Key: c, Value: keys[i].String})
+		}
+		if b.N >= q.MinN {
+			out = append(out, b)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// TestComputeBandsAgreesWithSQL holds the Go statistics of ComputeBands to
+// the statement a report prints for an analyst to rerun, on real survey and
+// H-1B rows, for every kind of query the commands and the report make.
+func TestComputeBandsAgreesWithSQL(t *testing.T) {
+	ctx := context.Background()
+	w, err := warehouse.Open(ctx, filepath.Join(t.TempDir(), "w.duckdb"), warehouse.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	for _, name := range []string{"infosec_jobs_salaries_2025-08-03.csv", "h1b_sample_2015_2019.csv"} {
+		p := filepath.Join("..", "..", "shared", "data", name)
+		if _, err := os.Stat(p); err != nil {
+			t.Skipf("shared data not available: %v", err)
+		}
+		if _, err := ingest.File(ctx, w, p, ingest.Options{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cpiFactors, err := realFactors(ctx, w.DB, transform.DefaultCPI(), 2024)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name string
+		q    BandQuery
+	}{
+		{"by family", BandQuery{By: []string{"family"}, MinN: DefaultMinN}},
+		{"all rows, no group", BandQuery{}},
+		{"years of one family", BandQuery{By: []string{"year"}, Filters: map[string]string{"family": "security-manager"}, MinN: DefaultMinN}},
+		{"two columns", BandQuery{By: []string{"seniority", "year"}, Filters: map[string]string{"source": "infosec_jobs_salaries_2025-08-03.csv"}}},
+		{"many small groups", BandQuery{By: []string{"title"}, MinN: 1}},
+		{"numeric column", BandQuery{By: []string{"remote_ratio"}, Filters: map[string]string{"year": "2024"}}},
+		{"columns with nulls", BandQuery{By: []string{"wage_level", "case_status"}}},
+		{"real dollars", BandQuery{By: []string{"year"}, Filters: map[string]string{"family": "security-engineer"}, Real: 2024}},
+		{"nothing matches", BandQuery{By: []string{"year"}, Filters: map[string]string{"family": "no-such-family"}}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var factors map[int]float64
+			if c.q.Real != 0 {
+				factors = cpiFactors
+			}
+			want := sqlBands(t, w.DB, c.q, factors)
+			got, _, err := ComputeBands(ctx, w.DB, c.q, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got) != len(want) {
+				t.Fatalf("%d bands, the SQL gives %d", len(got), len(want))
+			}
+			if c.name != "nothing matches" && len(got) == 0 {
+				t.Fatal("no bands: the case tests nothing")
+			}
+			for i, g := range got {
+				wb := want[i]
+				if g.Label() != wb.Label() || g.N != wb.N {
+					t.Fatalf("band %d: %s n=%d, the SQL gives %s n=%d", i, g.Label(), g.N, wb.Label(), wb.N)
+				}
+				for _, f := range []struct {
+					name      string
+					got, want float64
+				}{
+					{"min", g.Min, wb.Min}, {"p10", g.P10, wb.P10}, {"p25", g.P25, wb.P25},
+					{"median", g.Median, wb.Median}, {"p75", g.P75, wb.P75}, {"p90", g.P90, wb.P90},
+					{"max", g.Max, wb.Max}, {"mean", g.Mean, wb.Mean}, {"stddev", g.Stddev, wb.Stddev},
+					{"median_ci_low", g.MedianCILow, wb.MedianCILow}, {"median_ci_high", g.MedianCIHigh, wb.MedianCIHigh},
+				} {
+					// Order statistics match exactly; sums may differ in the
+					// last bits with the order DuckDB adds them in.
+					if math.Abs(f.got-f.want) > 1e-9*math.Max(1, math.Abs(f.want)) {
+						t.Errorf("%s: %s = %.10g, the SQL gives %.10g", g.Label(), f.name, f.got, f.want)
+					}
+				}
+			}
+		})
+	}
+}
