@@ -3,8 +3,10 @@ package pipeline_test
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"database/sql"
 	"errors"
+	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -170,6 +172,17 @@ func TestIncremental(t *testing.T) {
 		t.Fatalf("first run measured nothing: %+v", m1.Rows)
 	}
 	checkMedians(t, f, m1)
+	// New files are hashed by the load, not the plan; the manifest still
+	// records each one's sha256.
+	for _, in := range m1.Inputs {
+		b, err := os.ReadFile(in.Path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := fmt.Sprintf("%x", sha256.Sum256(b)); in.SHA256 != want {
+			t.Errorf("%s: manifest sha256 %q, want %s", filepath.Base(in.Path), in.SHA256, want)
+		}
+	}
 	if f.latest(t) != m1.RunID || m1.RunID != "2026-03-01T060000Z" {
 		t.Fatalf("latest -> %s, run %s", f.latest(t), m1.RunID)
 	}

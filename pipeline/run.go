@@ -225,7 +225,8 @@ type activeSource struct {
 	read, loaded, rejected, duplicate int64
 }
 
-// plan expands the sources, hashes every file and decides what to ingest.
+// plan expands the sources and decides what to ingest, hashing the files
+// whose path is already loaded to tell unchanged from changed.
 func (r *runner) plan() ([]any, error) {
 	tax, err := r.cfg.LoadTaxonomy()
 	if err != nil {
@@ -263,26 +264,35 @@ func (r *runner) plan() ([]any, error) {
 	var nNew, nChanged, nSame int
 	matched := map[string]bool{}
 	for _, f := range files {
+		matched[f.Path] = true
+		a, ok := active[f.Path]
+		if !ok {
+			// A new path is ingested whatever its content; the load hashes
+			// it beside reading it (and skips content already loaded under
+			// another path), so it is not read twice.
+			st, err := os.Stat(f.Path)
+			if err != nil {
+				return nil, fmt.Errorf("source %s: %w", rel(r.cfg.Dir, f.Path), err)
+			}
+			r.m.Inputs = append(r.m.Inputs, Input{Path: f.Path, Bytes: st.Size(), Action: "ingested"})
+			nNew++
+			continue
+		}
 		h, err := ingest.HashFile(r.ctx, f.Path)
 		if err != nil {
 			return nil, fmt.Errorf("source %s: %w", rel(r.cfg.Dir, f.Path), err)
 		}
 		sum := h.SHA256
 		r.hashes[f.Path] = h
-		matched[f.Path] = true
 		in := Input{Path: f.Path, SHA256: sum, Bytes: h.Size}
-		a, ok := active[f.Path]
 		switch {
-		case ok && a.sha == sum:
+		case a.sha == sum:
 			in.Action = "unchanged"
 			in.Profile, in.Read, in.Loaded, in.Rejected, in.Duplicate = a.profile, a.read, a.loaded, a.rejected, a.duplicate
 			nSame++
-		case ok:
+		default:
 			in.Action = "replaced"
 			nChanged++
-		default:
-			in.Action = "ingested"
-			nNew++
 		}
 		r.m.Inputs = append(r.m.Inputs, in)
 	}
@@ -326,6 +336,7 @@ func (r *runner) ingest() ([]any, error) {
 		if err != nil {
 			return nil, fmt.Errorf("ingest %s: %w", rel(r.cfg.Dir, in.Path), err)
 		}
+		in.SHA256 = res.SHA256
 		if res.AlreadyLoaded {
 			// The same content is loaded under another path; nothing new.
 			in.Action = "unchanged"
