@@ -68,20 +68,69 @@ func statsOf(b *Band, v []float64) {
 		b.MedianCILow, b.MedianCIHigh = v[lo-1], v[hi-1]
 	}
 
-	var sum float64
-	for _, x := range v {
-		sum += x
-	}
-	b.Mean = sum / float64(n)
+	// The sums are exact (then rounded once), so a band does not change in
+	// its last bits with the order DuckDB hands the rows over in, which
+	// varies with its threads.
+	b.Mean = fsum(v, 0) / float64(n)
 	b.Stddev = 0
 	if n > 1 {
-		var ss float64
-		for _, x := range v {
-			d := x - b.Mean
-			ss += d * d
-		}
-		b.Stddev = math.Sqrt(ss / float64(n-1))
+		b.Stddev = math.Sqrt(fsum(v, b.Mean) / float64(n-1))
 	}
+}
+
+// fsum returns the correctly rounded sum of v, or with center != 0 of the
+// squares (x-center)², whatever their order: Shewchuk's exact summation
+// with non-overlapping partials, rounded as Python's math.fsum rounds. Pay
+// keeps the list of partials to two or three entries.
+func fsum(v []float64, center float64) float64 {
+	var buf [16]float64
+	partials := buf[:0]
+	for _, x := range v {
+		if center != 0 {
+			d := x - center
+			x = d * d
+		}
+		i := 0
+		for _, y := range partials {
+			if math.Abs(x) < math.Abs(y) {
+				x, y = y, x
+			}
+			hi := x + y
+			lo := y - (hi - x)
+			if lo != 0 {
+				partials[i] = lo
+				i++
+			}
+			x = hi
+		}
+		partials = append(partials[:i], x)
+	}
+	n := len(partials)
+	if n == 0 {
+		return 0
+	}
+	hi := partials[n-1]
+	n--
+	lo := 0.0
+	for n > 0 {
+		x, y := hi, partials[n-1]
+		n--
+		hi = x + y
+		lo = y - (hi - x)
+		if lo != 0 {
+			break
+		}
+	}
+	// Round half-even across the partials left: when the next one has the
+	// sign of lo, the exact sum lies beyond the halfway point.
+	if n > 0 && ((lo < 0 && partials[n-1] < 0) || (lo > 0 && partials[n-1] > 0)) {
+		y := lo * 2
+		x := hi + y
+		if y == x-hi {
+			hi = x
+		}
+	}
+	return hi
 }
 
 // selectRanks reorders v so that v[k] is the k-th smallest value (0-based)

@@ -3,6 +3,7 @@ package reports
 import (
 	"math"
 	"math/rand/v2"
+	"reflect"
 	"slices"
 	"testing"
 )
@@ -178,4 +179,44 @@ func BenchmarkBandStats(b *testing.B) {
 			slices.Sort(v)
 		}
 	})
+}
+
+func TestFsum(t *testing.T) {
+	cases := []struct {
+		name string
+		v    []float64
+		want float64
+	}{
+		{"empty", nil, 0},
+		{"cancelling", []float64{1e16, 1, -1e16}, 1},
+		{"tenths", []float64{0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1}, 1},
+		{"tiny beside huge", []float64{1e100, 1, -1e100, 1e-100}, 1},
+		{"just past halfway", []float64{1, math.Ldexp(1, -53), math.Ldexp(1, -106)}, 1 + math.Ldexp(1, -52)},
+		{"exactly halfway, to even", []float64{1, math.Ldexp(1, -53)}, 1},
+	}
+	for _, c := range cases {
+		if got := fsum(c.v, 0); got != c.want {
+			t.Errorf("%s: fsum = %v, want %v", c.name, got, c.want)
+		}
+	}
+}
+
+// TestStatsOrderIndependent: the same pay in any order gives bit-identical
+// bands, mean and standard deviation included.
+func TestStatsOrderIndependent(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	v := make([]float64, 20001)
+	for i := range v {
+		v[i] = math.Round(math.Exp(11.5+0.5*r.NormFloat64())*100) / 100
+	}
+	var first Band
+	statsOf(&first, slices.Clone(v))
+	for range 5 {
+		r.Shuffle(len(v), func(i, j int) { v[i], v[j] = v[j], v[i] })
+		var b Band
+		statsOf(&b, slices.Clone(v))
+		if !reflect.DeepEqual(b, first) {
+			t.Fatalf("shuffled input gives\n%+v\nfirst gave\n%+v", b, first)
+		}
+	}
 }
