@@ -82,6 +82,7 @@ var obsSchema = arrow.NewSchema([]arrow.Field{
 	{Name: "case_status", Type: arrow.BinaryTypes.String, Nullable: true},
 	{Name: "soc_code", Type: arrow.BinaryTypes.String, Nullable: true},
 	{Name: "case_number", Type: arrow.BinaryTypes.String, Nullable: true},
+	{Name: "case_code", Type: arrow.PrimitiveTypes.Int64, Nullable: true},
 }, nil)
 
 var rejectSchema = arrow.NewSchema([]arrow.Field{
@@ -127,7 +128,7 @@ func newConverter(mem memory.Allocator, b *Binding, opt ConvertOptions) *convert
 		textCols: []textCol{
 			{9, FCountry}, {10, FState}, {11, FEmployer}, {12, FEmploymentType},
 			{13, FExperience}, {14, FCompanySize}, {15, FCompanyCountry},
-			{18, FWageLevel}, {19, FCaseStatus}, {20, FSOC}, {21, FCaseNumber},
+			{18, FWageLevel}, {19, FCaseStatus}, {20, FSOC},
 		},
 	}
 }
@@ -272,7 +273,8 @@ func (c *converter) row(v rowView, row int64) {
 		c.reject(row, col, val, err.Error())
 		return
 	}
-	if cn := v.get(FCaseNumber); cn != "" && !c.cases.add(cn) {
+	cn := v.get(FCaseNumber)
+	if cn != "" && !c.cases.add(cn) {
 		c.dups++
 		return
 	}
@@ -306,6 +308,44 @@ func (c *converter) row(v rowView, row int64) {
 		rb.AppendNull()
 	}
 	cb.Field(17).(*array.StringBuilder).Append(p.basis)
+	// A DOL-shaped case number is stored as a number (case_code), the rest
+	// as text: millions of unique strings were the costliest column to
+	// store (schema version 2).
+	numb, code := cb.Field(21).(*array.StringBuilder), cb.Field(22).(*array.Int64Builder)
+	if n, ok := caseCode(cn); ok {
+		numb.AppendNull()
+		code.Append(n)
+	} else {
+		if s := c.text(v, FCaseNumber); s != "" {
+			numb.Append(s)
+		} else {
+			numb.AppendNull()
+		}
+		code.AppendNull()
+	}
+}
+
+// caseCode packs a DOL case number, a capital letter and 3, 5 and 6 digits
+// ("I-200-19268-393130"), into one int64: letter·10¹⁴ + d3·10¹¹ + d5·10⁶ +
+// d6, letter counted from 'A'. Any other shape is not packed. The packing is
+// exact both ways; warehouse/sql/002_case_code.sql does the same in SQL and
+// shows how to unpack it.
+func caseCode(s string) (int64, bool) {
+	if len(s) != 18 || s[0] < 'A' || s[0] > 'Z' || s[1] != '-' || s[5] != '-' || s[11] != '-' {
+		return 0, false
+	}
+	n := int64(s[0] - 'A')
+	for i := 2; i < 18; i++ {
+		if i == 5 || i == 11 {
+			continue
+		}
+		d := s[i] - '0'
+		if d > 9 {
+			return 0, false
+		}
+		n = n*10 + int64(d)
+	}
+	return n, true
 }
 
 // text is a descriptive field's stored value: cleaned, rewritten by the

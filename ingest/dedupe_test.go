@@ -116,3 +116,56 @@ func BenchmarkCaseSet(b *testing.B) {
 		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/key")
 	})
 }
+
+// unpackCase is the inverse of caseCode, as the SQL in
+// warehouse/sql/002_case_code.sql writes it.
+func unpackCase(n int64) string {
+	return fmt.Sprintf("%c-%03d-%05d-%06d", 'A'+n/100000000000000, n/100000000000%1000, n/1000000%100000, n%1000000)
+}
+
+func TestCaseCode(t *testing.T) {
+	tests := []struct {
+		in   string
+		want int64
+		ok   bool
+	}{
+		{"I-200-19268-393130", 8*100000000000000 + 200*100000000000 + 19268*1000000 + 393130, true},
+		{"A-000-00000-000000", 0, true},
+		{"Z-999-99999-999999", 25*100000000000000 + 999*100000000000 + 99999*1000000 + 999999, true},
+		{"i-200-19268-393130", 0, false}, // lower case stays text
+		{"I-200-19268-39313", 0, false},
+		{"I-200-19268-3931300", 0, false},
+		{"I_200-19268-393130", 0, false},
+		{"I-2O0-19268-393130", 0, false},
+		{"I-200-1926/-393130", 0, false},
+		{"1-200-19268-393130", 0, false},
+		{"EAD-2016-12345-678", 0, false},
+		{"", 0, false},
+	}
+	for _, tc := range tests {
+		got, ok := caseCode(tc.in)
+		if ok != tc.ok || got != tc.want {
+			t.Errorf("caseCode(%q) = %d, %v; want %d, %v", tc.in, got, ok, tc.want, tc.ok)
+		}
+		if ok && unpackCase(got) != tc.in {
+			t.Errorf("caseCode(%q) unpacks to %q", tc.in, unpackCase(got))
+		}
+	}
+}
+
+// FuzzCaseCode: whatever packs unpacks to the same text, so two case
+// numbers share a code only when they are the same case number.
+func FuzzCaseCode(f *testing.F) {
+	f.Add("I-200-19268-393130")
+	f.Add("Z-999-99999-999999")
+	f.Add("I-200-1926\xff-393130")
+	f.Fuzz(func(t *testing.T, s string) {
+		n, ok := caseCode(s)
+		if !ok {
+			return
+		}
+		if n < 0 || unpackCase(n) != s {
+			t.Fatalf("caseCode(%q) = %d, unpacks to %q", s, n, unpackCase(n))
+		}
+	})
+}

@@ -3,6 +3,7 @@ package ingest_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -250,5 +251,49 @@ func TestKnownHash(t *testing.T) {
 				t.Errorf("stored sha256 %s, want %s", stored, want)
 			}
 		})
+	}
+}
+
+// TestCaseNumbersAcrossSources: a case number an earlier active source holds
+// makes the row a duplicate, whether it is stored packed (DOL shape) or as
+// text (any other shape).
+func TestCaseNumbersAcrossSources(t *testing.T) {
+	ctx := context.Background()
+	w := openWarehouse(t)
+	dir := t.TempDir()
+	header := "CASE_NUMBER,CASE_STATUS,RECEIVED_DATE,JOB_TITLE,EMPLOYER_NAME,WORKSITE_STATE,WAGE_RATE_OF_PAY_FROM,WAGE_UNIT_OF_PAY,PREVAILING_WAGE,PW_UNIT_OF_PAY\n"
+	write := func(name string, cases ...string) string {
+		var b strings.Builder
+		b.WriteString(header)
+		for i, c := range cases {
+			fmt.Fprintf(&b, "%s,Certified,03/14/2024,Security Manager,ACME %s,CA,%d,Year,110000,Year\n", c, name, 120000+i*1000)
+		}
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(b.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	a := write("a.csv", "I-200-00001-000001", "EAD-17-99", "I-200-00001-000002")
+	b := write("b.csv", "I-200-00001-000001", "EAD-17-99", "I-200-00001-000003", "ead-17-99", "I-200-00001-000003")
+	ra, err := ingest.File(ctx, w, a, ingest.Options{Profile: "lca"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rb, err := ingest.File(ctx, w, b, ingest.Options{Profile: "lca"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ra.Loaded != 3 || ra.Duplicate != 0 {
+		t.Errorf("a.csv: loaded %d duplicate %d, want 3 and 0", ra.Loaded, ra.Duplicate)
+	}
+	// b.csv: two held by a.csv, one repeated within b.csv.
+	if rb.Loaded != 2 || rb.Duplicate != 3 {
+		t.Errorf("b.csv: loaded %d duplicate %d, want 2 and 3", rb.Loaded, rb.Duplicate)
+	}
+	if got := dump(t, w, `SELECT coalesce(case_number, ''), coalesce(CAST(case_code AS VARCHAR), ''), employer
+FROM observations ORDER BY source_id, row_no`); strings.Join(got, ";") !=
+		"|820000001000001|ACME a.csv;EAD-17-99||ACME a.csv;|820000001000002|ACME a.csv;|820000001000003|ACME b.csv;ead-17-99||ACME b.csv" {
+		t.Errorf("observations:\n%s", strings.Join(got, "\n"))
 	}
 }

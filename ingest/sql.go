@@ -11,10 +11,12 @@ const (
 	sqlInsertObservations = `INSERT INTO observations
     (source_id, row_no, year, title_raw, pay_usd, pay_usd_low, pay_usd_high, pay_unit, currency,
      pay_local, country, state, employer, employment_type, experience_level, company_size,
-     company_country, remote_ratio, wage_basis, wage_level, case_status, soc_code, case_number)
+     company_country, remote_ratio, wage_basis, wage_level, case_status, soc_code, case_number,
+     case_code)
 SELECT ?, row_no, year, title_raw, pay_usd, pay_usd_low, pay_usd_high, pay_unit, currency,
      pay_local, country, state, employer, employment_type, experience_level, company_size,
-     company_country, remote_ratio, wage_basis, wage_level, case_status, soc_code, case_number
+     company_country, remote_ratio, wage_basis, wage_level, case_status, soc_code, case_number,
+     case_code
 FROM payband_batch`
 
 	sqlInsertRejects = `INSERT INTO reject_rows (source_id, row_no, column_name, value, reason)
@@ -24,15 +26,20 @@ SELECT ?, row_no, column_name, value, reason FROM payband_batch`
 	sqlOtherCases = `SELECT count(*) FROM (
     SELECT 1 FROM observations o
     JOIN source_files f ON f.source_id = o.source_id AND f.retired_at IS NULL
-    WHERE o.source_id <> ? AND o.case_number IS NOT NULL LIMIT 1)`
+    WHERE o.source_id <> ? AND (o.case_code IS NOT NULL OR o.case_number IS NOT NULL) LIMIT 1)`
 
 	// A case number an earlier active source already holds makes the row a
-	// duplicate: the first filing wins.
+	// duplicate: the first filing wins. A case number is either packed
+	// (case_code) or text (case_number), the same one always the same way.
 	sqlDedupeAcrossSources = `DELETE FROM observations
-WHERE source_id = $1 AND case_number IN (
+WHERE source_id = $1 AND (case_code IN (
+    SELECT o.case_code FROM observations o
+    JOIN source_files f ON f.source_id = o.source_id AND f.retired_at IS NULL
+    WHERE o.source_id <> $1 AND o.case_code IS NOT NULL)
+  OR case_number IN (
     SELECT o.case_number FROM observations o
     JOIN source_files f ON f.source_id = o.source_id AND f.retired_at IS NULL
-    WHERE o.source_id <> $1 AND o.case_number IS NOT NULL)`
+    WHERE o.source_id <> $1 AND o.case_number IS NOT NULL))`
 
 	sqlUpsertTitles = `INSERT OR REPLACE INTO title_map_t
     (title_raw, title, family, seniority, confidence, method)

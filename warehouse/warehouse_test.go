@@ -3,6 +3,7 @@ package warehouse_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -127,5 +128,55 @@ func TestMissingDirectory(t *testing.T) {
 	_, err := warehouse.Open(context.Background(), filepath.Join(t.TempDir(), "no", "such", "w.duckdb"), warehouse.Options{})
 	if err == nil || !strings.Contains(err.Error(), "does not exist") {
 		t.Errorf("missing directory: %v", err)
+	}
+}
+
+// TestCaseCodeMigration: a version 1 file keeps case numbers as text; the
+// migration to version 2 packs the DOL-shaped ones into case_code exactly as
+// the loader does and leaves the rest as text.
+func TestCaseCodeMigration(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "w.duckdb")
+	w, err := warehouse.Open(ctx, path, warehouse.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Make it a version 1 file with three rows.
+	if _, err := w.DB.Exec(`ALTER TABLE observations DROP COLUMN case_code; DELETE FROM schema_version WHERE version = 2;
+INSERT INTO observations (source_id, row_no, year, title_raw, pay_usd, pay_usd_low, pay_usd_high, pay_unit, currency, wage_basis, case_number)
+VALUES (1, 2, 2024, 'Security Manager', 1, 1, 1, 'year', 'USD', 'offered', 'I-200-19268-393130'),
+       (1, 3, 2024, 'Security Manager', 1, 1, 1, 'year', 'USD', 'offered', 'EAD-17-99'),
+       (1, 4, 2024, 'Security Manager', 1, 1, 1, 'year', 'USD', 'offered', NULL),
+       (1, 5, 2024, 'Security Manager', 1, 1, 1, 'year', 'USD', 'offered', 'Z-999-99999-999999')`); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	w, err = warehouse.Open(ctx, path, warehouse.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	if v, _ := w.SchemaVersion(ctx); v != 2 {
+		t.Fatalf("version %d after migration, want 2", v)
+	}
+	rows, err := w.DB.Query(`SELECT coalesce(case_number, '-'), coalesce(case_code, -1) FROM observations ORDER BY row_no`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var got []string
+	for rows.Next() {
+		var s string
+		var n int64
+		if err := rows.Scan(&s, &n); err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, fmt.Sprintf("%s %d", s, n))
+	}
+	want := []string{"- 820019268393130", "EAD-17-99 -1", "- -1", "- 2599999999999999"}
+	if strings.Join(got, ";") != strings.Join(want, ";") {
+		t.Errorf("after migration:\n got %v\nwant %v", got, want)
 	}
 }
