@@ -11,7 +11,6 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/apache/arrow-go/v18/arrow/memory"
 	"golang.org/x/text/encoding/charmap"
 )
 
@@ -129,7 +128,7 @@ func NewCSVReader(ctx context.Context, r io.Reader, name string, opt CSVOptions)
 		hdr[i] = rd.cell(f)
 	}
 	rd.header = uniqueHeader(hdr)
-	rd.b = newBatchBuilder(memory.DefaultAllocator, rd.header)
+	rd.b = newBatchBuilder(rd.header)
 	return rd, nil
 }
 
@@ -217,7 +216,7 @@ func (r *csvReader) Next() bool {
 	if r.done || !r.begin() {
 		return false
 	}
-	for r.b.Len() < BatchSize {
+	for !r.b.Full() {
 		r.guard.n = 0
 		rec, err := r.r.Read()
 		if errors.Is(err, io.EOF) {

@@ -4,9 +4,12 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 )
 
@@ -120,6 +123,47 @@ func TestCSVReaderBatches(t *testing.T) {
 	}
 	if rd.Err() != nil || len(sizes) != 3 || sizes[0] != BatchSize || sizes[2] != 17 {
 		t.Errorf("batches %v, err %v; want [%d %d 17]", sizes, rd.Err(), BatchSize, BatchSize)
+	}
+}
+
+// TestCSVReaderBatchBytes: a batch is cut at maxBatchBytes of cells as
+// well as at BatchSize rows, and a batch kept past the next Next (as the
+// loader keeps it, with Retain) still holds its own cells.
+func TestCSVReaderBatchBytes(t *testing.T) {
+	defer func(n int) { maxBatchBytes = n }(maxBatchBytes)
+	maxBatchBytes = 1 << 20
+	var b bytes.Buffer
+	b.WriteString("id,blob\n")
+	cell := strings.Repeat("x", 200000)
+	for i := 0; i < 8; i++ {
+		fmt.Fprintf(&b, "%d,%s\n", i, cell)
+	}
+	rd, err := NewCSVReader(context.Background(), &b, "t.csv", CSVOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rd.Release()
+	var sizes []int64
+	var kept []arrow.RecordBatch
+	for rd.Next() {
+		rec := rd.Record()
+		rec.Retain()
+		kept = append(kept, rec)
+		sizes = append(sizes, rec.NumRows())
+	}
+	if rd.Err() != nil || len(sizes) != 2 || sizes[0] != 6 || sizes[1] != 2 {
+		t.Errorf("batches %v, err %v; want [6 2]: cut once 1 MiB of cells is in", sizes, rd.Err())
+	}
+	id := 0
+	for _, rec := range kept {
+		ids, blobs := rec.Column(0).(*array.String), rec.Column(1).(*array.String)
+		for i := 0; i < ids.Len(); i++ {
+			if ids.Value(i) != strconv.Itoa(id) || blobs.Value(i) != cell {
+				t.Fatalf("row %d of a kept batch reads %q", id, ids.Value(i))
+			}
+			id++
+		}
+		rec.Release()
 	}
 }
 

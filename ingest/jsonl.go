@@ -12,8 +12,6 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
-
-	"github.com/apache/arrow-go/v18/arrow/memory"
 )
 
 // maxJSONLine bounds one JSON line; a longer line is a row problem, read
@@ -92,7 +90,7 @@ func NewJSONLReader(ctx context.Context, r io.Reader, name string) (Reader, erro
 		return nil, &RowError{Source: name, Err: fmt.Errorf("%w: no JSON object found in the first %d lines", ErrUnreadable, BatchSize)}
 	}
 	rd.header = uniqueHeader(keys)
-	rd.b = newBatchBuilder(memory.DefaultAllocator, rd.header)
+	rd.b = newBatchBuilder(rd.header)
 	return rd, nil
 }
 
@@ -260,12 +258,12 @@ func (r *jsonlReader) Next() bool {
 	if !r.begin() {
 		return false
 	}
-	for len(r.ahead) > 0 && r.b.Len() < BatchSize {
+	for len(r.ahead) > 0 && !r.b.Full() {
 		r.append(r.ahead[0])
 		r.ahead[0] = jsonRow{}
 		r.ahead = r.ahead[1:]
 	}
-	for !r.done && r.b.Len() < BatchSize {
+	for !r.done && !r.b.Full() {
 		row, ok, err := r.read()
 		if err != nil {
 			r.err = err

@@ -61,7 +61,7 @@ func NewParquetReader(ctx context.Context, r ReaderAtSeeker, name string) (rd Re
 		return nil, &RowError{Source: name, Err: fmt.Errorf("%w: the Parquet file has no columns", ErrUnreadable)}
 	}
 	p := &parquetReader{batchState: batchState{ctx: ctx, header: uniqueHeader(names)}, name: name, pf: pf, rr: rr}
-	p.b = newBatchBuilder(memory.DefaultAllocator, p.header)
+	p.b = newBatchBuilder(p.header)
 	return p, nil
 }
 

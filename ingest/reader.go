@@ -47,14 +47,53 @@ const ProblemColumn = "__problem"
 
 // batchBuilder accumulates raw rows into one Arrow record batch of Utf8
 // columns. Every format's reader uses it so batches look the same.
+//
+// It fills plain slices and wraps them as Arrow buffers when the batch is
+// cut, instead of using arrow-go's StringBuilder: its per-value checks and
+// offset bookkeeping cost more than the CSV parse itself. Each batch gets
+// fresh slices (sized like the last), since a consumer may Retain a batch
+// past the next Next.
 type batchBuilder struct {
-	mem      memory.Allocator
 	schema   *arrow.Schema
-	cols     []*array.StringBuilder
-	rows     *array.Int64Builder
-	problems *array.StringBuilder
+	cols     []strCol
+	rows     []int64
+	problems strCol
 	n        int
-	dataLen  []int // bytes each column held in the last batch
+	bytes    int // string bytes in the batch so far
+}
+
+// maxBatchBytes cuts a batch early when its cells hold this many bytes, so
+// a file of huge cells cannot build a batch of gigabytes (and the int32
+// offsets of a Utf8 column never overflow: one record is at most
+// MaxRecordBytes).
+var maxBatchBytes = 64 << 20 // a variable so tests can make it small
+
+// strCol is one Utf8 column being built: n+1 offsets and the bytes.
+type strCol struct {
+	offsets []int32
+	data    []byte
+}
+
+func (c *strCol) reset(rows, bytes int) {
+	c.offsets = make([]int32, 1, rows+1)
+	c.data = make([]byte, 0, bytes)
+}
+
+func (c *strCol) append(s string) {
+	c.data = append(c.data, s...)
+	c.offsets = append(c.offsets, int32(len(c.data)))
+}
+
+// array wraps the column's slices without copying; they belong to the
+// array from then on.
+func (c *strCol) array() arrow.Array {
+	d := array.NewData(arrow.BinaryTypes.String, len(c.offsets)-1, []*memory.Buffer{
+		nil,
+		memory.NewBufferBytes(arrow.Int32Traits.CastToBytes(c.offsets)),
+		memory.NewBufferBytes(c.data),
+	}, nil, 0, 0)
+	defer d.Release()
+	return array.NewStringData(d)
 }
 
 // uniqueHeader trims names and makes duplicates unique ("a", "a_2", ...),
@@ -76,7 +115,7 @@ func uniqueHeader(names []string) []string {
 	return out
 }
 
-func newBatchBuilder(mem memory.Allocator, header []string) *batchBuilder {
+func newBatchBuilder(header []string) *batchBuilder {
 	fields := make([]arrow.Field, 0, len(header)+2)
 	for _, h := range header {
 		fields = append(fields, arrow.Field{Name: h, Type: arrow.BinaryTypes.String})
@@ -84,65 +123,75 @@ func newBatchBuilder(mem memory.Allocator, header []string) *batchBuilder {
 	fields = append(fields,
 		arrow.Field{Name: RowColumn, Type: arrow.PrimitiveTypes.Int64},
 		arrow.Field{Name: ProblemColumn, Type: arrow.BinaryTypes.String})
-	b := &batchBuilder{mem: mem, schema: arrow.NewSchema(fields, nil)}
-	b.cols = make([]*array.StringBuilder, len(header))
-	for i := range header {
-		b.cols[i] = array.NewStringBuilder(mem)
-	}
-	b.rows = array.NewInt64Builder(mem)
-	b.problems = array.NewStringBuilder(mem)
+	b := &batchBuilder{schema: arrow.NewSchema(fields, nil), cols: make([]strCol, len(header))}
+	b.reset(nil)
 	return b
+}
+
+// reset starts a batch, sizing each column like the last batch's (dataLen;
+// nil for the first) plus an eighth, so the slices rarely grow.
+func (b *batchBuilder) reset(dataLen []int) {
+	rows := BatchSize / 8
+	if b.n > 0 {
+		rows = b.n
+	}
+	for i := range b.cols {
+		n := 0
+		if dataLen != nil {
+			n = dataLen[i] + dataLen[i]/8
+		}
+		b.cols[i].reset(rows, n)
+	}
+	b.rows = make([]int64, 0, rows)
+	b.problems.reset(rows, 0)
+	b.n, b.bytes = 0, 0
 }
 
 // Append adds one row. Missing trailing fields are empty; extra fields are
 // dropped (the caller reports the field count in problem).
 func (b *batchBuilder) Append(row int64, fields []string, problem string) {
-	for i, c := range b.cols {
+	for i := range b.cols {
 		if i < len(fields) {
-			c.Append(fields[i])
+			b.cols[i].append(fields[i])
+			b.bytes += len(fields[i])
 		} else {
-			c.Append("")
+			b.cols[i].append("")
 		}
 	}
-	b.rows.Append(row)
-	b.problems.Append(problem)
+	b.rows = append(b.rows, row)
+	b.problems.append(problem)
 	b.n++
 }
 
 func (b *batchBuilder) Len() int { return b.n }
 
-// NewRecord hands over the accumulated rows and resets the builder.
+// Full reports whether the batch should be cut: BatchSize rows, or
+// maxBatchBytes of cells.
+func (b *batchBuilder) Full() bool { return b.n >= BatchSize || b.bytes >= maxBatchBytes }
+
+// NewRecord hands over the accumulated rows and starts the next batch.
 func (b *batchBuilder) NewRecord() arrow.RecordBatch {
 	arrs := make([]arrow.Array, 0, len(b.cols)+2)
-	if len(b.dataLen) != len(b.cols) {
-		b.dataLen = make([]int, len(b.cols))
+	dataLen := make([]int, len(b.cols))
+	for i := range b.cols {
+		dataLen[i] = len(b.cols[i].data)
+		arrs = append(arrs, b.cols[i].array())
 	}
-	for i, c := range b.cols {
-		b.dataLen[i] = c.DataLen()
-		arrs = append(arrs, c.NewArray())
-	}
-	arrs = append(arrs, b.rows.NewArray(), b.problems.NewArray())
+	rd := array.NewData(arrow.PrimitiveTypes.Int64, len(b.rows), []*memory.Buffer{
+		nil, memory.NewBufferBytes(arrow.Int64Traits.CastToBytes(b.rows))}, nil, 0, 0)
+	arrs = append(arrs, array.NewInt64Data(rd), b.problems.array())
+	rd.Release()
 	rec := array.NewRecordBatch(b.schema, arrs, int64(b.n))
 	for _, a := range arrs {
 		a.Release()
 	}
-	// The next batch is sized like this one: reserving up front saves the
-	// builders' repeated grow-and-copy.
-	for i, c := range b.cols {
-		c.Reserve(b.n)
-		c.ReserveData(b.dataLen[i] + b.dataLen[i]/8)
-	}
-	b.rows.Reserve(b.n)
-	b.n = 0
+	b.reset(dataLen)
 	return rec
 }
 
+// Release drops the batch being built; its slices are garbage collected.
 func (b *batchBuilder) Release() {
-	for _, c := range b.cols {
-		c.Release()
-	}
-	b.rows.Release()
-	b.problems.Release()
+	b.cols, b.rows, b.problems = nil, nil, strCol{}
 }
 
 // batchState is what every Reader keeps between calls: the header, the

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/xuri/excelize/v2"
 )
 
@@ -72,7 +71,7 @@ func NewXLSXReader(ctx context.Context, path string, head []byte, sheet string) 
 			break
 		}
 	}
-	rd.b = newBatchBuilder(memory.DefaultAllocator, rd.header)
+	rd.b = newBatchBuilder(rd.header)
 	return rd, nil
 }
 
@@ -106,7 +105,7 @@ func (r *xlsxReader) Next() bool {
 	if r.done || !r.begin() {
 		return false
 	}
-	for r.b.Len() < BatchSize {
+	for !r.b.Full() {
 		cells, ok, err := r.next()
 		if err != nil {
 			r.err = err
