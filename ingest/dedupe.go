@@ -69,6 +69,14 @@ func (c *caseSet) insert(key [2]uint64) bool {
 func (c *caseSet) grow() {
 	old, oldMapped := c.slots, c.mapped
 	c.slots, c.mapped = allocSlots(2 * len(old))
+	c.rehash(old)
+	if oldMapped {
+		freeSlots(old)
+	}
+}
+
+// rehash places the keys of old into the (empty, larger) c.slots.
+func (c *caseSet) rehash(old [][2]uint64) {
 	mask := uint64(len(c.slots) - 1)
 	for _, s := range old {
 		if s[1] == 0 {
@@ -80,6 +88,22 @@ func (c *caseSet) grow() {
 		}
 		c.slots[i] = s
 	}
+}
+
+// reserve sizes the table for n keys at once, so a file whose row count
+// is known roughly does not grow it (and rehash every key) step by step.
+// It never shrinks the table.
+func (c *caseSet) reserve(n int) {
+	size := len(c.slots)
+	for 3*size < 4*n {
+		size *= 2
+	}
+	if size == len(c.slots) {
+		return
+	}
+	old, oldMapped := c.slots, c.mapped
+	c.slots, c.mapped = allocSlots(size)
+	c.rehash(old)
 	if oldMapped {
 		freeSlots(old)
 	}

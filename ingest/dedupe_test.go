@@ -169,3 +169,28 @@ func FuzzCaseCode(f *testing.F) {
 		}
 	})
 }
+
+func TestCaseSetReserve(t *testing.T) {
+	c := newCaseSet()
+	defer c.release()
+	for i := 0; i < 1000; i++ {
+		c.add(fmt.Sprint("I-", i))
+	}
+	c.reserve(100000)
+	if want := 1 << 18; len(c.slots) != want { // 3·2¹⁷ < 4·10⁵ ≤ 3·2¹⁸
+		t.Errorf("reserve(100000): %d slots, want %d", len(c.slots), want)
+	}
+	size := len(c.slots)
+	for i := 0; i < 100000; i++ {
+		if isNew := c.add(fmt.Sprint("I-", i)); isNew != (i >= 1000) {
+			t.Fatalf("key %d: new = %v after reserve", i, isNew)
+		}
+	}
+	if len(c.slots) != size || c.len() != 100000 {
+		t.Errorf("the reserved table grew to %d slots (from %d) or lost keys: %d", len(c.slots), size, c.len())
+	}
+	c.reserve(10) // never shrinks
+	if len(c.slots) != size || c.add("I-5") {
+		t.Errorf("reserve(10) shrank the table or lost a key")
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -187,6 +188,32 @@ func File(ctx context.Context, w *warehouse.Warehouse, path string, opt Options)
 	return res, nameFile(path, err)
 }
 
+// maxCaseReserve caps the rows caseRowsEstimate may size the case-number
+// set for up front (a table of 512 MiB); past it the set grows as it fills.
+const maxCaseReserve = 1 << 24
+
+// caseRowsEstimate returns, for a delimited-text file with a case-number
+// column, a function to call once the first batch is read: it guesses the
+// file's rows from the share of its bytes read so far. Other formats (whose
+// bytes per row say little, or where a guess too high would map a table far
+// larger than needed) get nil and grow the set as it fills.
+func caseRowsEstimate(path string, src *Source, b *Binding, read *atomic.Int64) func() int {
+	if b.Index[FCaseNumber] < 0 || !(strings.HasPrefix(src.Format, "csv") || strings.HasPrefix(src.Format, "tsv")) {
+		return nil
+	}
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil
+	}
+	return func() int {
+		n, by := read.Load(), src.BytesRead()
+		if by <= 0 || n <= 0 {
+			return 0
+		}
+		return int(min(n*st.Size()/by, maxCaseReserve))
+	}
+}
+
 // errAlreadyLoaded rolls back a load whose content turned out to be loaded.
 var errAlreadyLoaded = errors.New("already loaded")
 
@@ -321,9 +348,14 @@ func loadObservations(ctx context.Context, c *sql.Conn, ar *duckdb.Arrow, src *S
 		}
 		readErr <- rd.Err()
 	}()
+	sizeCases := caseRowsEstimate(res.Path, src, b, &read)
 	go func() {
 		defer close(pairs)
 		for rec := range raws {
+			if sizeCases != nil {
+				conv.cases.reserve(sizeCases())
+				sizeCases = nil
+			}
 			cl, rj := conv.convert(rec)
 			rec.Release()
 			select {
