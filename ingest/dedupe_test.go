@@ -1,9 +1,14 @@
 package ingest
 
 import (
+	"context"
 	"fmt"
 	"hash/maphash"
+	"os"
+	"path/filepath"
 	"testing"
+
+	"payband/synth"
 )
 
 func TestCaseSet(t *testing.T) {
@@ -192,5 +197,50 @@ func TestCaseSetReserve(t *testing.T) {
 	c.reserve(10) // never shrinks
 	if len(c.slots) != size || c.add("I-5") {
 		t.Errorf("reserve(10) shrank the table or lost a key")
+	}
+}
+
+// TestCaseRowsEstimate: the first batch of a generated LCA file guesses its
+// rows within a few percent, so the case-number set is sized once; a file
+// without case numbers, or not delimited text, gets no guess.
+func TestCaseRowsEstimate(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "lca.csv")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const rows = 60_000
+	if err := synth.Generate(ctx, f, synth.Options{Rows: rows, Seed: 3, Profile: synth.ProfileLCA}); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+	src, err := OpenFile(ctx, path, "", ReaderOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	b, _, err := bindProfile(src.Reader.Header(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	est := caseRowsEstimate(path, src, b)
+	if est == nil || !src.Reader.Next() {
+		t.Fatalf("no estimate for an LCA CSV (%v)", src.Reader.Err())
+	}
+	if got := est(src.Reader.Record()); got < rows*95/100 || got > rows*110/100 {
+		t.Errorf("estimate %d rows, the file has %d", got, rows)
+	}
+	noCases := *b
+	noCases.Index[FCaseNumber] = -1
+	if caseRowsEstimate(path, src, &noCases) != nil {
+		t.Error("an estimate for a file without case numbers")
+	}
+	jsonl := *src
+	jsonl.Format = "jsonl"
+	if caseRowsEstimate(path, &jsonl, b) != nil {
+		t.Error("an estimate for JSON lines")
 	}
 }

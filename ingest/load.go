@@ -193,11 +193,12 @@ func File(ctx context.Context, w *warehouse.Warehouse, path string, opt Options)
 const maxCaseReserve = 1 << 24
 
 // caseRowsEstimate returns, for a delimited-text file with a case-number
-// column, a function to call once the first batch is read: it guesses the
-// file's rows from the share of its bytes read so far. Other formats (whose
-// bytes per row say little, or where a guess too high would map a table far
-// larger than needed) get nil and grow the set as it fills.
-func caseRowsEstimate(path string, src *Source, b *Binding, read *atomic.Int64) func() int {
+// column, a function that guesses the file's rows from its size and the
+// first batch's bytes a row (its cells, plus a delimiter each and the line
+// end; quotes make the guess high, which is the safe side). Other formats
+// (whose bytes a row say little, or where a guess too high would map a
+// table far larger than needed) get nil and grow the set as it fills.
+func caseRowsEstimate(path string, src *Source, b *Binding) func(arrow.RecordBatch) int {
 	if b.Index[FCaseNumber] < 0 || !(strings.HasPrefix(src.Format, "csv") || strings.HasPrefix(src.Format, "tsv")) {
 		return nil
 	}
@@ -205,12 +206,21 @@ func caseRowsEstimate(path string, src *Source, b *Binding, read *atomic.Int64) 
 	if err != nil {
 		return nil
 	}
-	return func() int {
-		n, by := read.Load(), src.BytesRead()
-		if by <= 0 || n <= 0 {
+	return func(rec arrow.RecordBatch) int {
+		rows := rec.NumRows()
+		if rows == 0 {
 			return 0
 		}
-		return int(min(n*st.Size()/by, maxCaseReserve))
+		ncol := len(b.Header)
+		bytes := rows * int64(ncol)
+		for j := 0; j < ncol; j++ {
+			if c, ok := rec.Column(j).(*array.String); ok {
+				if offs := c.ValueOffsets(); len(offs) > 1 {
+					bytes += int64(offs[len(offs)-1] - offs[0])
+				}
+			}
+		}
+		return int(min(st.Size()*rows/max(bytes, 1), maxCaseReserve))
 	}
 }
 
@@ -348,12 +358,12 @@ func loadObservations(ctx context.Context, c *sql.Conn, ar *duckdb.Arrow, src *S
 		}
 		readErr <- rd.Err()
 	}()
-	sizeCases := caseRowsEstimate(res.Path, src, b, &read)
+	sizeCases := caseRowsEstimate(res.Path, src, b)
 	go func() {
 		defer close(pairs)
 		for rec := range raws {
 			if sizeCases != nil {
-				conv.cases.reserve(sizeCases())
+				conv.cases.reserve(sizeCases(rec))
 				sizeCases = nil
 			}
 			cl, rj := conv.convert(rec)
