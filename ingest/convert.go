@@ -96,7 +96,7 @@ var rejectSchema = arrow.NewSchema([]arrow.Field{
 type converter struct {
 	b      *Binding
 	opt    ConvertOptions
-	clean  *array.RecordBuilder
+	clean  cleanBuilder
 	rej    *array.RecordBuilder
 	titles map[string]struct{}
 	// cases holds this file's case numbers; a repeat is a duplicate (the
@@ -105,7 +105,6 @@ type converter struct {
 	dups  int64
 	// dateLayout is the index in dateLayouts that parsed the last date.
 	dateLayout int
-	cleanLen   []int // string bytes per clean column in the last batch
 	// textCols are the optional Utf8 outputs copied as-is: output column
 	// index in obsSchema and the field it comes from.
 	textCols []textCol
@@ -121,7 +120,7 @@ func newConverter(mem memory.Allocator, b *Binding, opt ConvertOptions) *convert
 	return &converter{
 		b:      b,
 		opt:    opt,
-		clean:  array.NewRecordBuilder(mem, obsSchema),
+		clean:  newCleanBuilder(),
 		rej:    array.NewRecordBuilder(mem, rejectSchema),
 		titles: make(map[string]struct{}),
 		cases:  newCaseSet(),
@@ -134,7 +133,6 @@ func newConverter(mem memory.Allocator, b *Binding, opt ConvertOptions) *convert
 }
 
 func (c *converter) release() {
-	c.clean.Release()
 	c.rej.Release()
 	c.cases.release()
 }
@@ -182,32 +180,100 @@ func (c *converter) convert(raw arrow.RecordBatch) (clean, rej arrow.RecordBatch
 		}
 		c.row(rowView{cols: cols, b: c.b, i: i}, row)
 	}
-	return newBatchReserved(c.clean, &c.cleanLen), c.rej.NewRecordBatch()
+	return c.clean.newRecord(), c.rej.NewRecordBatch()
 }
 
-// newBatchReserved hands over rb's rows and reserves room for as many in
-// the next batch (strings: as many bytes again plus an eighth), so the
-// builders do not grow and copy their buffers batch after batch. dataLen
-// keeps the string columns' sizes between calls.
-func newBatchReserved(rb *array.RecordBuilder, dataLen *[]int) arrow.RecordBatch {
-	fields := rb.Fields()
-	if len(*dataLen) != len(fields) {
-		*dataLen = make([]int, len(fields))
-	}
-	n := 0
-	for i, f := range fields {
-		n = f.Len()
-		if sb, ok := f.(*array.StringBuilder); ok {
-			(*dataLen)[i] = sb.DataLen()
+// Positions of obsSchema's columns that cleanBuilder fills by name.
+const (
+	obsTitle      = 2
+	obsUnit       = 6
+	obsCurrency   = 7
+	obsBasis      = 17
+	obsCaseNumber = 21
+	obsColumns    = 23
+)
+
+// cleanBuilder builds one clean batch in obsSchema's shape (columns.go).
+type cleanBuilder struct {
+	n       int
+	rowNo   numCol[int64]
+	year    numCol[int32]
+	pay     [3]numCol[float64] // pay_usd, pay_usd_low, pay_usd_high
+	local   numCol[float64]
+	remote  numCol[int32]
+	code    numCol[int64]
+	str     [obsColumns]strCol // at the Utf8 positions of obsSchema
+	dataLen [obsColumns]int    // their bytes in the last batch
+}
+
+func newCleanBuilder() cleanBuilder {
+	var b cleanBuilder
+	b.local.nullable, b.remote.nullable, b.code.nullable = true, true, true
+	for i, f := range obsSchema.Fields() {
+		if f.Type.ID() == arrow.STRING {
+			b.str[i].nullable = f.Nullable
 		}
 	}
-	rec := rb.NewRecordBatch()
-	for i, f := range fields {
-		f.Reserve(n)
-		if sb, ok := f.(*array.StringBuilder); ok {
-			sb.ReserveData((*dataLen)[i] + (*dataLen)[i]/8)
+	b.reset()
+	return b
+}
+
+// reset starts a batch sized like the last one, strings an eighth larger.
+func (b *cleanBuilder) reset() {
+	rows := BatchSize / 8
+	if b.n > 0 {
+		rows = b.n
+	}
+	b.rowNo.reset(rows)
+	b.year.reset(rows)
+	for i := range b.pay {
+		b.pay[i].reset(rows)
+	}
+	b.local.reset(rows)
+	b.remote.reset(rows)
+	b.code.reset(rows)
+	for i, f := range obsSchema.Fields() {
+		if f.Type.ID() == arrow.STRING {
+			b.str[i].reset(rows, b.dataLen[i]+b.dataLen[i]/8)
 		}
 	}
+	b.n = 0
+}
+
+// newRecord hands over the batch and starts the next.
+func (b *cleanBuilder) newRecord() arrow.RecordBatch {
+	fields := obsSchema.Fields()
+	arrs := make([]arrow.Array, len(fields))
+	for i, f := range fields {
+		switch {
+		case f.Type.ID() == arrow.STRING:
+			b.dataLen[i] = len(b.str[i].data)
+			arrs[i] = b.str[i].array()
+		case f.Name == "row_no":
+			arrs[i] = b.rowNo.array()
+		case f.Name == "year":
+			arrs[i] = b.year.array()
+		case f.Name == "pay_usd":
+			arrs[i] = b.pay[0].array()
+		case f.Name == "pay_usd_low":
+			arrs[i] = b.pay[1].array()
+		case f.Name == "pay_usd_high":
+			arrs[i] = b.pay[2].array()
+		case f.Name == "pay_local":
+			arrs[i] = b.local.array()
+		case f.Name == "remote_ratio":
+			arrs[i] = b.remote.array()
+		case f.Name == "case_code":
+			arrs[i] = b.code.array()
+		default:
+			panic("cleanBuilder: no column for " + f.Name)
+		}
+	}
+	rec := array.NewRecordBatch(obsSchema, arrs, int64(b.n))
+	for _, a := range arrs {
+		a.Release()
+	}
+	b.reset()
 	return rec
 }
 
@@ -289,50 +355,40 @@ func (c *converter) row(v rowView, row int64) {
 		return
 	}
 	c.titles[title] = struct{}{}
-	cb := c.clean
-	cb.Field(0).(*array.Int64Builder).Append(row)
-	cb.Field(1).(*array.Int32Builder).Append(int32(year))
-	cb.Field(2).(*array.StringBuilder).Append(title)
-	cb.Field(3).(*array.Float64Builder).Append(p.point)
-	cb.Field(4).(*array.Float64Builder).Append(p.low)
-	cb.Field(5).(*array.Float64Builder).Append(p.high)
-	cb.Field(6).(*array.StringBuilder).Append(p.unit)
-	cb.Field(7).(*array.StringBuilder).Append(p.currency)
+	cb := &c.clean
+	cb.rowNo.append(row)
+	cb.year.append(int32(year))
+	cb.str[obsTitle].append(title)
+	cb.pay[0].append(p.point)
+	cb.pay[1].append(p.low)
+	cb.pay[2].append(p.high)
+	cb.str[obsUnit].append(p.unit)
+	cb.str[obsCurrency].append(p.currency)
 	if p.hasLocal {
-		cb.Field(8).(*array.Float64Builder).Append(p.local)
+		cb.local.append(p.local)
 	} else {
-		cb.Field(8).(*array.Float64Builder).AppendNull()
+		cb.local.appendNull()
 	}
 	for _, tc := range c.textCols {
-		sb := cb.Field(tc.out).(*array.StringBuilder)
-		if s := c.text(v, tc.f); s != "" {
-			sb.Append(s)
-		} else {
-			sb.AppendNull()
-		}
+		cb.str[tc.out].appendOrNull(c.text(v, tc.f))
 	}
-	rb := cb.Field(16).(*array.Int32Builder)
 	if r, err := strconv.Atoi(v.get(FRemote)); err == nil && r >= 0 && r <= 100 {
-		rb.Append(int32(r))
+		cb.remote.append(int32(r))
 	} else {
-		rb.AppendNull()
+		cb.remote.appendNull()
 	}
-	cb.Field(17).(*array.StringBuilder).Append(p.basis)
+	cb.str[obsBasis].append(p.basis)
 	// A DOL-shaped case number is stored as a number (case_code), the rest
 	// as text: millions of unique strings were the costliest column to
 	// store (schema version 2).
-	numb, code := cb.Field(21).(*array.StringBuilder), cb.Field(22).(*array.Int64Builder)
 	if n, ok := caseCode(cn); ok {
-		numb.AppendNull()
-		code.Append(n)
+		cb.str[obsCaseNumber].appendOrNull("")
+		cb.code.append(n)
 	} else {
-		if s := c.text(v, FCaseNumber); s != "" {
-			numb.Append(s)
-		} else {
-			numb.AppendNull()
-		}
-		code.AppendNull()
+		cb.str[obsCaseNumber].appendOrNull(c.text(v, FCaseNumber))
+		cb.code.appendNull()
 	}
+	cb.n++
 }
 
 // caseCode packs a DOL case number, a capital letter and 3, 5 and 6 digits

@@ -68,34 +68,6 @@ type batchBuilder struct {
 // MaxRecordBytes).
 var maxBatchBytes = 64 << 20 // a variable so tests can make it small
 
-// strCol is one Utf8 column being built: n+1 offsets and the bytes.
-type strCol struct {
-	offsets []int32
-	data    []byte
-}
-
-func (c *strCol) reset(rows, bytes int) {
-	c.offsets = make([]int32, 1, rows+1)
-	c.data = make([]byte, 0, bytes)
-}
-
-func (c *strCol) append(s string) {
-	c.data = append(c.data, s...)
-	c.offsets = append(c.offsets, int32(len(c.data)))
-}
-
-// array wraps the column's slices without copying; they belong to the
-// array from then on.
-func (c *strCol) array() arrow.Array {
-	d := array.NewData(arrow.BinaryTypes.String, len(c.offsets)-1, []*memory.Buffer{
-		nil,
-		memory.NewBufferBytes(arrow.Int32Traits.CastToBytes(c.offsets)),
-		memory.NewBufferBytes(c.data),
-	}, nil, 0, 0)
-	defer d.Release()
-	return array.NewStringData(d)
-}
-
 // uniqueHeader trims names and makes duplicates unique ("a", "a_2", ...),
 // so every column stays addressable by name.
 func uniqueHeader(names []string) []string {
