@@ -372,7 +372,11 @@ func (c *converter) row(v rowView, row int64) {
 	for _, tc := range c.textCols {
 		cb.str[tc.out].appendOrNull(c.text(v, tc.f))
 	}
-	if r, err := strconv.Atoi(v.get(FRemote)); err == nil && r >= 0 && r <= 100 {
+	// Most sources have no remote ratio: an empty cell skips Atoi, whose
+	// error for "" is an allocation a row.
+	if rs := v.get(FRemote); rs == "" {
+		cb.remote.appendNull()
+	} else if r, err := strconv.Atoi(rs); err == nil && r >= 0 && r <= 100 {
 		cb.remote.append(int32(r))
 	} else {
 		cb.remote.appendNull()

@@ -230,9 +230,13 @@ func (r *csvReader) Next() bool {
 		line, _ := r.r.FieldPos(0)
 		last := r.endLine(rec)
 		r.lastLine = last
-		r.fields = r.fields[:0]
-		for _, f := range rec {
-			r.fields = append(r.fields, r.cell(f))
+		fields := rec
+		if r.latin1 {
+			r.fields = r.fields[:0]
+			for _, f := range rec {
+				r.fields = append(r.fields, r.cell(f))
+			}
+			fields = r.fields
 		}
 		problem := ""
 		if len(rec) != len(r.header) {
@@ -243,8 +247,11 @@ func (r *csvReader) Next() bool {
 				problem += fmt.Sprintf(" (a quoted field runs from line %d to line %d: an unbalanced quote?)", line, last)
 			}
 		}
-		r.b.Append(int64(line), r.fields, problem)
+		r.b.Append(int64(line), fields, problem)
 	}
+	// Cells that are not valid UTF-8 are decoded as Windows-1252: checked a
+	// column at a time, since nearly every batch is valid throughout.
+	r.b.fixUTF8(r.cell)
 	return r.emit()
 }
 
