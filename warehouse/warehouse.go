@@ -159,7 +159,7 @@ func open(ctx context.Context, abs string, opt Options) (*Warehouse, error) {
 		}
 		if v < SchemaVersion {
 			db.Close()
-			return nil, fmt.Errorf("schema version %d is older than %d: run a writing command (for example 'payband check') once to migrate it", v, SchemaVersion)
+			return nil, fmt.Errorf("schema version %d is older than %d: run 'payband check --migrate' once to migrate it", v, SchemaVersion)
 		}
 		return w, nil
 	}

@@ -304,3 +304,54 @@ func TestChartCommandEveryKind(t *testing.T) {
 		}
 	}
 }
+
+// TestOlderWarehouseMigrates: a file of schema version 1 is refused by the
+// reading commands with a message naming the command that migrates it, and
+// that command works.
+func TestOlderWarehouseMigrates(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "w.duckdb")
+	mustRun(t, "--db", db, "-q", "ingest", sharedData(t, "h1b_sample_2015_2019.csv"))
+	want := mustRun(t, "--db", db, "bands", "--by", "year", "--format", "csv")
+	// Turn it back into a version 1 file: case numbers as text.
+	w, err := warehouse.Open(context.Background(), db, warehouse.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.DB.Exec(`UPDATE observations SET case_number = printf('%s-%03d-%05d-%06d', chr(CAST(65 + case_code // 100000000000000 AS INTEGER)),
+    (case_code // 100000000000) % 1000, (case_code // 1000000) % 100000, case_code % 1000000) WHERE case_code IS NOT NULL;
+ALTER TABLE observations DROP COLUMN case_code; DELETE FROM schema_version WHERE version = 2`); err != nil {
+		t.Fatal(err)
+	}
+	var odd int
+	if err := w.DB.QueryRow(`SELECT count(*) FROM observations WHERE NOT regexp_full_match(case_number, '[A-Z]-[0-9]{3}-[0-9]{5}-[0-9]{6}')`).Scan(&odd); err != nil || odd != 0 {
+		t.Fatalf("unpacked case numbers: %d not in the DOL shape (%v)", odd, err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	_, _, err = run(t, "--db", db, "bands", "--by", "year")
+	if err == nil || !strings.Contains(err.Error(), "payband check --migrate") {
+		t.Fatalf("bands on a version 1 file: %v, want a message naming 'payband check --migrate'", err)
+	}
+	if out := mustRun(t, "--db", db, "check", "--migrate"); !strings.Contains(out, "ok") {
+		t.Errorf("check --migrate: %s", out)
+	}
+	if got := mustRun(t, "--db", db, "bands", "--by", "year", "--format", "csv"); got != want {
+		t.Errorf("bands after the migration differ:\n%s\nwant\n%s", got, want)
+	}
+	// Loading the same filings again under another name finds every case
+	// number among the migrated rows.
+	dup := filepath.Join(t.TempDir(), "again.csv")
+	b, err := os.ReadFile(sharedData(t, "h1b_sample_2015_2019.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(dup, append(b, '\n'), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, errs, err := run(t, "--db", db, "ingest", dup)
+	if err != nil || !strings.Contains(out+errs, "loaded 0,") {
+		t.Errorf("the same filings again: %v\n%s%s", err, out, errs)
+	}
+}

@@ -71,12 +71,17 @@ func writeAtomic(path string, fn func(*os.File) error) error {
 }
 
 func checkCmd(g *globals) *cobra.Command {
-	return &cobra.Command{
-		Use:   "check",
+	var migrate bool
+	c := &cobra.Command{
+		Use:   "check [--migrate]",
 		Short: "Check the warehouse: schema version, views, source counts",
-		Args:  cobra.NoArgs,
+		Long: `Check the warehouse: schema version, views, source counts. It reads only,
+unless --migrate: then it takes the writer's lock and first brings a file
+written by an older payband to this version's schema (ingest, run and titles
+remap do that too; the other commands refuse an older file).`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			w, err := g.open(cmd.Context(), true, "payband check")
+			w, err := g.open(cmd.Context(), !migrate, "payband check")
 			if err != nil {
 				return err
 			}
@@ -95,6 +100,8 @@ func checkCmd(g *globals) *cobra.Command {
 			return nil
 		},
 	}
+	c.Flags().BoolVar(&migrate, "migrate", false, "migrate a file written by an older payband first")
+	return c
 }
 
 func versionCmd(g *globals) *cobra.Command {

@@ -4,7 +4,7 @@
 -- which stores in a fraction of the time and space of millions of unique
 -- strings. case_number keeps only case numbers of any other shape. The
 -- packing is exact both ways:
---   printf('%c-%03d-%05d-%06d', chr(65 + case_code // 100000000000000),
+--   printf('%s-%03d-%05d-%06d', chr(CAST(65 + case_code // 100000000000000 AS INTEGER)),
 --          (case_code // 100000000000) % 1000, (case_code // 1000000) % 100000,
 --          case_code % 1000000)
 ALTER TABLE observations ADD COLUMN case_code BIGINT;
