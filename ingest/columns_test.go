@@ -61,3 +61,27 @@ func TestColumnsMatchBuilders(t *testing.T) {
 		}
 	}
 }
+
+// TestCleanBuilderPositions: the positions cleanBuilder and the converter's
+// text columns fill are the obsSchema columns they are meant to be.
+func TestCleanBuilderPositions(t *testing.T) {
+	if obsSchema.NumFields() != obsColumns {
+		t.Fatalf("obsSchema has %d columns, obsColumns says %d", obsSchema.NumFields(), obsColumns)
+	}
+	want := map[int]string{obsTitle: "title_raw", obsUnit: "pay_unit", obsCurrency: "currency", obsBasis: "wage_basis", obsCaseNumber: "case_number"}
+	for i, name := range want {
+		if got := obsSchema.Field(i).Name; got != name {
+			t.Errorf("position %d is %s, want %s", i, got, name)
+		}
+	}
+	fields := map[Field]string{FCountry: "country", FState: "state", FEmployer: "employer", FEmploymentType: "employment_type",
+		FExperience: "experience_level", FCompanySize: "company_size", FCompanyCountry: "company_country",
+		FWageLevel: "wage_level", FCaseStatus: "case_status", FSOC: "soc_code"}
+	c := newConverter(memory.NewGoAllocator(), &Binding{}, ConvertOptions{})
+	defer c.release()
+	for _, tc := range c.textCols {
+		if got := obsSchema.Field(tc.out).Name; got != fields[tc.f] {
+			t.Errorf("text column at %d is %s, want %s", tc.out, got, fields[tc.f])
+		}
+	}
+}

@@ -8,7 +8,6 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
-	"github.com/apache/arrow-go/v18/arrow/memory"
 )
 
 // BatchSize is the number of rows a Reader puts in one record batch. It bounds
@@ -57,7 +56,7 @@ const ProblemColumn = "__problem"
 type batchBuilder struct {
 	schema   *arrow.Schema
 	cols     []strCol
-	rows     []int64
+	rows     numCol[int64]
 	problems strCol
 	n        int
 	bytes    int // string bytes in the batch so far
@@ -115,7 +114,7 @@ func (b *batchBuilder) reset(dataLen []int) {
 		}
 		b.cols[i].reset(rows, n)
 	}
-	b.rows = make([]int64, 0, rows)
+	b.rows.reset(rows)
 	b.problems.reset(rows, 0)
 	b.n, b.bytes = 0, 0
 }
@@ -131,7 +130,7 @@ func (b *batchBuilder) Append(row int64, fields []string, problem string) {
 			b.cols[i].append("")
 		}
 	}
-	b.rows = append(b.rows, row)
+	b.rows.append(row)
 	b.problems.append(problem)
 	b.n++
 }
@@ -171,10 +170,7 @@ func (b *batchBuilder) NewRecord() arrow.RecordBatch {
 		dataLen[i] = len(b.cols[i].data)
 		arrs = append(arrs, b.cols[i].array())
 	}
-	rd := array.NewData(arrow.PrimitiveTypes.Int64, len(b.rows), []*memory.Buffer{
-		nil, memory.NewBufferBytes(arrow.Int64Traits.CastToBytes(b.rows))}, nil, 0, 0)
-	arrs = append(arrs, array.NewInt64Data(rd), b.problems.array())
-	rd.Release()
+	arrs = append(arrs, b.rows.array(), b.problems.array())
 	rec := array.NewRecordBatch(b.schema, arrs, int64(b.n))
 	for _, a := range arrs {
 		a.Release()
@@ -185,7 +181,7 @@ func (b *batchBuilder) NewRecord() arrow.RecordBatch {
 
 // Release drops the batch being built; its slices are garbage collected.
 func (b *batchBuilder) Release() {
-	b.cols, b.rows, b.problems = nil, nil, strCol{}
+	b.cols, b.rows, b.problems = nil, numCol[int64]{}, strCol{}
 }
 
 // batchState is what every Reader keeps between calls: the header, the
