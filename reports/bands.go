@@ -3,8 +3,10 @@ package reports
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"runtime"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -190,8 +192,45 @@ FROM ranked`)
 	return b.String(), args, nil
 }
 
+// groupKeys is the SQL expression a row's group is hashed by: DuckDB's
+// hash of the group columns, one constant group without them.
+func (q BandQuery) groupKeys() string {
+	if len(q.By) == 0 {
+		return "0::UBIGINT"
+	}
+	return "hash(" + strings.Join(q.By, ", ") + ")"
+}
+
+// groupsSQL selects each group's keys, row count and hash, in group order.
+func (q BandQuery) groupsSQL(factors map[int]float64) (string, []any, error) {
+	base, args, err := q.base(factors)
+	if err != nil {
+		return "", nil, err
+	}
+	var b strings.Builder
+	b.WriteString(base)
+	b.WriteString("\nSELECT ")
+	for _, c := range q.By {
+		b.WriteString("CAST(" + c + " AS VARCHAR), ")
+	}
+	b.WriteString("count(*), " + q.groupKeys() + " FROM base")
+	if groupBy := strings.Join(q.By, ", "); groupBy != "" {
+		b.WriteString("\nGROUP BY " + groupBy + "\nORDER BY " + groupBy)
+	}
+	return b.String(), args, nil
+}
+
+// paySQL selects every row's group hash and pay, in no particular order.
+func (q BandQuery) paySQL(factors map[int]float64) (string, []any, error) {
+	base, args, err := q.base(factors)
+	if err != nil {
+		return "", nil, err
+	}
+	return base + "\nSELECT " + q.groupKeys() + ", pay FROM base", args, nil
+}
+
 // listSQL selects each group's keys and the list of its pay values, in
-// group order: what ComputeBands reads, over Arrow.
+// group order: for filtered queries, and groups whose hashes collide.
 func (q BandQuery) listSQL(factors map[int]float64) (string, []any, error) {
 	base, args, err := q.base(factors)
 	if err != nil {
@@ -210,11 +249,21 @@ func (q BandQuery) listSQL(factors map[int]float64) (string, []any, error) {
 	return b.String(), args, nil
 }
 
+// gatherWay forces how ComputeBands gathers each group's pay, for tests:
+// 0 chooses by the query, 1 always hashes, 2 always lists.
+var gatherWay = 0
+
 // ComputeBands runs q against db. It returns the bands with at least MinN
 // rows and how many groups were left out for having fewer.
 //
-// DuckDB groups the rows and hands over each group's pay as one Arrow list;
-// the statistics are picked in Go, groups in parallel (stats.go).
+// For a query over all rows, DuckDB counts the groups and then streams
+// every row as (hash of its group, pay); Go lays the pay out group by group
+// and picks the statistics, groups in parallel (stats.go). For a filtered
+// query, usually a small part of the rows, DuckDB builds each group's list
+// of pay in one scan instead. Lists of every row cost twice as long from a
+// cold start, most of it page faults in DuckDB's copies, while for a few
+// rows a second scan costs more than the copies (docs/benchmarks.md).
+// Lists are also the way when two groups' 64-bit hashes collide.
 func ComputeBands(ctx context.Context, db *sql.DB, q BandQuery, cpi *transform.CPI) ([]Band, int, error) {
 	var factors map[int]float64
 	basis := "nominal"
@@ -229,6 +278,189 @@ func ComputeBands(ctx context.Context, db *sql.DB, q BandQuery, cpi *transform.C
 		factors = f
 		basis = "real:" + strconv.Itoa(q.Real)
 	}
+	hashed := len(q.Filters) == 0
+	if gatherWay != 0 {
+		hashed = gatherWay == 1
+	}
+	var bands []Band
+	var skipped int
+	var err error
+	if hashed {
+		var ok bool
+		bands, skipped, ok, err = bandsHashed(ctx, db, q, factors, basis)
+		if err == nil && !ok {
+			bands, skipped, err = bandsListed(ctx, db, q, factors, basis)
+		}
+	} else {
+		bands, skipped, err = bandsListed(ctx, db, q, factors, basis)
+	}
+	if err != nil {
+		return nil, 0, fmt.Errorf("bands query: %w", err)
+	}
+	return bands, skipped, nil
+}
+
+// bandsHashed computes the bands from groupsSQL and paySQL. ok is false,
+// and nothing is computed, when two groups share a hash.
+func bandsHashed(ctx context.Context, db *sql.DB, q BandQuery, factors map[int]float64, basis string) (bands []Band, skipped int, ok bool, err error) {
+	query, args, err := q.groupsSQL(factors)
+	if err != nil {
+		return nil, 0, false, err
+	}
+	var sizes []int
+	var index groupIndex
+	var hashes []uint64
+	var kept []int // for each group, its index in bands or -1
+	err = warehouse.QueryArrow(ctx, db, query, args, func(rec arrow.RecordBatch) error {
+		nk := len(q.By)
+		if int(rec.NumCols()) != nk+2 {
+			return fmt.Errorf("%d columns, want %d", rec.NumCols(), nk+2)
+		}
+		keys, err := keyColumns(rec, q.By)
+		if err != nil {
+			return err
+		}
+		counts, ok1 := rec.Column(nk).(*array.Int64)
+		hs, ok2 := rec.Column(nk + 1).(*array.Uint64)
+		if !ok1 || !ok2 || counts.NullN() > 0 || hs.NullN() > 0 {
+			return fmt.Errorf("group counts and hashes are %s and %s", rec.Column(nk).DataType(), rec.Column(nk+1).DataType())
+		}
+		for r := 0; r < int(rec.NumRows()); r++ {
+			n := int(counts.Value(r))
+			if n == 0 {
+				continue // no rows at all, so no group
+			}
+			hashes = append(hashes, hs.Value(r))
+			if n < q.MinN {
+				skipped++
+				kept = append(kept, -1)
+				continue
+			}
+			kept = append(kept, len(bands))
+			bands = append(bands, Band{Basis: basis, Group: groupKV(keys, q.By, r)})
+			sizes = append(sizes, n)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, 0, false, err
+	}
+	if !index.build(hashes, kept) {
+		return nil, 0, false, nil
+	}
+	if len(bands) == 0 {
+		return nil, skipped, true, nil
+	}
+
+	// Each group's pay goes to its own stretch of one array, in the order
+	// the rows arrive; the sizes are known, so nothing grows or moves.
+	starts := make([]int, len(sizes)+1)
+	for i, n := range sizes {
+		starts[i+1] = starts[i] + n
+	}
+	fill := slices.Clone(starts[:len(sizes)])
+	pay, free := allocPay(starts[len(sizes)])
+	defer free()
+	query, args, err = q.paySQL(factors)
+	if err != nil {
+		return nil, 0, false, err
+	}
+	err = warehouse.QueryArrow(ctx, db, query, args, func(rec arrow.RecordBatch) error {
+		hs, ok1 := rec.Column(0).(*array.Uint64)
+		ps, ok2 := rec.Column(1).(*array.Float64)
+		if !ok1 || !ok2 || hs.NullN() > 0 || ps.NullN() > 0 {
+			return fmt.Errorf("group hashes and pay are %s and %s", rec.Column(0).DataType(), rec.Column(1).DataType())
+		}
+		pv := ps.Float64Values()
+		for i, h := range hs.Uint64Values() {
+			g, found := index.find(h)
+			switch {
+			case !found:
+				return errChanged
+			case g < 0:
+				continue // a group under MinN
+			case fill[g] == starts[g+1]:
+				return errChanged
+			}
+			pay[fill[g]] = pv[i]
+			fill[g]++
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, 0, false, err
+	}
+	groups := make([][]float64, len(sizes))
+	for g := range groups {
+		if fill[g] != starts[g+1] {
+			return nil, 0, false, errChanged
+		}
+		groups[g] = pay[starts[g]:starts[g+1]]
+	}
+	groupStats(bands, groups)
+	return bands, skipped, true, nil
+}
+
+// errChanged is returned when the rows of the second query do not match
+// the groups counted by the first: the warehouse changed in between, which
+// its lock is there to prevent.
+var errChanged = errors.New("the rows changed while the bands were computed")
+
+// groupIndex finds a group by its hash: open addressing, linear probing.
+type groupIndex struct {
+	shift  uint
+	hashes []uint64
+	groups []int32 // 0 empty, else group index + 2 (1 for a group left out)
+}
+
+// build indexes hashes[i] → kept[i]. It returns false when two hashes are
+// equal.
+func (x *groupIndex) build(hashes []uint64, kept []int) bool {
+	bits := uint(1)
+	for 1<<bits < 2*len(hashes) {
+		bits++
+	}
+	x.shift = 64 - bits
+	x.hashes = make([]uint64, 1<<bits)
+	x.groups = make([]int32, 1<<bits)
+	mask := uint64(1)<<bits - 1
+	for i, h := range hashes {
+		s := x.slot(h)
+		for x.groups[s] != 0 {
+			if x.hashes[s] == h {
+				return false
+			}
+			s = (s + 1) & mask
+		}
+		x.hashes[s] = h
+		x.groups[s] = int32(kept[i] + 2)
+	}
+	return true
+}
+
+// slot is where h's probe starts: Fibonacci hashing spreads the top bits.
+func (x *groupIndex) slot(h uint64) uint64 {
+	return (h * 0x9E3779B97F4A7C15) >> x.shift
+}
+
+// find returns the group of hash h (-1 for a group left out) and whether h
+// is known.
+func (x *groupIndex) find(h uint64) (int, bool) {
+	mask := uint64(len(x.groups) - 1)
+	for s := x.slot(h); ; s = (s + 1) & mask {
+		g := x.groups[s]
+		if g == 0 {
+			return 0, false
+		}
+		if x.hashes[s] == h {
+			return int(g) - 2, true
+		}
+	}
+}
+
+// bandsListed computes the bands from listSQL: DuckDB builds each group's
+// list of pay.
+func bandsListed(ctx context.Context, db *sql.DB, q BandQuery, factors map[int]float64, basis string) ([]Band, int, error) {
 	query, args, err := q.listSQL(factors)
 	if err != nil {
 		return nil, 0, err
@@ -240,13 +472,9 @@ func ComputeBands(ctx context.Context, db *sql.DB, q BandQuery, cpi *transform.C
 		if int(rec.NumCols()) != nk+1 {
 			return fmt.Errorf("%d columns, want %d", rec.NumCols(), nk+1)
 		}
-		keys := make([]stringColumn, nk)
-		for i := range keys {
-			k, ok := rec.Column(i).(stringColumn)
-			if !ok {
-				return fmt.Errorf("group column %s is %s", q.By[i], rec.Column(i).DataType())
-			}
-			keys[i] = k
+		keys, err := keyColumns(rec, q.By)
+		if err != nil {
+			return err
 		}
 		lists, ok := rec.Column(nk).(array.ListLike)
 		if !ok {
@@ -268,28 +496,45 @@ func ComputeBands(ctx context.Context, db *sql.DB, q BandQuery, cpi *transform.C
 				skipped++
 				continue
 			}
-			b := Band{Basis: basis}
-			for i, c := range q.By {
-				v := ""
-				if !keys[i].IsNull(r) {
-					v = strings.Clone(keys[i].Value(r))
-				}
-				b.Group = append(b.Group, KV{Key: c, Value: v})
-			}
-			bands = append(bands, b)
+			bands = append(bands, Band{Basis: basis, Group: groupKV(keys, q.By, r)})
 			groups = append(groups, pay[start:end])
 		}
 		// The batch is this query's own until it is released, so the
-		// values are reordered where they lie rather than copied: at 5 M
-		// rows the copy cost more than the selection.
+		// values are reordered where they lie rather than copied.
 		groupStats(bands, groups)
 		out = append(out, bands...)
 		return nil
 	})
 	if err != nil {
-		return nil, 0, fmt.Errorf("bands query: %w", err)
+		return nil, 0, err
 	}
 	return out, skipped, nil
+}
+
+// keyColumns returns the first len(by) columns of rec as strings.
+func keyColumns(rec arrow.RecordBatch, by []string) ([]stringColumn, error) {
+	keys := make([]stringColumn, len(by))
+	for i := range keys {
+		k, ok := rec.Column(i).(stringColumn)
+		if !ok {
+			return nil, fmt.Errorf("group column %s is %s", by[i], rec.Column(i).DataType())
+		}
+		keys[i] = k
+	}
+	return keys, nil
+}
+
+// groupKV copies row r's group keys out of the batch.
+func groupKV(keys []stringColumn, by []string, r int) []KV {
+	kv := make([]KV, len(by))
+	for i, c := range by {
+		v := ""
+		if !keys[i].IsNull(r) {
+			v = strings.Clone(keys[i].Value(r))
+		}
+		kv[i] = KV{Key: c, Value: v}
+	}
+	return kv
 }
 
 // groupStats fills bands[i] from groups[i], groups in parallel: each is

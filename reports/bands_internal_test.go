@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"testing"
@@ -59,7 +60,8 @@ func sqlBands(t *testing.T, db *sql.DB, q BandQuery, factors map[int]float64) []
 
 // TestComputeBandsAgreesWithSQL holds the Go statistics of ComputeBands to
 // the statement a report prints for an analyst to rerun, on real survey and
-// H-1B rows, for every kind of query the commands and the report make.
+// H-1B rows, for every kind of query the commands and the report make, by
+// both ways of gathering a group's pay.
 func TestComputeBandsAgreesWithSQL(t *testing.T) {
 	ctx := context.Background()
 	w, err := warehouse.Open(ctx, filepath.Join(t.TempDir(), "w.duckdb"), warehouse.Options{})
@@ -94,44 +96,111 @@ func TestComputeBandsAgreesWithSQL(t *testing.T) {
 		{"real dollars", BandQuery{By: []string{"year"}, Filters: map[string]string{"family": "security-engineer"}, Real: 2024}},
 		{"nothing matches", BandQuery{By: []string{"year"}, Filters: map[string]string{"family": "no-such-family"}}},
 	}
+	for _, way := range []struct {
+		name string
+		way  int
+	}{{"hashed", 1}, {"listed", 2}} {
+		for _, c := range cases {
+			t.Run(way.name+"/"+c.name, func(t *testing.T) {
+				gatherWay = way.way
+				defer func() { gatherWay = 0 }()
+				agreeWithSQL(t, w.DB, c.name, c.q, cpiFactors)
+			})
+		}
+	}
+}
+
+// agreeWithSQL checks ComputeBands against BandQuery.SQL for one query.
+func agreeWithSQL(t *testing.T, db *sql.DB, name string, q BandQuery, cpiFactors map[int]float64) {
+	t.Helper()
+	var factors map[int]float64
+	if q.Real != 0 {
+		factors = cpiFactors
+	}
+	want := sqlBands(t, db, q, factors)
+	got, _, err := ComputeBands(context.Background(), db, q, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != len(want) {
+		t.Fatalf("%d bands, the SQL gives %d", len(got), len(want))
+	}
+	if name != "nothing matches" && len(got) == 0 {
+		t.Fatal("no bands: the case tests nothing")
+	}
+	for i, g := range got {
+		wb := want[i]
+		if g.Label() != wb.Label() || g.N != wb.N {
+			t.Fatalf("band %d: %s n=%d, the SQL gives %s n=%d", i, g.Label(), g.N, wb.Label(), wb.N)
+		}
+		for _, f := range []struct {
+			name      string
+			got, want float64
+		}{
+			{"min", g.Min, wb.Min}, {"p10", g.P10, wb.P10}, {"p25", g.P25, wb.P25},
+			{"median", g.Median, wb.Median}, {"p75", g.P75, wb.P75}, {"p90", g.P90, wb.P90},
+			{"max", g.Max, wb.Max}, {"mean", g.Mean, wb.Mean}, {"stddev", g.Stddev, wb.Stddev},
+			{"median_ci_low", g.MedianCILow, wb.MedianCILow}, {"median_ci_high", g.MedianCIHigh, wb.MedianCIHigh},
+		} {
+			// Order statistics match exactly; sums may differ in the last
+			// bits with the order DuckDB adds them in.
+			if math.Abs(f.got-f.want) > 1e-9*math.Max(1, math.Abs(f.want)) {
+				t.Errorf("%s: %s = %.10g, the SQL gives %.10g", g.Label(), f.name, f.got, f.want)
+			}
+		}
+	}
+}
+
+// TestGroupIndex finds every group by its hash, tells a group left out from
+// an unknown hash, and refuses two groups with one hash.
+func TestGroupIndex(t *testing.T) {
+	cases := []struct {
+		name   string
+		hashes []uint64
+		kept   []int
+		ok     bool
+	}{
+		{"one group", []uint64{0}, []int{0}, true},
+		{"groups left out", []uint64{7, 1 << 63, 42}, []int{-1, 0, -1}, true},
+		// Equal low and high bits: the probe sequences meet.
+		{"same slot", []uint64{1, 1 | 1<<40, 1 | 1<<50, 2}, []int{0, 1, 2, 3}, true},
+		{"collision", []uint64{5, 9, 5}, []int{0, 1, 2}, false},
+	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			var factors map[int]float64
-			if c.q.Real != 0 {
-				factors = cpiFactors
+			var x groupIndex
+			if got := x.build(c.hashes, c.kept); got != c.ok {
+				t.Fatalf("build = %v, want %v", got, c.ok)
 			}
-			want := sqlBands(t, w.DB, c.q, factors)
-			got, _, err := ComputeBands(ctx, w.DB, c.q, nil)
-			if err != nil {
-				t.Fatal(err)
+			if !c.ok {
+				return
 			}
-			if len(got) != len(want) {
-				t.Fatalf("%d bands, the SQL gives %d", len(got), len(want))
-			}
-			if c.name != "nothing matches" && len(got) == 0 {
-				t.Fatal("no bands: the case tests nothing")
-			}
-			for i, g := range got {
-				wb := want[i]
-				if g.Label() != wb.Label() || g.N != wb.N {
-					t.Fatalf("band %d: %s n=%d, the SQL gives %s n=%d", i, g.Label(), g.N, wb.Label(), wb.N)
+			for i, h := range c.hashes {
+				g, found := x.find(h)
+				if !found || g != c.kept[i] {
+					t.Errorf("find(%#x) = %d, %v; want %d, true", h, g, found, c.kept[i])
 				}
-				for _, f := range []struct {
-					name      string
-					got, want float64
-				}{
-					{"min", g.Min, wb.Min}, {"p10", g.P10, wb.P10}, {"p25", g.P25, wb.P25},
-					{"median", g.Median, wb.Median}, {"p75", g.P75, wb.P75}, {"p90", g.P90, wb.P90},
-					{"max", g.Max, wb.Max}, {"mean", g.Mean, wb.Mean}, {"stddev", g.Stddev, wb.Stddev},
-					{"median_ci_low", g.MedianCILow, wb.MedianCILow}, {"median_ci_high", g.MedianCIHigh, wb.MedianCIHigh},
-				} {
-					// Order statistics match exactly; sums may differ in the
-					// last bits with the order DuckDB adds them in.
-					if math.Abs(f.got-f.want) > 1e-9*math.Max(1, math.Abs(f.want)) {
-						t.Errorf("%s: %s = %.10g, the SQL gives %.10g", g.Label(), f.name, f.got, f.want)
-					}
-				}
+			}
+			if _, found := x.find(0xdeadbeef); found {
+				t.Error("an unknown hash was found")
 			}
 		})
+	}
+	// Many random groups: the table grows and still finds each.
+	r := rand.New(rand.NewPCG(1, 2))
+	hashes := make([]uint64, 10000)
+	kept := make([]int, len(hashes))
+	for i := range hashes {
+		hashes[i] = r.Uint64()
+		kept[i] = i
+	}
+	var x groupIndex
+	if !x.build(hashes, kept) {
+		t.Fatal("random hashes collided")
+	}
+	for i, h := range hashes {
+		if g, found := x.find(h); !found || g != i {
+			t.Fatalf("find(%#x) = %d, %v; want %d", h, g, found, i)
+		}
 	}
 }
