@@ -350,7 +350,8 @@ func (c *converter) row(v rowView, row int64) {
 		return
 	}
 	cn := v.get(FCaseNumber)
-	if cn != "" && !c.cases.add(cn) {
+	code, isCode := caseCode(cn)
+	if isCode && !c.cases.addCode(code) || !isCode && cn != "" && !c.cases.add(cn) {
 		c.dups++
 		return
 	}
@@ -385,9 +386,9 @@ func (c *converter) row(v rowView, row int64) {
 	// A DOL-shaped case number is stored as a number (case_code), the rest
 	// as text: millions of unique strings were the costliest column to
 	// store (schema version 2).
-	if n, ok := caseCode(cn); ok {
+	if isCode {
 		cb.str[obsCaseNumber].appendOrNull("")
-		cb.code.append(n)
+		cb.code.append(code)
 	} else {
 		cb.str[obsCaseNumber].appendOrNull(c.text(v, FCaseNumber))
 		cb.code.appendNull()

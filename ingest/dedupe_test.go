@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"hash/maphash"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"testing"
@@ -23,10 +24,16 @@ func TestCaseSet(t *testing.T) {
 		{"repeats", []string{"I-1", "I-2", "I-1", "I-1", "I-2"}, 2, 3},
 		{"case matters", []string{"i-1", "I-1"}, 2, 0},
 		{"empty string is a key", []string{"", ""}, 1, 1},
+		{"DOL numbers", []string{"I-200-19268-393130", "I-200-19268-393131", "I-200-19268-393130"}, 2, 1},
+		{"the first DOL number", []string{"A-000-00000-000000", "A-000-00000-000000"}, 1, 1},
+		// A DOL number and text close to it are different case numbers,
+		// kept in different tables.
+		{"DOL and other shapes", []string{"I-200-19268-393130", "i-200-19268-393130", "I-200-19268-393130 ", "I-200-19268-393130"}, 3, 1},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			s := newCaseSet()
+			defer s.release()
 			var fresh, dups int
 			for _, k := range tc.keys {
 				if s.add(k) {
@@ -42,66 +49,116 @@ func TestCaseSet(t *testing.T) {
 	}
 }
 
-// Many keys force the table through several doublings; every key must
+// Many keys force both tables through several doublings; every key must
 // still be found afterwards.
 func TestCaseSetGrows(t *testing.T) {
-	s := newCaseSet()
-	const n = 100_000
-	for i := 0; i < n; i++ {
-		if !s.add(fmt.Sprintf("I-200-%08d", i)) {
-			t.Fatalf("key %d reported as seen on first add", i)
-		}
+	for _, shape := range []string{"I-200-%05d-%06d", "EAD-%05d-%06d"} {
+		t.Run(shape, func(t *testing.T) {
+			s := newCaseSet()
+			const n = 100_000
+			key := func(i int) string { return fmt.Sprintf(shape, i%97, i) }
+			for i := 0; i < n; i++ {
+				if !s.add(key(i)) {
+					t.Fatalf("key %d reported as seen on first add", i)
+				}
+			}
+			for i := 0; i < n; i++ {
+				if s.add(key(i)) {
+					t.Fatalf("key %d lost after growing", i)
+				}
+			}
+			slots := len(s.codes.slots) + len(s.hashes.slots)
+			if s.len() != n || overfull(n, slots) || slots < tableSize(0, n) {
+				t.Errorf("len %d in %d slots", s.len(), slots)
+			}
+			// Released, the set is empty and usable again.
+			s.release()
+			if s.len() != 0 || !s.add(key(0)) || s.add(key(0)) {
+				t.Errorf("after release: len %d", s.len())
+			}
+			s.release()
+		})
 	}
-	for i := 0; i < n; i++ {
-		if s.add(fmt.Sprintf("I-200-%08d", i)) {
-			t.Fatalf("key %d lost after growing to %d slots", i, len(s.slots))
-		}
-	}
-	if s.len() != n || 4*s.len() > 3*len(s.slots) {
-		t.Errorf("len %d in %d slots", s.len(), len(s.slots))
-	}
-	// Released, the set is empty and usable again.
-	s.release()
-	if s.len() != 0 || !s.add("I-200-00000000") || s.add("I-200-00000000") {
-		t.Errorf("after release: len %d", s.len())
-	}
-	s.release()
 }
 
-// Keys that share their first word land in the same slot and must probe
-// past each other, also across the wrap at the end of the table.
+// Keys that share a first slot must probe past each other, also across the
+// wrap at the end of the table.
 func TestCaseSetCollisions(t *testing.T) {
-	s := newCaseSet()
-	last := uint64(len(s.slots) - 1)
-	keys := [][2]uint64{{last, 1}, {last, 3}, {last, 5}, {0, 7}, {last, 9}}
-	for _, k := range keys {
-		if !s.insert(k) {
-			t.Fatalf("%v reported as seen on first insert", k)
+	t.Run("hashes", func(t *testing.T) {
+		var h hashTable
+		defer h.release()
+		h.resize(tableMinSlots)
+		last := uint64(len(h.slots) - 1)
+		keys := [][2]uint64{{last, 1}, {last, 3}, {last, 5}, {0, 7}, {last, 9}}
+		for _, k := range keys {
+			if !h.insert(k) {
+				t.Fatalf("%v reported as seen on first insert", k)
+			}
 		}
-	}
-	for _, k := range keys {
-		if s.insert(k) {
-			t.Errorf("%v not found", k)
+		for _, k := range keys {
+			if h.insert(k) {
+				t.Errorf("%v not found", k)
+			}
 		}
-	}
-	if s.slots[0] != ([2]uint64{last, 3}) {
-		t.Errorf("probe did not wrap: slot 0 holds %v", s.slots[0])
-	}
+		if h.slots[0] != ([2]uint64{last, 3}) {
+			t.Errorf("probe did not wrap: slot 0 holds %v", h.slots[0])
+		}
+	})
+	t.Run("codes", func(t *testing.T) {
+		var c codeTable
+		defer c.release()
+		c.resize(tableMinSlots)
+		// Keys whose first slot is the last one, found by search.
+		var keys []uint64
+		for k := uint64(1); len(keys) < 4; k++ {
+			if c.home(k) == uint64(len(c.slots)-1) {
+				keys = append(keys, k)
+			}
+		}
+		for _, k := range keys {
+			if !c.insert(k) {
+				t.Fatalf("%d reported as seen on first insert", k)
+			}
+		}
+		for _, k := range keys {
+			if c.insert(k) {
+				t.Errorf("%d not found", k)
+			}
+		}
+		if c.slots[0] != keys[1] {
+			t.Errorf("probe did not wrap: slot 0 holds %d, want %d", c.slots[0], keys[1])
+		}
+	})
 }
 
-// BenchmarkCaseSet compares the table with a Go map of the same keys, the
-// structure it replaced.
+// BenchmarkCaseSet: five million DOL case numbers in random order, as
+// exact codes (what the set does with them), as 128-bit hashes of the
+// strings (what it does with other shapes, and did with all before), and
+// in a Go map of those hashes (what it replaced).
 func BenchmarkCaseSet(b *testing.B) {
-	const n = 2_000_000
+	const n = 5_000_000
+	r := rand.New(rand.NewPCG(1, 2))
 	keys := make([]string, n)
 	for i := range keys {
-		keys[i] = fmt.Sprintf("I-200-%05d-%06d", i%97, i)
+		keys[i] = fmt.Sprintf("I-200-%05d-%06d", 19000+r.IntN(1000), r.IntN(1000000))
 	}
-	b.Run("table", func(b *testing.B) {
+	b.Run("codes", func(b *testing.B) {
 		for b.Loop() {
 			s := newCaseSet()
+			s.reserve(n, keys[0])
 			for _, k := range keys {
 				s.add(k)
+			}
+			s.release()
+		}
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/key")
+	})
+	b.Run("hashes", func(b *testing.B) {
+		for b.Loop() {
+			s := newCaseSet()
+			s.hashes.reserve(n)
+			for _, k := range keys {
+				s.hashes.insert(s.key(k))
 			}
 			s.release()
 		}
@@ -176,27 +233,38 @@ func FuzzCaseCode(f *testing.F) {
 }
 
 func TestCaseSetReserve(t *testing.T) {
-	c := newCaseSet()
-	defer c.release()
-	for i := 0; i < 1000; i++ {
-		c.add(fmt.Sprint("I-", i))
-	}
-	c.reserve(100000)
-	if want := 1 << 18; len(c.slots) != want { // 3·2¹⁷ < 4·10⁵ ≤ 3·2¹⁸
-		t.Errorf("reserve(100000): %d slots, want %d", len(c.slots), want)
-	}
-	size := len(c.slots)
-	for i := 0; i < 100000; i++ {
-		if isNew := c.add(fmt.Sprint("I-", i)); isNew != (i >= 1000) {
-			t.Fatalf("key %d: new = %v after reserve", i, isNew)
-		}
-	}
-	if len(c.slots) != size || c.len() != 100000 {
-		t.Errorf("the reserved table grew to %d slots (from %d) or lost keys: %d", len(c.slots), size, c.len())
-	}
-	c.reserve(10) // never shrinks
-	if len(c.slots) != size || c.add("I-5") {
-		t.Errorf("reserve(10) shrank the table or lost a key")
+	for _, tc := range []struct {
+		name  string
+		key   func(int) string
+		slots func(*caseSet) int
+	}{
+		{"codes", func(i int) string { return fmt.Sprintf("I-200-00000-%06d", i) }, func(c *caseSet) int { return len(c.codes.slots) }},
+		{"hashes", func(i int) string { return fmt.Sprint("I-", i) }, func(c *caseSet) int { return len(c.hashes.slots) }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := newCaseSet()
+			defer c.release()
+			for i := 0; i < 1000; i++ {
+				c.add(tc.key(i))
+			}
+			c.reserve(100000, tc.key(0))
+			if want := 1 << 18; tc.slots(c) != want { // 3·2¹⁷ < 4·10⁵ ≤ 3·2¹⁸
+				t.Errorf("reserve(100000): %d slots, want %d", tc.slots(c), want)
+			}
+			size := tc.slots(c)
+			for i := 0; i < 100000; i++ {
+				if isNew := c.add(tc.key(i)); isNew != (i >= 1000) {
+					t.Fatalf("key %d: new = %v after reserve", i, isNew)
+				}
+			}
+			if tc.slots(c) != size || c.len() != 100000 {
+				t.Errorf("the reserved table grew to %d slots (from %d) or lost keys: %d", tc.slots(c), size, c.len())
+			}
+			c.reserve(10, tc.key(0)) // never shrinks
+			if tc.slots(c) != size || c.add(tc.key(5)) {
+				t.Errorf("reserve(10) shrank the table or lost a key")
+			}
+		})
 	}
 }
 

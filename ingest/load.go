@@ -192,6 +192,20 @@ func File(ctx context.Context, w *warehouse.Warehouse, path string, opt Options)
 // set for up front (a table of 512 MiB); past it the set grows as it fills.
 const maxCaseReserve = 1 << 24
 
+// firstCase is the first case number of a raw batch, or "".
+func firstCase(rec arrow.RecordBatch, b *Binding) string {
+	if i := b.Index[FCaseNumber]; i >= 0 && i < int(rec.NumCols()) {
+		if c, ok := rec.Column(i).(*array.String); ok {
+			for r := 0; r < c.Len(); r++ {
+				if s := strings.TrimSpace(c.Value(r)); s != "" {
+					return s
+				}
+			}
+		}
+	}
+	return ""
+}
+
 // caseRowsEstimate returns, for a delimited-text file with a case-number
 // column, a function that guesses the file's rows from its size and the
 // first batch's bytes a row (its cells, plus a delimiter each and the line
@@ -363,7 +377,7 @@ func loadObservations(ctx context.Context, c *sql.Conn, ar *duckdb.Arrow, src *S
 		defer close(pairs)
 		for rec := range raws {
 			if sizeCases != nil {
-				conv.cases.reserve(sizeCases(rec))
+				conv.cases.reserve(sizeCases(rec), firstCase(rec, b))
 				sizeCases = nil
 			}
 			cl, rj := conv.convert(rec)

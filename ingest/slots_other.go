@@ -2,6 +2,6 @@
 
 package ingest
 
-func allocSlots(n int) (slots [][2]uint64, mapped bool) { return make([][2]uint64, n), false }
+func allocWords(n int) (words []uint64, mapped bool) { return make([]uint64, n), false }
 
-func freeSlots([][2]uint64) {}
+func freeWords([]uint64) {}
