@@ -172,7 +172,18 @@ func (c *converter) convert(raw arrow.RecordBatch) (clean, rej arrow.RecordBatch
 	}
 	rows := raw.Column(ncol).(*array.Int64)
 	problems := raw.Column(ncol + 1).(*array.String)
-	for i := 0; i < int(raw.NumRows()); i++ {
+	var caseCol *array.String
+	if j := c.b.Index[FCaseNumber]; j >= 0 {
+		caseCol = cols[j]
+	}
+	n := int(raw.NumRows())
+	for i := 0; i < n; i++ {
+		// The case-number set is probed at random and each probe misses
+		// the cache; asking for the next row's slot now lets the miss
+		// overlap this row's work.
+		if caseCol != nil && i+1 < n {
+			c.cases.prefetch(trimSpace(caseCol.Value(i + 1)))
+		}
 		row := rows.Value(i)
 		if p := problems.Value(i); p != "" {
 			c.reject(row, "", "", p)

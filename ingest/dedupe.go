@@ -1,6 +1,9 @@
 package ingest
 
-import "hash/maphash"
+import (
+	"hash/maphash"
+	"unsafe"
+)
 
 // caseSet remembers the case numbers seen in one file without keeping a
 // copy of every string. A DOL-shaped case number ("I-200-19268-393130") is
@@ -36,6 +39,17 @@ func (c *caseSet) add(k string) bool {
 // addCode records the case number whose caseCode is n.
 func (c *caseSet) addCode(n int64) bool {
 	return c.codes.insert(uint64(n) + 1) // 0 is the empty slot
+}
+
+// prefetch starts loading the slot the DOL case number k would probe
+// first, so that adding it later does not wait on memory (BenchmarkCaseSet:
+// 124 → 75 ns a key with the key eight ahead prefetched; in a load, where
+// a row is more than a microsecond of other work, one row ahead is enough).
+// Other shapes are not prefetched: their key is two string hashes.
+func (c *caseSet) prefetch(k string) {
+	if n, ok := caseCode(k); ok && c.codes.slots != nil {
+		prefetch(uintptr(unsafe.Pointer(&c.codes.slots[c.codes.home(uint64(n)+1)])))
+	}
 }
 
 // key hashes k; the low bit of the second word is forced on so no key is
