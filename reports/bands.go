@@ -609,8 +609,26 @@ func (q BandQuery) PayValuesSQL() (string, []any, error) {
 	return s + " ORDER BY pay_usd", args, nil
 }
 
-// PayValuesSQL is BandQuery.PayValuesSQL as a function.
-func PayValuesSQL(q BandQuery) (string, []any, error) { return q.PayValuesSQL() }
+// PayValues returns the nominal pay_usd of every row q's filters select,
+// in increasing order, for a histogram. They come over Arrow: a family's
+// year can be a hundred thousand rows, and scanning them one by one
+// through database/sql was a tenth of a report's time.
+func PayValues(ctx context.Context, db *sql.DB, q BandQuery) ([]float64, error) {
+	query, args, err := q.PayValuesSQL()
+	if err != nil {
+		return nil, err
+	}
+	var out []float64
+	err = warehouse.QueryArrow(ctx, db, query, args, func(rec arrow.RecordBatch) error {
+		col, ok := rec.Column(0).(*array.Float64)
+		if !ok || col.NullN() > 0 {
+			return fmt.Errorf("pay values are %s", rec.Column(0).DataType())
+		}
+		out = append(out, col.Float64Values()...)
+		return nil
+	})
+	return out, err
+}
 
 // DefaultMethodChanges marks the years where a source's method changed, for
 // trend charts: BLS OEWS moved to a new estimation method with the May 2021

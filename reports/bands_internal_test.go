@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"payband/ingest"
@@ -202,5 +203,36 @@ func TestGroupIndex(t *testing.T) {
 		if g, found := x.find(h); !found || g != i {
 			t.Fatalf("find(%#x) = %d, %v; want %d", h, g, found, i)
 		}
+	}
+}
+
+// TestPayValues: the histogram's values are the band's rows, in order.
+func TestPayValues(t *testing.T) {
+	ctx := context.Background()
+	w, err := warehouse.Open(ctx, filepath.Join(t.TempDir(), "w.duckdb"), warehouse.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	p := filepath.Join("..", "..", "shared", "data", "infosec_jobs_salaries_2025-08-03.csv")
+	if _, err := os.Stat(p); err != nil {
+		t.Skipf("shared data not available: %v", err)
+	}
+	if _, err := ingest.File(ctx, w, p, ingest.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	q := BandQuery{Filters: map[string]string{"family": "security-manager", "year": "2024"}}
+	vals, err := PayValues(ctx, w.DB, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bands, _, err := ComputeBands(ctx, w.DB, q, nil)
+	if err != nil || len(bands) != 1 {
+		t.Fatalf("bands: %v, %v", bands, err)
+	}
+	b := bands[0]
+	if len(vals) != b.N || len(vals) < 100 || !slices.IsSorted(vals) || vals[0] != b.Min || vals[len(vals)-1] != b.Max {
+		t.Errorf("%d values (sorted %v) from %v to %v; the band has n=%d, %v to %v",
+			len(vals), slices.IsSorted(vals), vals[0], vals[len(vals)-1], b.N, b.Min, b.Max)
 	}
 }

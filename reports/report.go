@@ -844,7 +844,7 @@ func (r *report) familyPlot(ctx context.Context, db *sql.DB, cfg ReportConfig, f
 		}
 		return TrendChart(nom, rl, basis, nil, ChartOptions{Title: c.Title, Caption: caption(total, "years with at least "+strconv.Itoa(cfg.MinN)+" rows")})
 	case "hist":
-		vals, err := payValues(ctx, db, fs.ID, fs.LatestYear)
+		vals, err := PayValues(ctx, db, BandQuery{Filters: map[string]string{"family": fs.ID, "year": strconv.Itoa(fs.LatestYear)}})
 		if err != nil {
 			return nil, err
 		}
@@ -904,23 +904,6 @@ func sortGroups(col string, bs []Band) {
 		}
 		return vi < vj
 	})
-}
-
-func payValues(ctx context.Context, db *sql.DB, family string, year int) ([]float64, error) {
-	rows, err := db.QueryContext(ctx, `SELECT pay_usd FROM salaries WHERE family = ? AND year = ? AND pay_usd IS NOT NULL ORDER BY pay_usd`, family, year)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []float64
-	for rows.Next() {
-		var v float64
-		if err := rows.Scan(&v); err != nil {
-			return nil, err
-		}
-		out = append(out, v)
-	}
-	return out, rows.Err()
 }
 
 // writeFiles writes every file of the report into dir.

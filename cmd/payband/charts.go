@@ -47,7 +47,7 @@ func drawChart(ctx context.Context, db *sql.DB, kind string, q reports.BandQuery
 		if len(bands) == 0 {
 			return nil, fmt.Errorf("fewer than %d rows for this selection", q.MinN)
 		}
-		vals, err := payValues(ctx, db, q)
+		vals, err := reports.PayValues(ctx, db, q)
 		if err != nil {
 			return nil, err
 		}
@@ -137,27 +137,6 @@ func ladderBands(ctx context.Context, db *sql.DB, q reports.BandQuery) ([]report
 		return nil, fmt.Errorf("no step of the career ladder has at least %d rows", q.MinN)
 	}
 	return steps, nil
-}
-
-func payValues(ctx context.Context, db *sql.DB, q reports.BandQuery) ([]float64, error) {
-	sqlText, args, err := reports.PayValuesSQL(q)
-	if err != nil {
-		return nil, err
-	}
-	rows, err := db.QueryContext(ctx, sqlText, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var vals []float64
-	for rows.Next() {
-		var v float64
-		if err := rows.Scan(&v); err != nil {
-			return nil, err
-		}
-		vals = append(vals, v)
-	}
-	return vals, rows.Err()
 }
 
 func familyName(id string) string {
