@@ -366,7 +366,12 @@ func (c *converter) row(v rowView, row int64) {
 		c.dups++
 		return
 	}
-	c.titles[title] = struct{}{}
+	// title points into the raw batch: a new one is copied, or the map
+	// would keep every batch's title column alive; a known one (nearly
+	// every row) costs a lookup, cheaper than an assignment.
+	if _, ok := c.titles[title]; !ok {
+		c.titles[strings.Clone(title)] = struct{}{}
+	}
 	cb := &c.clean
 	cb.rowNo.append(row)
 	cb.year.append(int32(year))
