@@ -95,6 +95,11 @@ func tableSize(size, n int) int {
 	return size
 }
 
+// codeTable and hashTable are the same open-addressing table over two key
+// types, written out twice: as one generic type, the per-key calls on the
+// type parameter would go through a dictionary instead of being inlined,
+// and the insert is the hot loop of a load.
+
 // codeTable holds nonzero 64-bit keys (case codes plus one). Codes are not
 // uniform, so a key's first slot is taken from the high bits of the key
 // times 2⁶⁴/φ (Fibonacci hashing), which spreads neighbouring codes.

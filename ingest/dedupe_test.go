@@ -91,16 +91,7 @@ func TestCaseSetCollisions(t *testing.T) {
 		h.resize(tableMinSlots)
 		last := uint64(len(h.slots) - 1)
 		keys := [][2]uint64{{last, 1}, {last, 3}, {last, 5}, {0, 7}, {last, 9}}
-		for _, k := range keys {
-			if !h.insert(k) {
-				t.Fatalf("%v reported as seen on first insert", k)
-			}
-		}
-		for _, k := range keys {
-			if h.insert(k) {
-				t.Errorf("%v not found", k)
-			}
-		}
+		insertTwice(t, h.insert, keys)
 		if h.slots[0] != ([2]uint64{last, 3}) {
 			t.Errorf("probe did not wrap: slot 0 holds %v", h.slots[0])
 		}
@@ -116,20 +107,27 @@ func TestCaseSetCollisions(t *testing.T) {
 				keys = append(keys, k)
 			}
 		}
-		for _, k := range keys {
-			if !c.insert(k) {
-				t.Fatalf("%d reported as seen on first insert", k)
-			}
-		}
-		for _, k := range keys {
-			if c.insert(k) {
-				t.Errorf("%d not found", k)
-			}
-		}
+		insertTwice(t, c.insert, keys)
 		if c.slots[0] != keys[1] {
 			t.Errorf("probe did not wrap: slot 0 holds %d, want %d", c.slots[0], keys[1])
 		}
 	})
+}
+
+// insertTwice inserts every key, each new the first time and seen the
+// second.
+func insertTwice[K any](t *testing.T, insert func(K) bool, keys []K) {
+	t.Helper()
+	for _, k := range keys {
+		if !insert(k) {
+			t.Fatalf("%v reported as seen on first insert", k)
+		}
+	}
+	for _, k := range keys {
+		if insert(k) {
+			t.Errorf("%v not found", k)
+		}
+	}
 }
 
 // BenchmarkCaseSet: five million DOL case numbers in random order, as

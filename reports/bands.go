@@ -203,21 +203,7 @@ func (q BandQuery) groupKeys() string {
 
 // groupsSQL selects each group's keys, row count and hash, in group order.
 func (q BandQuery) groupsSQL(factors map[int]float64) (string, []any, error) {
-	base, args, err := q.base(factors)
-	if err != nil {
-		return "", nil, err
-	}
-	var b strings.Builder
-	b.WriteString(base)
-	b.WriteString("\nSELECT ")
-	for _, c := range q.By {
-		b.WriteString("CAST(" + c + " AS VARCHAR), ")
-	}
-	b.WriteString("count(*), " + q.groupKeys() + " FROM base")
-	if groupBy := strings.Join(q.By, ", "); groupBy != "" {
-		b.WriteString("\nGROUP BY " + groupBy + "\nORDER BY " + groupBy)
-	}
-	return b.String(), args, nil
+	return q.perGroupSQL(factors, "count(*), "+q.groupKeys())
 }
 
 // paySQL selects every row's group hash and pay, in no particular order.
@@ -232,6 +218,13 @@ func (q BandQuery) paySQL(factors map[int]float64) (string, []any, error) {
 // listSQL selects each group's keys and the list of its pay values, in
 // group order: for filtered queries, and groups whose hashes collide.
 func (q BandQuery) listSQL(factors map[int]float64) (string, []any, error) {
+	return q.perGroupSQL(factors, "list(pay)")
+}
+
+// perGroupSQL selects each group's keys as text, then aggregates (an
+// expression over base's columns built here, never from input), in group
+// order.
+func (q BandQuery) perGroupSQL(factors map[int]float64, aggregates string) (string, []any, error) {
 	base, args, err := q.base(factors)
 	if err != nil {
 		return "", nil, err
@@ -242,7 +235,7 @@ func (q BandQuery) listSQL(factors map[int]float64) (string, []any, error) {
 	for _, c := range q.By {
 		b.WriteString("CAST(" + c + " AS VARCHAR), ")
 	}
-	b.WriteString("list(pay) FROM base")
+	b.WriteString(aggregates + " FROM base")
 	if groupBy := strings.Join(q.By, ", "); groupBy != "" {
 		b.WriteString("\nGROUP BY " + groupBy + "\nORDER BY " + groupBy)
 	}
