@@ -189,7 +189,8 @@ func File(ctx context.Context, w *warehouse.Warehouse, path string, opt Options)
 }
 
 // maxCaseReserve caps the rows caseRowsEstimate may size the case-number
-// set for up front (a table of 512 MiB); past it the set grows as it fills.
+// set for up front (a table of 256 MiB of codes, or 512 MiB of hashes);
+// past it the set grows as it fills.
 const maxCaseReserve = 1 << 24
 
 // firstCase is the first case number of a raw batch, or "".
