@@ -193,30 +193,47 @@ type skippedFamily struct{ ID, Name string }
 
 // bandMemo runs each distinct band query of one report once: the tables,
 // the ladder and the charts ask for many of the same groups, and the
-// warehouse does not change while a report is built. Callers get their own
-// copy of the slice, since some sort it.
+// warehouse does not change while a report is built. Families are built
+// concurrently, so a query asked twice at once runs once and the second
+// caller waits for it. Callers get their own copy of the slice, since some
+// sort it.
 type bandMemo struct {
 	db *sql.DB
 	mu sync.Mutex
-	m  map[string][]Band
+	m  map[string]*memoEntry
+}
+
+type memoEntry struct {
+	done  chan struct{}
+	bands []Band
+	err   error
 }
 
 func (bm *bandMemo) bands(ctx context.Context, q BandQuery) ([]Band, error) {
 	key := fmt.Sprintf("%q %q %d %d", q.By, q.Filters, q.MinN, q.Real)
 	bm.mu.Lock()
-	defer bm.mu.Unlock()
-	if bs, ok := bm.m[key]; ok {
-		return slices.Clone(bs), nil
+	e, ok := bm.m[key]
+	if !ok {
+		if bm.m == nil {
+			bm.m = map[string]*memoEntry{}
+		}
+		e = &memoEntry{done: make(chan struct{})}
+		bm.m[key] = e
 	}
-	bs, _, err := ComputeBands(ctx, bm.db, q, nil)
-	if err != nil {
-		return nil, err
+	bm.mu.Unlock()
+	if !ok {
+		e.bands, _, e.err = ComputeBands(ctx, bm.db, q, nil)
+		close(e.done)
 	}
-	if bm.m == nil {
-		bm.m = map[string][]Band{}
+	select {
+	case <-e.done:
+	case <-ctx.Done():
+		return nil, ctx.Err()
 	}
-	bm.m[key] = bs
-	return slices.Clone(bs), nil
+	if e.err != nil {
+		return nil, e.err
+	}
+	return slices.Clone(e.bands), nil
 }
 
 type familySection struct {
@@ -328,12 +345,26 @@ func buildReport(ctx context.Context, db *sql.DB, cfg ReportConfig, tax *transfo
 	}
 
 	r.BandKeys = append([]string{"family"}, cfg.By...)
-	for _, id := range ids {
+	// The families' queries run concurrently: much of a band query is
+	// single-threaded (lists, Arrow conversion, the statistics), so two at
+	// a time keep both cores busy.
+	sections := make([]*familySection, len(ids))
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for i, id := range ids {
+		g.Go(func() error {
+			fam, _ := tax.Family(id)
+			fs, err := buildFamily(ctx, db, r.memo, cfg, tax, fam, counts[id], r.Years, realFactor)
+			sections[i] = fs
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	for i, id := range ids {
 		fam, _ := tax.Family(id)
-		fs, err := buildFamily(ctx, db, r.memo, cfg, tax, fam, counts[id], r.Years, realFactor)
-		if err != nil {
-			return nil, err
-		}
+		fs := sections[i]
 		if fs == nil {
 			r.Skipped = append(r.Skipped, skippedFamily{ID: fam.ID, Name: fam.Name})
 			continue
@@ -756,42 +787,10 @@ func (r *report) buildCharts(ctx context.Context, db *sql.DB, cfg ReportConfig) 
 		if len(fs.byYear) == 0 {
 			continue
 		}
-		id := slug(fs.ID)
-		if cfg.wants("band") && len(fs.Tables) > 0 && len(fs.Tables[0].Bands) > 0 {
-			t := fs.Tables[0]
-			fs.Charts = append(fs.Charts, &chartFile{Name: "band-" + id, Kind: "band",
-				Title: fs.Name + ": pay band by " + strings.Join(t.Keys, ", "),
-				Alt:   fmt.Sprintf("%s pay bands by %s: p10 to p90 bars with median and mean", fs.Name, strings.Join(t.Keys, ", "))})
+		if err := r.familyCharts(ctx, db, cfg, fs); err != nil {
+			return err
 		}
-		if cfg.wants("trend") {
-			fs.Charts = append(fs.Charts, &chartFile{Name: "trend-" + id, Kind: "trend",
-				Title: fs.Name + ": median pay by year",
-				Alt:   fs.Name + " median pay and p25–p75 range by year"})
-		}
-		if cfg.wants("hist") {
-			fs.Charts = append(fs.Charts, &chartFile{Name: "hist-" + id, Kind: "hist",
-				Title: fmt.Sprintf("%s: pay distribution, %d", fs.Name, fs.LatestYear),
-				Alt:   fmt.Sprintf("Histogram of %s pay in %d with band markers", fs.Name, fs.LatestYear)})
-		}
-		if cfg.wants("box") {
-			fs.Charts = append(fs.Charts, &chartFile{Name: "box-" + id, Kind: "box",
-				Title: fmt.Sprintf("%s: pay by seniority, %d", fs.Name, fs.LatestYear),
-				Alt:   fmt.Sprintf("Box plot of %s pay by seniority in %d", fs.Name, fs.LatestYear)})
-		}
-		var keep []*chartFile
-		for _, c := range fs.Charts {
-			p, err := r.familyPlot(ctx, db, cfg, fs, c)
-			if err != nil {
-				return fmt.Errorf("report: %s chart: %w", c.Name, err)
-			}
-			if p == nil {
-				continue
-			}
-			c.plot = p
-			keep = append(keep, c)
-		}
-		fs.Charts = keep
-		r.charts = append(r.charts, keep...)
+		r.charts = append(r.charts, fs.Charts...)
 	}
 	if r.Ladder != nil && cfg.wants("ladder") && len(r.Ladder.Steps) > 0 {
 		c := &chartFile{Name: "ladder", Kind: "ladder",
@@ -805,6 +804,47 @@ func (r *report) buildCharts(ctx context.Context, db *sql.DB, cfg ReportConfig) 
 		r.Ladder.Chart = c
 		r.charts = append(r.charts, c)
 	}
+	return nil
+}
+
+// familyCharts builds one family's charts, leaving out those with nothing
+// to show.
+func (r *report) familyCharts(ctx context.Context, db *sql.DB, cfg ReportConfig, fs *familySection) error {
+	id := slug(fs.ID)
+	if cfg.wants("band") && len(fs.Tables) > 0 && len(fs.Tables[0].Bands) > 0 {
+		t := fs.Tables[0]
+		fs.Charts = append(fs.Charts, &chartFile{Name: "band-" + id, Kind: "band",
+			Title: fs.Name + ": pay band by " + strings.Join(t.Keys, ", "),
+			Alt:   fmt.Sprintf("%s pay bands by %s: p10 to p90 bars with median and mean", fs.Name, strings.Join(t.Keys, ", "))})
+	}
+	if cfg.wants("trend") {
+		fs.Charts = append(fs.Charts, &chartFile{Name: "trend-" + id, Kind: "trend",
+			Title: fs.Name + ": median pay by year",
+			Alt:   fs.Name + " median pay and p25–p75 range by year"})
+	}
+	if cfg.wants("hist") {
+		fs.Charts = append(fs.Charts, &chartFile{Name: "hist-" + id, Kind: "hist",
+			Title: fmt.Sprintf("%s: pay distribution, %d", fs.Name, fs.LatestYear),
+			Alt:   fmt.Sprintf("Histogram of %s pay in %d with band markers", fs.Name, fs.LatestYear)})
+	}
+	if cfg.wants("box") {
+		fs.Charts = append(fs.Charts, &chartFile{Name: "box-" + id, Kind: "box",
+			Title: fmt.Sprintf("%s: pay by seniority, %d", fs.Name, fs.LatestYear),
+			Alt:   fmt.Sprintf("Box plot of %s pay by seniority in %d", fs.Name, fs.LatestYear)})
+	}
+	var keep []*chartFile
+	for _, c := range fs.Charts {
+		p, err := r.familyPlot(ctx, db, cfg, fs, c)
+		if err != nil {
+			return fmt.Errorf("report: %s chart: %w", c.Name, err)
+		}
+		if p == nil {
+			continue
+		}
+		c.plot = p
+		keep = append(keep, c)
+	}
+	fs.Charts = keep
 	return nil
 }
 
