@@ -131,7 +131,8 @@ func insertTwice[K any](t *testing.T, insert func(K) bool, keys []K) {
 }
 
 // BenchmarkCaseSet: five million DOL case numbers in random order, as
-// exact codes (what the set does with them), as 128-bit hashes of the
+// exact codes (what the set does with them; also with the key eight ahead
+// prefetched, as a load does one row ahead), as 128-bit hashes of the
 // strings (what it does with other shapes, and did with all before), and
 // in a Go map of those hashes (what it replaced).
 func BenchmarkCaseSet(b *testing.B) {
@@ -146,6 +147,20 @@ func BenchmarkCaseSet(b *testing.B) {
 			s := newCaseSet()
 			s.reserve(n, keys[0])
 			for _, k := range keys {
+				s.add(k)
+			}
+			s.release()
+		}
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/key")
+	})
+	b.Run("codes prefetched", func(b *testing.B) {
+		for b.Loop() {
+			s := newCaseSet()
+			s.reserve(n, keys[0])
+			for i, k := range keys {
+				if i+8 < n {
+					s.prefetch(keys[i+8])
+				}
 				s.add(k)
 			}
 			s.release()
