@@ -142,6 +142,21 @@ type rowView struct {
 	cols []*array.String
 	b    *Binding
 	i    int
+	cn   caseRef // the row's case number, read once by convert
+}
+
+// caseRef is a case number as read from its cell, and its packed code when
+// it has the DOL shape (caseCode).
+type caseRef struct {
+	s      string
+	code   int64
+	isCode bool
+}
+
+func caseRefOf(cell string) caseRef {
+	s := trimSpace(cell)
+	code, ok := caseCode(s)
+	return caseRef{s, code, ok}
 }
 
 func (v rowView) get(f Field) string {
@@ -177,19 +192,27 @@ func (c *converter) convert(raw arrow.RecordBatch) (clean, rej arrow.RecordBatch
 		caseCol = cols[j]
 	}
 	n := int(raw.NumRows())
+	var next caseRef
+	if caseCol != nil && n > 0 {
+		next = caseRefOf(caseCol.Value(0))
+	}
 	for i := 0; i < n; i++ {
+		cur := next
 		// The case-number set is probed at random and each probe misses
 		// the cache; asking for the next row's slot now lets the miss
 		// overlap this row's work.
 		if caseCol != nil && i+1 < n {
-			c.cases.prefetch(trimSpace(caseCol.Value(i + 1)))
+			next = caseRefOf(caseCol.Value(i + 1))
+			if next.isCode {
+				c.cases.prefetchCode(next.code)
+			}
 		}
 		row := rows.Value(i)
 		if p := problems.Value(i); p != "" {
 			c.reject(row, "", "", p)
 			continue
 		}
-		c.row(rowView{cols: cols, b: c.b, i: i}, row)
+		c.row(rowView{cols: cols, b: c.b, i: i, cn: cur}, row)
 	}
 	return c.clean.newRecord(), c.rej.NewRecordBatch()
 }
@@ -360,9 +383,8 @@ func (c *converter) row(v rowView, row int64) {
 		c.reject(row, col, val, err.Error())
 		return
 	}
-	cn := v.get(FCaseNumber)
-	code, isCode := caseCode(cn)
-	if isCode && !c.cases.addCode(code) || !isCode && cn != "" && !c.cases.add(cn) {
+	cn := v.cn
+	if cn.isCode && !c.cases.addCode(cn.code) || !cn.isCode && cn.s != "" && !c.cases.add(cn.s) {
 		c.dups++
 		return
 	}
@@ -402,9 +424,9 @@ func (c *converter) row(v rowView, row int64) {
 	// A DOL-shaped case number is stored as a number (case_code), the rest
 	// as text: millions of unique strings were the costliest column to
 	// store (schema version 2).
-	if isCode {
+	if cn.isCode {
 		cb.str[obsCaseNumber].appendOrNull("")
-		cb.code.append(code)
+		cb.code.append(cn.code)
 	} else {
 		cb.str[obsCaseNumber].appendOrNull(c.text(v, FCaseNumber))
 		cb.code.appendNull()
