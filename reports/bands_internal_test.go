@@ -65,20 +65,7 @@ func sqlBands(t *testing.T, db *sql.DB, q BandQuery, factors map[int]float64) []
 // both ways of gathering a group's pay.
 func TestComputeBandsAgreesWithSQL(t *testing.T) {
 	ctx := context.Background()
-	w, err := warehouse.Open(ctx, filepath.Join(t.TempDir(), "w.duckdb"), warehouse.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer w.Close()
-	for _, name := range []string{"infosec_jobs_salaries_2025-08-03.csv", "h1b_sample_2015_2019.csv"} {
-		p := filepath.Join("..", "..", "shared", "data", name)
-		if _, err := os.Stat(p); err != nil {
-			t.Skipf("shared data not available: %v", err)
-		}
-		if _, err := ingest.File(ctx, w, p, ingest.Options{}); err != nil {
-			t.Fatal(err)
-		}
-	}
+	w := sharedWarehouse(t, "infosec_jobs_salaries_2025-08-03.csv", "h1b_sample_2015_2019.csv")
 	cpiFactors, err := realFactors(ctx, w.DB, transform.DefaultCPI(), 2024)
 	if err != nil {
 		t.Fatal(err)
@@ -209,18 +196,7 @@ func TestGroupIndex(t *testing.T) {
 // TestPayValues: the histogram's values are the band's rows, in order.
 func TestPayValues(t *testing.T) {
 	ctx := context.Background()
-	w, err := warehouse.Open(ctx, filepath.Join(t.TempDir(), "w.duckdb"), warehouse.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer w.Close()
-	p := filepath.Join("..", "..", "shared", "data", "infosec_jobs_salaries_2025-08-03.csv")
-	if _, err := os.Stat(p); err != nil {
-		t.Skipf("shared data not available: %v", err)
-	}
-	if _, err := ingest.File(ctx, w, p, ingest.Options{}); err != nil {
-		t.Fatal(err)
-	}
+	w := sharedWarehouse(t, "infosec_jobs_salaries_2025-08-03.csv")
 	q := BandQuery{Filters: map[string]string{"family": "security-manager", "year": "2024"}}
 	vals, err := PayValues(ctx, w.DB, q)
 	if err != nil {
@@ -238,4 +214,26 @@ func TestPayValues(t *testing.T) {
 		t.Errorf("values (sorted %v) from %v to %v; the band goes from %v to %v",
 			slices.IsSorted(vals), vals[0], vals[len(vals)-1], b.Min, b.Max)
 	}
+}
+
+// sharedWarehouse is a new warehouse holding the named files of
+// ../shared/data; the test is skipped without them.
+func sharedWarehouse(t *testing.T, names ...string) *warehouse.Warehouse {
+	t.Helper()
+	ctx := context.Background()
+	w, err := warehouse.Open(ctx, filepath.Join(t.TempDir(), "w.duckdb"), warehouse.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { w.Close() })
+	for _, name := range names {
+		p := filepath.Join("..", "..", "shared", "data", name)
+		if _, err := os.Stat(p); err != nil {
+			t.Skipf("shared data not available: %v", err)
+		}
+		if _, err := ingest.File(ctx, w, p, ingest.Options{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return w
 }
