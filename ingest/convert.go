@@ -108,6 +108,12 @@ type converter struct {
 	// textCols are the optional Utf8 outputs copied as-is: output column
 	// index in obsSchema and the field it comes from.
 	textCols []textCol
+	// Results remembered per cell text: a date's year, a pay unit, and a
+	// rewritten text field's value (memoText says which fields).
+	years    memo[int]
+	units    memo[transform.Unit]
+	texts    [numFields]memo[string]
+	memoText [numFields]bool
 }
 
 type textCol struct {
@@ -117,7 +123,7 @@ type textCol struct {
 
 func newConverter(mem memory.Allocator, b *Binding, opt ConvertOptions) *converter {
 	opt.defaults()
-	return &converter{
+	c := &converter{
 		b:      b,
 		opt:    opt,
 		clean:  newCleanBuilder(),
@@ -130,6 +136,15 @@ func newConverter(mem memory.Allocator, b *Binding, opt ConvertOptions) *convert
 			{18, FWageLevel}, {19, FCaseStatus}, {20, FSOC},
 		},
 	}
+	// Only the fields whose values are rewritten are worth a map probe; the
+	// rest cost no more than cleanTitle's scan.
+	if b.Profile != nil {
+		for f := range b.Profile.Values {
+			c.memoText[f] = true
+		}
+	}
+	c.memoText[FState] = true
+	return c
 }
 
 func (c *converter) release() {
@@ -324,16 +339,18 @@ func (c *converter) reject(row int64, column, value, reason string) {
 // cleanTitle drops control characters (NUL included) and collapses runs of
 // white space; what remains is the raw title as stored.
 func cleanTitle(s string) string {
-	clean := true
+	// One pass decides whether s is already clean: printable ASCII with no
+	// two spaces in a row, as nearly every cell is.
 	for i := 0; i < len(s); i++ {
-		if b := s[i]; b < 0x20 || b == 0x7f || b >= 0x80 {
-			clean = false
-			break
+		if b := s[i]; b > ' ' && b < 0x7f || b == ' ' && (i+1 == len(s) || s[i+1] != ' ') {
+			continue
 		}
+		return cleanText(s)
 	}
-	if clean && !strings.Contains(s, "  ") {
-		return s
-	}
+	return s
+}
+
+func cleanText(s string) string {
 	var sb strings.Builder
 	space := false
 	for _, r := range s {
@@ -461,8 +478,21 @@ func caseCode(s string) (int64, bool) {
 // profile's value map, states as postal codes, and the profile's default
 // country when the source has no country column.
 func (c *converter) text(v rowView, f Field) string {
+	if !c.memoText[f] {
+		return c.textOf(v.get(f), f)
+	}
+	cell := v.get(f)
+	if s, ok := c.texts[f].get(cell); ok {
+		return s
+	}
+	s := c.textOf(cell, f)
+	c.texts[f].put(cell, s)
+	return s
+}
+
+func (c *converter) textOf(cell string, f Field) string {
 	p := c.b.Profile
-	s := cleanTitle(v.get(f))
+	s := cleanTitle(cell)
 	if s == "" {
 		if f == FCountry && c.b.Index[FCountry] < 0 {
 			return p.DefaultCountry
@@ -485,21 +515,32 @@ func (c *converter) text(v rowView, f Field) string {
 func (c *converter) year(v rowView) (int, string, string, error) {
 	b := c.b
 	var y int
+	ys, ds := v.get(FYear), ""
+	if ys == "" {
+		ds = v.get(FDate)
+	}
 	switch {
-	case b.Index[FYear] >= 0 && v.get(FYear) != "":
-		s := v.get(FYear)
+	case ys != "":
+		s := ys
 		n, err := strconv.Atoi(strings.TrimSuffix(s, ".0"))
 		if err != nil {
 			return 0, b.Column(FYear), s, fmt.Errorf("%w: %q is not a year", ErrBadYear, s)
 		}
 		y = n
-	case b.Index[FDate] >= 0 && v.get(FDate) != "":
-		s := v.get(FDate)
-		t, err := parseDate(s, &c.dateLayout)
+	case ds != "":
+		var ok bool
+		if y, ok = dateYear(ds); ok {
+			break
+		}
+		if y, ok = c.years.get(ds); ok {
+			break
+		}
+		t, err := parseDate(ds, &c.dateLayout)
 		if err != nil {
-			return 0, b.Column(FDate), s, fmt.Errorf("%w: %v", ErrBadYear, err)
+			return 0, b.Column(FDate), ds, fmt.Errorf("%w: %v", ErrBadYear, err)
 		}
 		y = t.Year()
+		c.years.put(ds, y)
 	case c.opt.Year != 0:
 		y = c.opt.Year
 	default:
@@ -521,6 +562,54 @@ func (c *converter) year(v rowView) (int, string, string, error) {
 
 var dateLayouts = []string{"2006-01-02", "01/02/2006", "1/2/2006", "2006-01-02 15:04:05", "2006-01-02T15:04:05Z07:00", "01/02/06", "2006/01/02",
 	"01-02-06", "1/2/06", "1/2/06 15:04", "2006-01-02 15:04:05.000", "2006-01-02T15:04:05"}
+
+// dateYear reads the year of a date written 01/02/2006 or 2006-01-02, the
+// layouts DOL files use, without time.Parse; it agrees with parseDate on
+// every string it accepts (FuzzDateYear) and leaves the rest to it.
+func dateYear(s string) (int, bool) {
+	if len(s) != 10 {
+		return 0, false
+	}
+	var y, m, d int
+	switch {
+	case s[2] == '/' && s[5] == '/':
+		m, d, y = digits(s[0:2]), digits(s[3:5]), digits(s[6:10])
+	case s[4] == '-' && s[7] == '-':
+		y, m, d = digits(s[0:4]), digits(s[5:7]), digits(s[8:10])
+	default:
+		return 0, false
+	}
+	if y < 0 || m < 1 || m > 12 || d < 1 || d > daysIn(m, y) {
+		return 0, false
+	}
+	return y, true
+}
+
+// digits is the value of a string of ASCII digits, or -1.
+func digits(s string) int {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i] - '0'
+		if c > 9 {
+			return -1
+		}
+		n = n*10 + int(c)
+	}
+	return n
+}
+
+func daysIn(m, y int) int {
+	switch m {
+	case 2:
+		if y%4 == 0 && (y%100 != 0 || y%400 == 0) {
+			return 29
+		}
+		return 28
+	case 4, 6, 9, 11:
+		return 30
+	}
+	return 31
+}
 
 // parseDate tries the layout that matched last (*last) before the others:
 // a file writes its dates one way, and each failed layout costs a parse.
@@ -559,10 +648,10 @@ func (c *converter) pay(v rowView, year int) (pay, string, string, error) {
 		return p, b.Column(FPayUSD), s, nil
 	}
 	if s := v.get(FPay); s != "" {
-		return c.wage(v, year, FPay, FPayTo, FUnit, BasisOffered)
+		return c.wage(v, year, s, FPay, FPayTo, FUnit, BasisOffered)
 	}
 	if s := v.get(FPWPay); s != "" {
-		return c.wage(v, year, FPWPay, -1, FPWUnit, BasisPrevailing)
+		return c.wage(v, year, s, FPWPay, -1, FPWUnit, BasisPrevailing)
 	}
 	col := b.Column(FPayUSD)
 	if b.Index[FPayUSD] < 0 {
@@ -571,9 +660,9 @@ func (c *converter) pay(v rowView, year int) (pay, string, string, error) {
 	return pay{}, col, "", ErrNoPay
 }
 
-func (c *converter) wage(v rowView, year int, fFrom, fTo, fUnit Field, basis string) (pay, string, string, error) {
+// wage reads a wage quoted per unit; s is the cell of fFrom.
+func (c *converter) wage(v rowView, year int, s string, fFrom, fTo, fUnit Field, basis string) (pay, string, string, error) {
 	b := c.b
-	s := v.get(fFrom)
 	a, err := transform.ParseAmount(s)
 	if err != nil {
 		return pay{}, b.Column(fFrom), s, err
@@ -596,9 +685,13 @@ func (c *converter) wage(v rowView, year int, fFrom, fTo, fUnit Field, basis str
 			}
 		}
 	}
-	unit, err := transform.ParseUnit(us)
-	if err != nil {
-		return pay{}, b.Column(fUnit), us, err
+	unit, ok := c.units.get(us)
+	if !ok {
+		unit, err = transform.ParseUnit(us)
+		if err != nil {
+			return pay{}, b.Column(fUnit), us, err
+		}
+		c.units.put(us, unit)
 	}
 	cur := strings.ToUpper(v.get(FCurrency))
 	if cur == "" {

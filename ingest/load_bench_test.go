@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"database/sql/driver"
@@ -13,6 +14,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/duckdb/duckdb-go/v2"
 
+	"payband/synth"
 	"payband/warehouse"
 )
 
@@ -135,4 +137,58 @@ func BenchmarkLoadAppender(b *testing.B) {
 			b.Fatal(err)
 		}
 	})
+}
+
+// BenchmarkConvert times the row rules alone (converter.convert) on
+// generated LCA batches: parsing pay, dates and units, cleaning text,
+// de-duplicating case numbers and filling the clean batch.
+func BenchmarkConvert(b *testing.B) {
+	const rows = 200_000
+	var buf bytes.Buffer
+	if err := synth.Generate(context.Background(), &buf, synth.Options{Rows: rows, Seed: 1, Profile: synth.ProfileLCA}); err != nil {
+		b.Fatal(err)
+	}
+	rd, err := NewCSVReader(context.Background(), bytes.NewReader(buf.Bytes()), "lca.csv", CSVOptions{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer rd.Release()
+	var raws []arrow.RecordBatch
+	for rd.Next() {
+		rec := rd.Record()
+		rec.Retain()
+		raws = append(raws, rec)
+	}
+	if rd.Err() != nil {
+		b.Fatal(rd.Err())
+	}
+	defer func() {
+		for _, r := range raws {
+			r.Release()
+		}
+	}()
+	p, err := ProfileByName("lca")
+	if err != nil {
+		b.Fatal(err)
+	}
+	bind, err := p.Bind(rd.Header())
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		conv := newConverter(memory.DefaultAllocator, bind, ConvertOptions{})
+		loaded := 0
+		for _, raw := range raws {
+			clean, rej := conv.convert(raw)
+			loaded += int(clean.NumRows())
+			clean.Release()
+			rej.Release()
+		}
+		conv.release()
+		if loaded < rows*9/10 {
+			b.Fatalf("loaded %d of %d rows", loaded, rows)
+		}
+	}
+	b.ReportMetric(float64(rows*b.N)/b.Elapsed().Seconds(), "rows/s")
 }
