@@ -10,13 +10,14 @@ import (
 	"payband/warehouse"
 )
 
-// The hash is checked after the first chunk: loading a file of several
-// chunks a second time must still find it loaded and change nothing, and a
-// changed file at the same path must still replace the earlier version.
+// The hash is checked once it is ready, between chunks: loading a file of
+// several chunks a second time must still find it loaded and change
+// nothing, and a changed file at the same path must still replace the
+// earlier version.
 func TestHashCheckedAfterFirstChunk(t *testing.T) {
-	old := chunkBatches
-	chunkBatches = 1 // every 8,192 rows is a chunk
-	t.Cleanup(func() { chunkBatches = old })
+	old := maxHeldRejects
+	maxHeldRejects = 1 // every batch with a reject ends a chunk
+	t.Cleanup(func() { maxHeldRejects = old })
 	ctx := context.Background()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "lca.csv")
@@ -53,6 +54,14 @@ func TestHashCheckedAfterFirstChunk(t *testing.T) {
 		t.Fatalf("first load: %+v, %v", first, err)
 	}
 	o1, a1, f1 := state()
+	// Chunked by rejects, the load still stores every row once.
+	var rejects int64
+	if err := w.DB.QueryRow(`SELECT count(*) FROM reject_rows`).Scan(&rejects); err != nil {
+		t.Fatal(err)
+	}
+	if o1 != first.Loaded || rejects != first.Rejected || first.Rejected < 2 {
+		t.Fatalf("stored %d rows and %d rejects; the load says %d and %d", o1, rejects, first.Loaded, first.Rejected)
+	}
 	again, err := File(ctx, w, path, Options{})
 	if err != nil || !again.AlreadyLoaded || again.SHA256 != first.SHA256 {
 		t.Fatalf("second load of the same file: %+v, %v", again, err)

@@ -93,9 +93,12 @@ type Result struct {
 	Elapsed       time.Duration
 }
 
-// chunkBatches bounds how many batches one INSERT streams; rejects of one
-// chunk are held in memory until it ends.
-var chunkBatches = 64 // a variable so tests can make chunks small
+// maxHeldRejects bounds the rejected rows held in memory: a chunk, one
+// INSERT of clean rows, ends when its rejects reach it, and they are then
+// inserted. A usual file (a few percent rejected) is one or two chunks; each
+// INSERT's end costs DuckDB a flush that leaves a core idle, which at ten
+// chunks of 64 batches was a tenth of a 5 M-row load (docs/benchmarks.md).
+var maxHeldRejects int64 = 100_000 // a variable so tests can make chunks small
 
 // SHA256File hashes a file's content.
 func SHA256File(ctx context.Context, path string) (string, int64, error) {
@@ -135,9 +138,10 @@ func File(ctx context.Context, w *warehouse.Warehouse, path string, opt Options)
 	}
 	res := Result{Source: filepath.Base(path), Path: abs}
 	// The file is hashed beside the load rather than before it, so a new
-	// file does not wait for a whole extra read. The load checks the hash
-	// after its first chunk (hashing is faster than loading, so it is done
-	// by then): an already loaded file costs at most one chunk, rolled back.
+	// file does not wait for a whole extra read. The first chunk of the load
+	// ends as soon as the hash is ready, and the hash is checked then
+	// (hashing is faster than loading): an already loaded file costs only
+	// what was loaded meanwhile, rolled back.
 	hctx, hcancel := context.WithCancel(ctx)
 	defer hcancel()
 	h := &pendingHash{path: path, db: w.DB, done: make(chan struct{})}
@@ -257,6 +261,15 @@ type pendingHash struct {
 func (h *pendingHash) run(ctx context.Context, known *KnownHash) {
 	defer close(h.done)
 	h.sum, h.err = fileSHA256(ctx, h.path, known)
+}
+
+func (h *pendingHash) ready() bool {
+	select {
+	case <-h.done:
+		return true
+	default:
+		return false
+	}
 }
 
 // check waits for the hash and reports whether an active source already
@@ -419,7 +432,15 @@ func loadObservations(ctx context.Context, c *sql.Conn, ar *duckdb.Arrow, src *S
 		return nil
 	}
 	for {
+		if h.ready() {
+			if err := checkHash(); err != nil {
+				return err
+			}
+		}
 		cr := &chunkReader{in: pairs}
+		if !hashChecked {
+			cr.until = h.done
+		}
 		if err := insertArrow(ctx, c, ar, cr, obsSchema, sqlInsertObservations, sourceID); err != nil {
 			cr.releaseRejects()
 			return err
@@ -437,12 +458,12 @@ func loadObservations(ctx context.Context, c *sql.Conn, ar *duckdb.Arrow, src *S
 		if err != nil {
 			return err
 		}
-		if err := checkHash(); err != nil {
-			return err
-		}
 		if cr.eof {
 			break
 		}
+	}
+	if err := checkHash(); err != nil {
+		return err
 	}
 	if err := <-readErr; err != nil {
 		return err
@@ -493,12 +514,13 @@ func insertArrow(ctx context.Context, c *sql.Conn, ar *duckdb.Arrow, rd array.Re
 	return err
 }
 
-// chunkReader is an array.RecordReader over at most chunkBatches clean
-// batches from the channel; it keeps their reject batches aside.
+// chunkReader is an array.RecordReader over the clean batches from the
+// channel, up to maxHeldRejects rejected rows or until until is closed; it
+// keeps the reject batches aside.
 type chunkReader struct {
 	in       <-chan batchPair
+	until    <-chan struct{}
 	cur      arrow.RecordBatch
-	n        int
 	eof      bool
 	clean    int64
 	rejected int64
@@ -516,15 +538,21 @@ func (r *chunkReader) Next() bool {
 		r.cur.Release()
 		r.cur = nil
 	}
-	if r.n >= chunkBatches || r.eof {
+	if r.eof || r.rejected >= maxHeldRejects {
 		return false
+	}
+	if r.until != nil {
+		select {
+		case <-r.until:
+			return false
+		default:
+		}
 	}
 	p, ok := <-r.in
 	if !ok {
 		r.eof = true
 		return false
 	}
-	r.n++
 	r.clean += p.clean.NumRows()
 	r.rejected += p.rej.NumRows()
 	if p.rej.NumRows() > 0 {
