@@ -263,6 +263,7 @@ func (h *pendingHash) run(ctx context.Context, known *KnownHash) {
 	h.sum, h.err = fileSHA256(ctx, h.path, known)
 }
 
+// ready reports whether the hash is done, without waiting for it.
 func (h *pendingHash) ready() bool {
 	select {
 	case <-h.done:
