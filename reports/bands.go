@@ -198,7 +198,11 @@ func (q BandQuery) groupKeys() string {
 	if len(q.By) == 0 {
 		return "0::UBIGINT"
 	}
-	return "hash(" + strings.Join(q.By, ", ") + ")"
+	k := "hash(" + strings.Join(q.By, ", ") + ")"
+	if collideHashes {
+		k = "(" + k + " & 1::UBIGINT)"
+	}
+	return k
 }
 
 // groupsSQL selects each group's keys, row count and hash, in group order.
@@ -242,9 +246,15 @@ func (q BandQuery) perGroupSQL(factors map[int]float64, aggregates string) (stri
 	return b.String(), args, nil
 }
 
-// gatherWay forces how ComputeBands gathers each group's pay, for tests:
-// 0 chooses by the query, 1 always hashes, 2 always lists.
-var gatherWay = 0
+// Test hooks. gatherWay forces how ComputeBands gathers each group's pay:
+// 0 chooses by the query, 1 always hashes, 2 always lists. collideHashes
+// keeps one bit of each group's hash, so groups collide. afterGroups runs
+// between the two queries of the hashed way.
+var (
+	gatherWay     = 0
+	collideHashes = false
+	afterGroups   func()
+)
 
 // ComputeBands runs q against db. It returns the bands with at least MinN
 // rows and how many groups were left out for having fewer.
@@ -337,6 +347,9 @@ func bandsHashed(ctx context.Context, db *sql.DB, q BandQuery, factors map[int]f
 	})
 	if err != nil {
 		return nil, 0, false, err
+	}
+	if afterGroups != nil {
+		afterGroups()
 	}
 	if !index.build(hashes, kept) {
 		return nil, 0, false, nil

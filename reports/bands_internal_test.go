@@ -3,6 +3,7 @@ package reports
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -236,4 +237,39 @@ func sharedWarehouse(t *testing.T, names ...string) *warehouse.Warehouse {
 		}
 	}
 	return w
+}
+
+// Two groups with one hash: the hashed way gives up, and ComputeBands falls
+// back to lists with the same figures.
+func TestComputeBandsHashCollision(t *testing.T) {
+	ctx := context.Background()
+	w := sharedWarehouse(t, "infosec_jobs_salaries_2025-08-03.csv")
+	collideHashes = true
+	defer func() { collideHashes = false }()
+	q := BandQuery{By: []string{"family"}, MinN: DefaultMinN}
+	if _, _, ok, err := bandsHashed(ctx, w.DB, q, nil, "nominal"); err != nil || ok {
+		t.Fatalf("bandsHashed with colliding hashes: ok %v, err %v; want it to give up", ok, err)
+	}
+	gatherWay = 1
+	defer func() { gatherWay = 0 }()
+	agreeWithSQL(t, w.DB, "by family", q, nil)
+}
+
+// Rows added between the count and the stream are an error, not bands
+// with the wrong figures.
+func TestComputeBandsRowsChanged(t *testing.T) {
+	ctx := context.Background()
+	w := sharedWarehouse(t, "infosec_jobs_salaries_2025-08-03.csv")
+	afterGroups = func() {
+		if _, err := w.DB.ExecContext(ctx, `INSERT INTO observations SELECT * FROM observations LIMIT 1`); err != nil {
+			t.Error(err)
+		}
+	}
+	defer func() { afterGroups = nil }()
+	gatherWay = 1
+	defer func() { gatherWay = 0 }()
+	_, _, err := ComputeBands(ctx, w.DB, BandQuery{By: []string{"family"}}, nil)
+	if !errors.Is(err, errChanged) {
+		t.Fatalf("err = %v, want %v", err, errChanged)
+	}
 }
