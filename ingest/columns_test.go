@@ -68,7 +68,7 @@ func TestCleanBuilderPositions(t *testing.T) {
 	if obsSchema.NumFields() != obsColumns {
 		t.Fatalf("obsSchema has %d columns, obsColumns says %d", obsSchema.NumFields(), obsColumns)
 	}
-	want := map[int]string{obsTitle: "title_raw", obsUnit: "pay_unit", obsCurrency: "currency", obsBasis: "wage_basis", obsCaseNumber: "case_number"}
+	want := map[int]string{obsUnit: "pay_unit", obsCurrency: "currency", obsBasis: "wage_basis", obsCaseNumber: "case_number"}
 	for i, name := range want {
 		if got := obsSchema.Field(i).Name; got != name {
 			t.Errorf("position %d is %s, want %s", i, got, name)

@@ -62,7 +62,7 @@ func (o *ConvertOptions) defaults() {
 var obsSchema = arrow.NewSchema([]arrow.Field{
 	{Name: "row_no", Type: arrow.PrimitiveTypes.Int64},
 	{Name: "year", Type: arrow.PrimitiveTypes.Int32},
-	{Name: "title_raw", Type: arrow.BinaryTypes.String},
+	{Name: "title_id", Type: arrow.PrimitiveTypes.Int32},
 	{Name: "pay_usd", Type: arrow.PrimitiveTypes.Float64},
 	{Name: "pay_usd_low", Type: arrow.PrimitiveTypes.Float64},
 	{Name: "pay_usd_high", Type: arrow.PrimitiveTypes.Float64},
@@ -94,11 +94,14 @@ var rejectSchema = arrow.NewSchema([]arrow.Field{
 
 // converter turns raw batches into clean and reject batches.
 type converter struct {
-	b      *Binding
-	opt    ConvertOptions
-	clean  cleanBuilder
-	rej    *array.RecordBuilder
-	titles map[string]struct{}
+	b     *Binding
+	opt   ConvertOptions
+	clean cleanBuilder
+	rej   *array.RecordBuilder
+	// titles gives each distinct raw title of the file its title_id in
+	// source_titles, numbered from nextTitle.
+	titles    map[string]int32
+	nextTitle int32
 	// cases holds this file's case numbers; a repeat is a duplicate (the
 	// first filing wins) and is counted in dups instead of loaded.
 	cases *caseSet
@@ -128,7 +131,7 @@ func newConverter(mem memory.Allocator, b *Binding, opt ConvertOptions) *convert
 		opt:    opt,
 		clean:  newCleanBuilder(),
 		rej:    array.NewRecordBuilder(mem, rejectSchema),
-		titles: make(map[string]struct{}),
+		titles: make(map[string]int32),
 		cases:  newCaseSet(),
 		textCols: []textCol{
 			{9, FCountry}, {10, FState}, {11, FEmployer}, {12, FEmploymentType},
@@ -234,7 +237,6 @@ func (c *converter) convert(raw arrow.RecordBatch) (clean, rej arrow.RecordBatch
 
 // Positions of obsSchema's columns that cleanBuilder fills by name.
 const (
-	obsTitle      = 2
 	obsUnit       = 6
 	obsCurrency   = 7
 	obsBasis      = 17
@@ -247,6 +249,7 @@ type cleanBuilder struct {
 	n       int
 	rowNo   numCol[int64]
 	year    numCol[int32]
+	title   numCol[int32]
 	pay     [3]numCol[float64] // pay_usd, pay_usd_low, pay_usd_high
 	local   numCol[float64]
 	remote  numCol[int32]
@@ -275,6 +278,7 @@ func (b *cleanBuilder) reset() {
 	}
 	b.rowNo.reset(rows)
 	b.year.reset(rows)
+	b.title.reset(rows)
 	for i := range b.pay {
 		b.pay[i].reset(rows)
 	}
@@ -302,6 +306,8 @@ func (b *cleanBuilder) newRecord() arrow.RecordBatch {
 			arrs[i] = b.rowNo.array()
 		case f.Name == "year":
 			arrs[i] = b.year.array()
+		case f.Name == "title_id":
+			arrs[i] = b.title.array()
 		case f.Name == "pay_usd":
 			arrs[i] = b.pay[0].array()
 		case f.Name == "pay_usd_low":
@@ -406,15 +412,17 @@ func (c *converter) row(v rowView, row int64) {
 		return
 	}
 	// title points into the raw batch: a new one is copied, or the map
-	// would keep every batch's title column alive; a known one (nearly
-	// every row) costs a lookup, cheaper than an assignment.
-	if _, ok := c.titles[title]; !ok {
-		c.titles[strings.Clone(title)] = struct{}{}
+	// would keep every batch's title column alive.
+	id, ok := c.titles[title]
+	if !ok {
+		id = c.nextTitle
+		c.nextTitle++
+		c.titles[strings.Clone(title)] = id
 	}
 	cb := &c.clean
 	cb.rowNo.append(row)
 	cb.year.append(int32(year))
-	cb.str[obsTitle].append(title)
+	cb.title.append(id)
 	cb.pay[0].append(p.point)
 	cb.pay[1].append(p.low)
 	cb.pay[2].append(p.high)

@@ -8,6 +8,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"iter"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -358,6 +360,10 @@ func loadObservations(ctx context.Context, c *sql.Conn, ar *duckdb.Arrow, src *S
 
 	conv := newConverter(memory.DefaultAllocator, b, opt.Convert)
 	defer conv.release()
+	if err := c.QueryRowContext(ctx, sqlNextTitleID).Scan(&conv.nextTitle); err != nil {
+		return err
+	}
+	firstTitle := conv.nextTitle
 	pairs := make(chan batchPair, 4)
 	var read atomic.Int64
 	readErr := make(chan error, 1)
@@ -493,6 +499,12 @@ func loadObservations(ctx context.Context, c *sql.Conn, ar *duckdb.Arrow, src *S
 		res.Duplicate += n
 		res.Loaded -= n
 	}
+	if conv.nextTitle < firstTitle {
+		return errors.New("title ids exhausted: the warehouse holds 2^31 file titles")
+	}
+	if err := insertSourceTitles(ctx, c, ar, sourceID, conv.titles); err != nil {
+		return fmt.Errorf("titles: %w", err)
+	}
 	if err := mapTitles(ctx, c, ar, conv.titles, matcher); err != nil {
 		return fmt.Errorf("title map: %w", err)
 	}
@@ -588,8 +600,38 @@ var titleSchema = arrow.NewSchema([]arrow.Field{
 	{Name: "method", Type: arrow.BinaryTypes.String},
 }, nil)
 
-// mapTitles normalizes the titles not yet in the title map, once each.
-func mapTitles(ctx context.Context, c *sql.Conn, ar *duckdb.Arrow, titles map[string]struct{}, m *transform.Matcher) error {
+var sourceTitleSchema = arrow.NewSchema([]arrow.Field{
+	{Name: "title_id", Type: arrow.PrimitiveTypes.Int32},
+	{Name: "title_raw", Type: arrow.BinaryTypes.String},
+}, nil)
+
+// insertSourceTitles records the file's dictionary of raw titles, the
+// title_id each of its observations holds.
+func insertSourceTitles(ctx context.Context, c *sql.Conn, ar *duckdb.Arrow, sourceID int64, titles map[string]int32) error {
+	if len(titles) == 0 {
+		return nil
+	}
+	bld := array.NewRecordBuilder(memory.DefaultAllocator, sourceTitleSchema)
+	defer bld.Release()
+	ids := bld.Field(0).(*array.Int32Builder)
+	raws := bld.Field(1).(*array.StringBuilder)
+	for t, id := range titles {
+		ids.Append(id)
+		raws.Append(t)
+	}
+	rec := bld.NewRecordBatch()
+	defer rec.Release()
+	rr, err := array.NewRecordReader(sourceTitleSchema, []arrow.RecordBatch{rec})
+	if err != nil {
+		return err
+	}
+	defer rr.Release()
+	return insertArrow(ctx, c, ar, rr, sourceTitleSchema, sqlInsertSourceTitles, sourceID)
+}
+
+// mapTitles normalizes the titles not yet in the title map, once each. It
+// empties titles of those already there.
+func mapTitles(ctx context.Context, c *sql.Conn, ar *duckdb.Arrow, titles map[string]int32, m *transform.Matcher) error {
 	rows, err := c.QueryContext(ctx, "SELECT title_raw FROM title_map_t")
 	if err != nil {
 		return err
@@ -609,12 +651,12 @@ func mapTitles(ctx context.Context, c *sql.Conn, ar *duckdb.Arrow, titles map[st
 	if len(titles) == 0 {
 		return nil
 	}
-	return InsertTitleMatches(ctx, c, ar, titles, m)
+	return InsertTitleMatches(ctx, c, ar, maps.Keys(titles), m)
 }
 
 // InsertTitleMatches matches each title and inserts the results into the
 // title map (an existing entry is replaced).
-func InsertTitleMatches(ctx context.Context, c *sql.Conn, ar *duckdb.Arrow, titles map[string]struct{}, m *transform.Matcher) error {
+func InsertTitleMatches(ctx context.Context, c *sql.Conn, ar *duckdb.Arrow, titles iter.Seq[string], m *transform.Matcher) error {
 	bld := array.NewRecordBuilder(memory.DefaultAllocator, titleSchema)
 	defer bld.Release()
 	for t := range titles {

@@ -30,7 +30,7 @@ func benchBatch(b *testing.B) arrow.RecordBatch {
 	for i := 0; i < benchRows; i++ {
 		bld.Field(0).(*array.Int64Builder).Append(int64(i + 2))
 		bld.Field(1).(*array.Int32Builder).Append(2024)
-		bld.Field(2).(*array.StringBuilder).Append("Information Security Manager " + strconv.Itoa(i%500))
+		bld.Field(2).(*array.Int32Builder).Append(int32(i%500 + 1))
 		for f := 3; f <= 5; f++ {
 			bld.Field(f).(*array.Float64Builder).Append(150000 + float64(i%1000))
 		}
@@ -45,7 +45,8 @@ func benchBatch(b *testing.B) arrow.RecordBatch {
 		for f := 18; f <= 20; f++ {
 			bld.Field(f).(*array.StringBuilder).Append("x")
 		}
-		bld.Field(21).(*array.StringBuilder).Append("I-200-" + strconv.Itoa(i))
+		bld.Field(21).(*array.StringBuilder).Append("EAD-" + strconv.Itoa(i))
+		bld.Field(22).(*array.Int64Builder).Append(820000000000000 + int64(i))
 	}
 	return bld.NewRecordBatch()
 }
@@ -103,7 +104,7 @@ func BenchmarkLoadAppender(b *testing.B) {
 			b.Fatal(err)
 		}
 		cols := rec.Columns()
-		row := make([]driver.Value, 23)
+		row := make([]driver.Value, 1+len(cols))
 		b.ResetTimer()
 		for i := 0; i < b.N; i++ {
 			for r := 0; r < benchRows; r++ {

@@ -9,11 +9,11 @@ const (
 	sqlRetirePath = `UPDATE source_files SET retired_at = now() WHERE retired_at IS NULL AND path = ?`
 
 	sqlInsertObservations = `INSERT INTO observations
-    (source_id, row_no, year, title_raw, pay_usd, pay_usd_low, pay_usd_high, pay_unit, currency,
+    (source_id, row_no, year, title_id, pay_usd, pay_usd_low, pay_usd_high, pay_unit, currency,
      pay_local, country, state, employer, employment_type, experience_level, company_size,
      company_country, remote_ratio, wage_basis, wage_level, case_status, soc_code, case_number,
      case_code)
-SELECT ?, row_no, year, title_raw, pay_usd, pay_usd_low, pay_usd_high, pay_unit, currency,
+SELECT ?, row_no, year, title_id, pay_usd, pay_usd_low, pay_usd_high, pay_unit, currency,
      pay_local, country, state, employer, employment_type, experience_level, company_size,
      company_country, remote_ratio, wage_basis, wage_level, case_status, soc_code, case_number,
      case_code
@@ -40,6 +40,12 @@ WHERE source_id = $1 AND (case_code IN (
     SELECT o.case_number FROM observations o
     JOIN source_files f ON f.source_id = o.source_id AND f.retired_at IS NULL
     WHERE o.source_id <> $1 AND o.case_number IS NOT NULL))`
+
+	// Title ids are numbered across the warehouse; the load holds its lock.
+	sqlNextTitleID = `SELECT CAST(coalesce(max(title_id), 0) + 1 AS INTEGER) FROM source_titles`
+
+	sqlInsertSourceTitles = `INSERT INTO source_titles (title_id, source_id, title_raw)
+SELECT title_id, ?, title_raw FROM payband_batch`
 
 	sqlUpsertTitles = `INSERT OR REPLACE INTO title_map_t
     (title_raw, title, family, seniority, confidence, method)

@@ -3,6 +3,7 @@ package ingest
 import (
 	"context"
 	"database/sql"
+	"maps"
 
 	"github.com/duckdb/duckdb-go/v2"
 
@@ -20,7 +21,7 @@ func Remap(ctx context.Context, w *warehouse.Warehouse, m *transform.Matcher, fi
 			return err
 		}
 		titles := map[string]struct{}{}
-		rows, err := c.QueryContext(ctx, `SELECT DISTINCT title_raw FROM observations UNION SELECT title_raw FROM title_map_t`)
+		rows, err := c.QueryContext(ctx, `SELECT DISTINCT title_raw FROM source_titles UNION SELECT title_raw FROM title_map_t`)
 		if err != nil {
 			return err
 		}
@@ -40,7 +41,7 @@ func Remap(ctx context.Context, w *warehouse.Warehouse, m *transform.Matcher, fi
 			return err
 		}
 		if len(titles) > 0 {
-			if err := InsertTitleMatches(ctx, c, ar, titles, m); err != nil {
+			if err := InsertTitleMatches(ctx, c, ar, maps.Keys(titles), m); err != nil {
 				return err
 			}
 		}

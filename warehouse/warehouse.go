@@ -180,7 +180,7 @@ func (w *Warehouse) Close() error {
 }
 
 // SchemaVersion is the version this payband writes.
-const SchemaVersion = 2
+const SchemaVersion = 3
 
 type migration struct {
 	version int

@@ -2,11 +2,15 @@ package warehouse_test
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	_ "github.com/duckdb/duckdb-go/v2"
 
 	"payband/warehouse"
 )
@@ -76,7 +80,7 @@ func TestOlderSchemaMigrates(t *testing.T) {
 	}
 	// Pretend the file predates every migration: drop what they made.
 	if _, err := w.DB.Exec(`DROP VIEW salaries; DROP VIEW sources; DROP VIEW rejects; DROP VIEW title_map; DROP VIEW published_bands; DROP VIEW runs;
-		DROP TABLE observations; DROP TABLE source_files; DROP TABLE reject_rows; DROP TABLE title_map_t; DROP TABLE published; DROP TABLE run_log; DROP TABLE meta;
+		DROP TABLE observations; DROP TABLE source_titles; DROP TABLE source_files; DROP TABLE reject_rows; DROP TABLE title_map_t; DROP TABLE published; DROP TABLE run_log; DROP TABLE meta;
 		DROP SEQUENCE source_id_seq; DELETE FROM schema_version`); err != nil {
 		t.Fatal(err)
 	}
@@ -131,52 +135,94 @@ func TestMissingDirectory(t *testing.T) {
 	}
 }
 
-// TestCaseCodeMigration: a version 1 file keeps case numbers as text; the
-// migration to version 2 packs the DOL-shaped ones into case_code exactly as
-// the loader does and leaves the rest as text.
-func TestCaseCodeMigration(t *testing.T) {
+// TestMigrationsFromVersion1: a version 1 file keeps case numbers and raw
+// titles as text. Version 2 packs the DOL-shaped case numbers into
+// case_code exactly as the loader does and leaves the rest as text;
+// version 3 moves each file's raw titles into source_titles. The public
+// views read the same rows after both.
+func TestMigrationsFromVersion1(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "w.duckdb")
+	v1, err := os.ReadFile(filepath.Join("sql", "001_init.sql"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := sql.Open("duckdb", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(string(v1) + `;
+CREATE TABLE schema_version (version INTEGER NOT NULL, applied_at TIMESTAMPTZ NOT NULL);
+INSERT INTO schema_version VALUES (1, now());
+INSERT INTO source_files VALUES (1, 'a.csv', '/a.csv', 'aa', 'lca', 'csv', 4, 4, 0, 0, now(), NULL),
+                                (2, 'b.csv', '/b.csv', 'bb', 'lca', 'csv', 1, 1, 0, 0, now(), NULL);
+INSERT INTO title_map_t VALUES ('Security Manager', 'Security Manager', 'security-manager', 'mid', 1, 'exact');
+INSERT INTO observations (source_id, row_no, year, title_raw, pay_usd, pay_usd_low, pay_usd_high, pay_unit, currency, wage_basis, case_number)
+VALUES (1, 2, 2024, 'Security Manager', 1, 1, 1, 'year', 'USD', 'offered', 'I-200-19268-393130'),
+       (1, 3, 2024, 'Security Manager', 2, 2, 2, 'year', 'USD', 'offered', 'EAD-17-99'),
+       (1, 4, 2024, 'Chef', 3, 3, 3, 'year', 'USD', 'offered', NULL),
+       (1, 5, 2024, 'Security Manager', 4, 4, 4, 'year', 'USD', 'offered', 'Z-999-99999-999999'),
+       (2, 2, 2024, 'Security Manager', 5, 5, 5, 'year', 'USD', 'offered', NULL)`); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
 	w, err := warehouse.Open(ctx, path, warehouse.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Make it a version 1 file with three rows.
-	if _, err := w.DB.Exec(`ALTER TABLE observations DROP COLUMN case_code; DELETE FROM schema_version WHERE version = 2;
-INSERT INTO observations (source_id, row_no, year, title_raw, pay_usd, pay_usd_low, pay_usd_high, pay_unit, currency, wage_basis, case_number)
-VALUES (1, 2, 2024, 'Security Manager', 1, 1, 1, 'year', 'USD', 'offered', 'I-200-19268-393130'),
-       (1, 3, 2024, 'Security Manager', 1, 1, 1, 'year', 'USD', 'offered', 'EAD-17-99'),
-       (1, 4, 2024, 'Security Manager', 1, 1, 1, 'year', 'USD', 'offered', NULL),
-       (1, 5, 2024, 'Security Manager', 1, 1, 1, 'year', 'USD', 'offered', 'Z-999-99999-999999')`); err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
-	w, err = warehouse.Open(ctx, path, warehouse.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
 	defer w.Close()
-	if v, _ := w.SchemaVersion(ctx); v != 2 {
-		t.Fatalf("version %d after migration, want 2", v)
+	if v, _ := w.SchemaVersion(ctx); v != warehouse.SchemaVersion {
+		t.Fatalf("version %d after migration, want %d", v, warehouse.SchemaVersion)
 	}
-	rows, err := w.DB.Query(`SELECT coalesce(case_number, '-'), coalesce(case_code, -1) FROM observations ORDER BY row_no`)
+	got := rowsOf(t, w, `SELECT coalesce(o.case_number, '-'), coalesce(o.case_code, -1), s.title_raw, s.family, s.pay_usd
+FROM observations o JOIN salaries s ON s.source = CASE o.source_id WHEN 1 THEN 'a.csv' ELSE 'b.csv' END AND s.row_no = o.row_no
+ORDER BY o.source_id, o.row_no`)
+	want := []string{"- 820019268393130 Security Manager security-manager 1", "EAD-17-99 -1 Security Manager security-manager 2",
+		"- -1 Chef  3", "- 2599999999999999 Security Manager security-manager 4", "- -1 Security Manager security-manager 5"}
+	if strings.Join(got, ";") != strings.Join(want, ";") {
+		t.Errorf("after migration:\n got %q\nwant %q", got, want)
+	}
+	if got := rowsOf(t, w, `SELECT title_raw, rows FROM title_map`); strings.Join(got, ";") != "Security Manager 4" {
+		t.Errorf("title_map after migration: %q", got)
+	}
+	// Each file has its own dictionary: three titles, two of them the same text.
+	if got := rowsOf(t, w, `SELECT count(*), count(DISTINCT title_raw) FROM source_titles`); strings.Join(got, ";") != "3 2" {
+		t.Errorf("source_titles after migration: %q", got)
+	}
+}
+
+// rowsOf runs q and joins each row's values with spaces.
+func rowsOf(t *testing.T, w *warehouse.Warehouse, q string) []string {
+	t.Helper()
+	rows, err := w.DB.Query(q)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer rows.Close()
-	var got []string
+	cols, err := rows.Columns()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
 	for rows.Next() {
-		var s string
-		var n int64
-		if err := rows.Scan(&s, &n); err != nil {
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
 			t.Fatal(err)
 		}
-		got = append(got, fmt.Sprintf("%s %d", s, n))
+		parts := make([]string, len(vals))
+		for i, v := range vals {
+			parts[i] = fmt.Sprint(v)
+		}
+		out = append(out, strings.Join(parts, " "))
 	}
-	want := []string{"- 820019268393130", "EAD-17-99 -1", "- -1", "- 2599999999999999"}
-	if strings.Join(got, ";") != strings.Join(want, ";") {
-		t.Errorf("after migration:\n got %v\nwant %v", got, want)
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
 	}
+	return out
 }

@@ -312,14 +312,19 @@ func TestOlderWarehouseMigrates(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "w.duckdb")
 	mustRun(t, "--db", db, "-q", "ingest", sharedData(t, "h1b_sample_2015_2019.csv"))
 	want := mustRun(t, "--db", db, "bands", "--by", "year", "--format", "csv")
-	// Turn it back into a version 1 file: case numbers as text.
+	// Turn it back into a version 1 file: case numbers and titles as text.
 	w, err := warehouse.Open(context.Background(), db, warehouse.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if _, err := w.DB.Exec(`UPDATE observations SET case_number = printf('%s-%03d-%05d-%06d', chr(CAST(65 + case_code // 100000000000000 AS INTEGER)),
     (case_code // 100000000000) % 1000, (case_code // 1000000) % 100000, case_code % 1000000) WHERE case_code IS NOT NULL;
-ALTER TABLE observations DROP COLUMN case_code; DELETE FROM schema_version WHERE version = 2`); err != nil {
+ALTER TABLE observations DROP COLUMN case_code;
+ALTER TABLE observations ADD COLUMN title_raw VARCHAR;
+UPDATE observations o SET title_raw = st.title_raw FROM source_titles st WHERE st.title_id = o.title_id;
+ALTER TABLE observations DROP COLUMN title_id;
+DROP VIEW salaries; DROP VIEW title_map; DROP TABLE source_titles;
+DELETE FROM schema_version WHERE version >= 2`); err != nil {
 		t.Fatal(err)
 	}
 	var odd int

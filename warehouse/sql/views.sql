@@ -7,19 +7,26 @@ SELECT name AS source, path, sha256, profile, rows_read, rows_loaded,
 FROM source_files
 WHERE retired_at IS NULL;
 
+-- The title map is joined to each file's titles (thousands of rows) inside
+-- the subquery, so the observations (millions) are joined on the integer
+-- title_id alone.
 CREATE OR REPLACE VIEW salaries AS
-SELECT f.name AS source, o.row_no, o.year, o.title_raw,
-       coalesce(m.title, '') AS title,
-       coalesce(m.family, '') AS family,
-       coalesce(m.seniority, 'mid') AS seniority,
-       coalesce(m.confidence, 0) AS match_confidence,
+SELECT f.name AS source, o.row_no, o.year, t.title_raw,
+       coalesce(t.title, '') AS title,
+       coalesce(t.family, '') AS family,
+       coalesce(t.seniority, 'mid') AS seniority,
+       coalesce(t.confidence, 0) AS match_confidence,
        o.pay_usd, o.pay_usd_low, o.pay_usd_high, o.pay_unit, o.currency,
        o.country, o.state, o.employer, o.employment_type, o.experience_level,
        o.company_size, o.wage_basis, o.wage_level, o.case_status, o.soc_code,
        o.remote_ratio, o.company_country
 FROM observations o
 JOIN source_files f ON f.source_id = o.source_id AND f.retired_at IS NULL
-LEFT JOIN title_map_t m ON m.title_raw = o.title_raw;
+JOIN (
+    SELECT st.title_id, st.title_raw, m.title, m.family, m.seniority, m.confidence
+    FROM source_titles st
+    LEFT JOIN title_map_t m ON m.title_raw = st.title_raw
+) t ON t.title_id = o.title_id;
 
 CREATE OR REPLACE VIEW rejects AS
 SELECT f.name AS source, r.row_no, r.column_name AS "column", r.value, r.reason
@@ -31,10 +38,15 @@ SELECT m.title_raw, m.title, m.family, m.seniority, m.confidence, m.method,
        coalesce(c.rows, 0) AS rows
 FROM title_map_t m
 LEFT JOIN (
-    SELECT o.title_raw, count(*) AS rows
-    FROM observations o
-    JOIN source_files f ON f.source_id = o.source_id AND f.retired_at IS NULL
-    GROUP BY o.title_raw
+    SELECT st.title_raw, CAST(sum(n.rows) AS BIGINT) AS rows
+    FROM (
+        SELECT o.title_id, count(*) AS rows
+        FROM observations o
+        JOIN source_files f ON f.source_id = o.source_id AND f.retired_at IS NULL
+        GROUP BY o.title_id
+    ) n
+    JOIN source_titles st ON st.title_id = n.title_id
+    GROUP BY st.title_raw
 ) c ON c.title_raw = m.title_raw;
 
 CREATE OR REPLACE VIEW published_bands AS
