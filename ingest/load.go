@@ -629,8 +629,8 @@ func insertSourceTitles(ctx context.Context, c *sql.Conn, ar *duckdb.Arrow, sour
 	return insertArrow(ctx, c, ar, rr, sourceTitleSchema, sqlInsertSourceTitles, sourceID)
 }
 
-// mapTitles normalizes the titles not yet in the title map, once each. It
-// empties titles of those already there.
+// mapTitles normalizes the titles not yet in the title map, once each,
+// deleting the others from titles.
 func mapTitles(ctx context.Context, c *sql.Conn, ar *duckdb.Arrow, titles map[string]int32, m *transform.Matcher) error {
 	rows, err := c.QueryContext(ctx, "SELECT title_raw FROM title_map_t")
 	if err != nil {
