@@ -10,11 +10,10 @@ import (
 	"payband/warehouse"
 )
 
-// The hash is checked once it is ready, between chunks: loading a file of
-// several chunks a second time must still find it loaded and change
-// nothing, and a changed file at the same path must still replace the
-// earlier version.
-func TestHashCheckedAfterFirstChunk(t *testing.T) {
+// The hash is checked beside the load: loading a file of several chunks a
+// second time must still find it loaded and change nothing, and a changed
+// file at the same path must still replace the earlier version.
+func TestHashCheckedBesideTheLoad(t *testing.T) {
 	old := maxHeldRejects
 	maxHeldRejects = 1 // every batch with a reject ends a chunk
 	t.Cleanup(func() { maxHeldRejects = old })

@@ -97,7 +97,7 @@ type Result struct {
 
 // maxHeldRejects bounds the rejected rows held in memory: a chunk, one
 // INSERT of clean rows, ends when its rejects reach it, and they are then
-// inserted. A usual file (a few percent rejected) is one or two chunks; each
+// inserted. A usual file (a few percent rejected) is one chunk; each
 // INSERT's end costs DuckDB a flush that leaves a core idle, which at ten
 // chunks of 64 batches was a tenth of a 5 M-row load (docs/benchmarks.md).
 var maxHeldRejects int64 = 100_000 // a variable so tests can make chunks small
@@ -140,10 +140,9 @@ func File(ctx context.Context, w *warehouse.Warehouse, path string, opt Options)
 	}
 	res := Result{Source: filepath.Base(path), Path: abs}
 	// The file is hashed beside the load rather than before it, so a new
-	// file does not wait for a whole extra read. The first chunk of the load
-	// ends as soon as the hash is ready, and the hash is checked then
-	// (hashing is faster than loading): an already loaded file costs only
-	// what was loaded meanwhile, rolled back.
+	// file does not wait for a whole extra read. The load checks it as soon
+	// as it is ready (hashing is faster than loading): an already loaded
+	// file costs only what was loaded meanwhile, rolled back.
 	hctx, hcancel := context.WithCancel(ctx)
 	defer hcancel()
 	h := &pendingHash{path: path, db: w.DB, done: make(chan struct{})}
@@ -263,16 +262,6 @@ type pendingHash struct {
 func (h *pendingHash) run(ctx context.Context, known *KnownHash) {
 	defer close(h.done)
 	h.sum, h.err = fileSHA256(ctx, h.path, known)
-}
-
-// ready reports whether the hash is done, without waiting for it.
-func (h *pendingHash) ready() bool {
-	select {
-	case <-h.done:
-		return true
-	default:
-		return false
-	}
 }
 
 // check waits for the hash and reports whether an active source already
@@ -422,32 +411,22 @@ func loadObservations(ctx context.Context, c *sql.Conn, ar *duckdb.Arrow, src *S
 		}
 	}()
 
-	hashChecked := false
-	checkHash := func() error {
-		if hashChecked {
-			return nil
+	// The hash is checked as soon as it is ready, on another connection,
+	// while the rows stream in: a file already loaded stops the reading,
+	// the INSERT ends early, and the transaction is rolled back.
+	hashErr := make(chan error, 1)
+	go func() {
+		loaded, err := h.check(pctx)
+		if err == nil && loaded {
+			err = errAlreadyLoaded
 		}
-		hashChecked = true
-		loaded, err := h.check(ctx)
 		if err != nil {
-			return err
+			cancel()
 		}
-		if loaded {
-			return errAlreadyLoaded
-		}
-		res.SHA256 = h.sum
-		return nil
-	}
+		hashErr <- err
+	}()
 	for {
-		if h.ready() {
-			if err := checkHash(); err != nil {
-				return err
-			}
-		}
 		cr := &chunkReader{in: pairs}
-		if !hashChecked {
-			cr.until = h.done
-		}
 		if err := insertArrow(ctx, c, ar, cr, obsSchema, sqlInsertObservations, sourceID); err != nil {
 			cr.releaseRejects()
 			return err
@@ -469,9 +448,10 @@ func loadObservations(ctx context.Context, c *sql.Conn, ar *duckdb.Arrow, src *S
 			break
 		}
 	}
-	if err := checkHash(); err != nil {
+	if err := <-hashErr; err != nil {
 		return err
 	}
+	res.SHA256 = h.sum
 	if err := <-readErr; err != nil {
 		return err
 	}
@@ -528,11 +508,10 @@ func insertArrow(ctx context.Context, c *sql.Conn, ar *duckdb.Arrow, rd array.Re
 }
 
 // chunkReader is an array.RecordReader over the clean batches from the
-// channel, up to maxHeldRejects rejected rows or until until is closed; it
-// keeps the reject batches aside.
+// channel, up to maxHeldRejects rejected rows; it keeps the reject batches
+// aside.
 type chunkReader struct {
 	in       <-chan batchPair
-	until    <-chan struct{}
 	cur      arrow.RecordBatch
 	eof      bool
 	clean    int64
@@ -553,13 +532,6 @@ func (r *chunkReader) Next() bool {
 	}
 	if r.eof || r.rejected >= maxHeldRejects {
 		return false
-	}
-	if r.until != nil {
-		select {
-		case <-r.until:
-			return false
-		default:
-		}
 	}
 	p, ok := <-r.in
 	if !ok {
