@@ -591,14 +591,19 @@ func insertSourceTitles(ctx context.Context, c *sql.Conn, ar *duckdb.Arrow, sour
 		ids.Append(id)
 		raws.Append(t)
 	}
+	return insertBuilt(ctx, c, ar, bld, sqlInsertSourceTitles, sourceID)
+}
+
+// insertBuilt runs q over the one batch bld holds.
+func insertBuilt(ctx context.Context, c *sql.Conn, ar *duckdb.Arrow, bld *array.RecordBuilder, q string, args ...any) error {
 	rec := bld.NewRecordBatch()
 	defer rec.Release()
-	rr, err := array.NewRecordReader(sourceTitleSchema, []arrow.RecordBatch{rec})
+	rr, err := array.NewRecordReader(rec.Schema(), []arrow.RecordBatch{rec})
 	if err != nil {
 		return err
 	}
 	defer rr.Release()
-	return insertArrow(ctx, c, ar, rr, sourceTitleSchema, sqlInsertSourceTitles, sourceID)
+	return insertArrow(ctx, c, ar, rr, rec.Schema(), q, args...)
 }
 
 // mapTitles normalizes the titles not yet in the title map, once each,
@@ -640,12 +645,5 @@ func InsertTitleMatches(ctx context.Context, c *sql.Conn, ar *duckdb.Arrow, titl
 		bld.Field(4).(*array.Float64Builder).Append(r.Confidence)
 		bld.Field(5).(*array.StringBuilder).Append(r.Method)
 	}
-	rec := bld.NewRecordBatch()
-	defer rec.Release()
-	rr, err := array.NewRecordReader(titleSchema, []arrow.RecordBatch{rec})
-	if err != nil {
-		return err
-	}
-	defer rr.Release()
-	return insertArrow(ctx, c, ar, rr, titleSchema, sqlUpsertTitles)
+	return insertBuilt(ctx, c, ar, bld, sqlUpsertTitles)
 }
