@@ -2,8 +2,10 @@ package ingest
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"payband/synth"
@@ -76,5 +78,48 @@ func TestHashCheckedBesideTheLoad(t *testing.T) {
 	}
 	if _, active, all := state(); active != 1 || all != 2 {
 		t.Errorf("after replacing: %d active sources of %d, want 1 of 2", active, all)
+	}
+}
+
+// Check finds the rows of a loaded file whose title is gone from its
+// dictionary, which the salaries view would silently leave out.
+func TestCheckFindsRowsWithoutTitle(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "lca.csv")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := synth.Generate(ctx, f, synth.Options{Rows: 3_000, Seed: 3, Profile: synth.ProfileLCA}); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+	w, err := warehouse.Open(ctx, filepath.Join(t.TempDir(), "w.duckdb"), warehouse.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	if _, err := File(ctx, w, path, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if problems, err := w.Check(ctx); err != nil || len(problems) > 0 {
+		t.Fatalf("check after a load: %q, %v", problems, err)
+	}
+	var lost int64
+	if err := w.DB.QueryRowContext(ctx, `SELECT count(*) FROM observations WHERE title_id = (SELECT min(title_id) FROM source_titles)`).Scan(&lost); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.DB.ExecContext(ctx, `DELETE FROM source_titles WHERE title_id = (SELECT min(title_id) FROM source_titles)`); err != nil {
+		t.Fatal(err)
+	}
+	problems, err := w.Check(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := fmt.Sprintf("%d stored rows have no title", lost)
+	if lost == 0 || len(problems) != 1 || !strings.HasPrefix(problems[0], want) {
+		t.Errorf("check after losing a title of %d rows: %q, want one problem starting %q", lost, problems, want)
 	}
 }

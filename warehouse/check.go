@@ -6,8 +6,8 @@ import (
 )
 
 // Check verifies the warehouse is consistent: the schema version is
-// current, every public view answers, and every source's counts equal the
-// rows stored behind it. It returns one line per problem found.
+// current, every public view answers, every source's counts equal the rows
+// stored behind it, and every row's title is in its file's dictionary. It returns one line per problem found.
 func (w *Warehouse) Check(ctx context.Context) ([]string, error) {
 	var problems []string
 	v, err := w.SchemaVersion(ctx)
@@ -55,6 +55,13 @@ func (w *Warehouse) Check(ctx context.Context) ([]string, error) {
 	if orphans > 0 {
 		problems = append(problems, fmt.Sprintf("%d stored rows belong to no source", orphans))
 	}
+	var untitled int64
+	if err := w.DB.QueryRowContext(ctx, sqlCheckTitles).Scan(&untitled); err != nil {
+		return nil, err
+	}
+	if untitled > 0 {
+		problems = append(problems, fmt.Sprintf("%d stored rows have no title in their file's source_titles (salaries leaves them out)", untitled))
+	}
 	return problems, nil
 }
 
@@ -67,3 +74,6 @@ ORDER BY f.source_id`
 
 const sqlCheckOrphans = `SELECT count(*) FROM observations o
 WHERE NOT EXISTS (SELECT 1 FROM source_files f WHERE f.source_id = o.source_id)`
+
+const sqlCheckTitles = `SELECT count(*) FROM observations o
+WHERE NOT EXISTS (SELECT 1 FROM source_titles t WHERE t.title_id = o.title_id AND t.source_id = o.source_id)`

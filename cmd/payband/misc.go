@@ -74,8 +74,9 @@ func checkCmd(g *globals) *cobra.Command {
 	var migrate bool
 	c := &cobra.Command{
 		Use:   "check [--migrate]",
-		Short: "Check the warehouse: schema version, views, source counts",
-		Long: `Check the warehouse: schema version, views, source counts. It reads only,
+		Short: "Check the warehouse: schema version, views, source counts, titles",
+		Long: `Check the warehouse: schema version, views, source counts, and that every
+stored row's title is in its file's dictionary. It reads only,
 unless --migrate: then it takes the writer's lock and first brings a file
 written by an older payband to this version's schema (ingest, run and titles
 remap do that too; the other commands refuse an older file).`,
