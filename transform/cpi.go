@@ -2,7 +2,6 @@ package transform
 
 import (
 	"bytes"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
@@ -41,42 +40,21 @@ func DefaultCPI() *CPI { return defaultCPI() }
 // BOM, LF or CRLF, blank lines ignored). Years must be unique and indexes
 // finite and positive; years need not be contiguous.
 func ParseCPI(r io.Reader) (*CPI, error) {
-	cr := csv.NewReader(r)
-	cr.FieldsPerRecord = -1
-	cr.TrimLeadingSpace = true
-	header, err := cr.Read()
-	if err == io.EOF {
-		return nil, errors.New("CPI table: empty")
-	}
-	if err != nil {
-		return nil, fmt.Errorf("CPI table: %w", err)
-	}
-	if len(header) < 2 || !strings.EqualFold(trimBOM(header[0]), "year") || !strings.EqualFold(strings.TrimSpace(header[1]), "cpi_u") {
-		return nil, fmt.Errorf("CPI table: header %q, want \"year,cpi_u\"", strings.Join(header, ","))
-	}
 	c := &CPI{index: make(map[int]float64)}
-	for {
-		rec, err := cr.Read()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, fmt.Errorf("CPI table: %w", err)
-		}
-		line, _ := cr.FieldPos(0)
+	err := readTable(r, "CPI table", []string{"year", "cpi_u"}, func(line int, rec []string) error {
 		if len(rec) != 2 {
-			return nil, fmt.Errorf("CPI table line %d: %d fields, want 2", line, len(rec))
+			return fmt.Errorf("CPI table line %d: %d fields, want 2", line, len(rec))
 		}
 		year, err := strconv.Atoi(strings.TrimSpace(rec[0]))
 		if err != nil {
-			return nil, fmt.Errorf("CPI table line %d: year %q is not an integer", line, rec[0])
+			return fmt.Errorf("CPI table line %d: year %q is not an integer", line, rec[0])
 		}
 		v, err := strconv.ParseFloat(strings.TrimSpace(rec[1]), 64)
 		if err != nil || math.IsNaN(v) || math.IsInf(v, 0) || v <= 0 {
-			return nil, fmt.Errorf("CPI table line %d: index %q is not a positive number", line, rec[1])
+			return fmt.Errorf("CPI table line %d: index %q is not a positive number", line, rec[1])
 		}
 		if _, dup := c.index[year]; dup {
-			return nil, fmt.Errorf("CPI table line %d: year %d listed twice", line, year)
+			return fmt.Errorf("CPI table line %d: year %d listed twice", line, year)
 		}
 		c.index[year] = v
 		if len(c.index) == 1 || year < c.first {
@@ -85,14 +63,16 @@ func ParseCPI(r io.Reader) (*CPI, error) {
 		if len(c.index) == 1 || year > c.last {
 			c.last = year
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	if len(c.index) == 0 {
 		return nil, errors.New("CPI table: no rows")
 	}
 	return c, nil
 }
-
-func trimBOM(s string) string { return strings.TrimSpace(strings.TrimPrefix(s, "\ufeff")) }
 
 // Index returns the annual average for year.
 func (c *CPI) Index(year int) (float64, bool) {

@@ -2,7 +2,6 @@ package transform
 
 import (
 	"bytes"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
@@ -48,49 +47,26 @@ func DefaultFX() *FX { return defaultFX() }
 // the source column may be absent). Currency codes are upper-cased; a
 // (year, currency) pair may appear once; rates must be finite and positive.
 func ParseFX(r io.Reader) (*FX, error) {
-	cr := csv.NewReader(r)
-	cr.FieldsPerRecord = -1
-	cr.TrimLeadingSpace = true
-	header, err := cr.Read()
-	if err == io.EOF {
-		return nil, errors.New("FX table: empty")
-	}
-	if err != nil {
-		return nil, fmt.Errorf("FX table: %w", err)
-	}
-	if len(header) < 3 || !strings.EqualFold(trimBOM(header[0]), "year") ||
-		!strings.EqualFold(strings.TrimSpace(header[1]), "currency") ||
-		!strings.EqualFold(strings.TrimSpace(header[2]), "usd_per_unit") {
-		return nil, fmt.Errorf("FX table: header %q, want \"year,currency,usd_per_unit,source\"", strings.Join(header, ","))
-	}
 	f := &FX{rates: make(map[fxKey]fxRate), years: make(map[string][]int)}
-	for {
-		rec, err := cr.Read()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, fmt.Errorf("FX table: %w", err)
-		}
-		line, _ := cr.FieldPos(0)
+	err := readTable(r, "FX table", []string{"year", "currency", "usd_per_unit"}, func(line int, rec []string) error {
 		if len(rec) < 3 {
-			return nil, fmt.Errorf("FX table line %d: %d fields, want at least 3", line, len(rec))
+			return fmt.Errorf("FX table line %d: %d fields, want at least 3", line, len(rec))
 		}
 		year, err := strconv.Atoi(strings.TrimSpace(rec[0]))
 		if err != nil {
-			return nil, fmt.Errorf("FX table line %d: year %q is not an integer", line, rec[0])
+			return fmt.Errorf("FX table line %d: year %q is not an integer", line, rec[0])
 		}
 		cur := strings.ToUpper(strings.TrimSpace(rec[1]))
 		if len(cur) != 3 || !isASCIIUpper(cur) {
-			return nil, fmt.Errorf("FX table line %d: currency %q is not an ISO 4217 code", line, rec[1])
+			return fmt.Errorf("FX table line %d: currency %q is not an ISO 4217 code", line, rec[1])
 		}
 		v, err := strconv.ParseFloat(strings.TrimSpace(rec[2]), 64)
 		if err != nil || math.IsNaN(v) || math.IsInf(v, 0) || v <= 0 {
-			return nil, fmt.Errorf("FX table line %d: rate %q is not a positive number", line, rec[2])
+			return fmt.Errorf("FX table line %d: rate %q is not a positive number", line, rec[2])
 		}
 		k := fxKey{year, cur}
 		if _, dup := f.rates[k]; dup {
-			return nil, fmt.Errorf("FX table line %d: %s %d listed twice", line, cur, year)
+			return fmt.Errorf("FX table line %d: %s %d listed twice", line, cur, year)
 		}
 		src := ""
 		if len(rec) > 3 {
@@ -98,6 +74,10 @@ func ParseFX(r io.Reader) (*FX, error) {
 		}
 		f.rates[k] = fxRate{usd: v, source: src}
 		f.years[cur] = append(f.years[cur], year)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	if len(f.rates) == 0 {
 		return nil, errors.New("FX table: no rows")

@@ -2,8 +2,6 @@ package transform
 
 import (
 	"bytes"
-	"encoding/csv"
-	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -31,33 +29,14 @@ func ReferenceBands() ([]ReferenceBand, error) {
 }
 
 func parseReferenceBands(r io.Reader) ([]ReferenceBand, error) {
-	cr := csv.NewReader(r)
-	cr.FieldsPerRecord = len(referenceColumns)
-	header, err := cr.Read()
-	if err == io.EOF {
-		return nil, errors.New("reference bands: empty")
-	}
-	if err != nil {
-		return nil, fmt.Errorf("reference bands: %w", err)
-	}
-	for i, want := range referenceColumns {
-		if !strings.EqualFold(trimBOM(header[i]), want) {
-			return nil, fmt.Errorf("reference bands: header %q, want %q", strings.Join(header, ","), strings.Join(referenceColumns, ","))
-		}
-	}
 	var out []ReferenceBand
-	for {
-		rec, err := cr.Read()
-		if err == io.EOF {
-			break
+	err := readTable(r, "reference bands", referenceColumns, func(line int, rec []string) error {
+		if len(rec) != len(referenceColumns) {
+			return fmt.Errorf("reference bands line %d: %d fields, want %d", line, len(rec), len(referenceColumns))
 		}
-		if err != nil {
-			return nil, fmt.Errorf("reference bands: %w", err)
-		}
-		line, _ := cr.FieldPos(0)
 		year, err := strconv.Atoi(strings.TrimSpace(rec[4]))
 		if err != nil {
-			return nil, fmt.Errorf("reference bands line %d: year %q is not an integer", line, rec[4])
+			return fmt.Errorf("reference bands line %d: year %q is not an integer", line, rec[4])
 		}
 		var nums [3]float64
 		for i, col := range []int{6, 7, 8} {
@@ -68,7 +47,7 @@ func parseReferenceBands(r io.Reader) ([]ReferenceBand, error) {
 			}
 			f, err := strconv.ParseFloat(v, 64)
 			if err != nil || f <= 0 || math.IsInf(f, 0) {
-				return nil, fmt.Errorf("reference bands line %d: %s %q is not a positive number", line, referenceColumns[col], rec[col])
+				return fmt.Errorf("reference bands line %d: %s %q is not a positive number", line, referenceColumns[col], rec[col])
 			}
 			nums[i] = f
 		}
@@ -80,9 +59,13 @@ func parseReferenceBands(r io.Reader) ([]ReferenceBand, error) {
 			Note: strings.TrimSpace(rec[9]),
 		}
 		if b.Low > b.High {
-			return nil, fmt.Errorf("reference bands line %d: low %v is above high %v", line, b.Low, b.High)
+			return fmt.Errorf("reference bands line %d: low %v is above high %v", line, b.Low, b.High)
 		}
 		out = append(out, b)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return out, nil
 }
