@@ -5,11 +5,8 @@ import (
 	"fmt"
 	"hash/maphash"
 	"math/rand/v2"
-	"os"
 	"path/filepath"
 	"testing"
-
-	"payband/synth"
 )
 
 func TestCaseSet(t *testing.T) {
@@ -286,17 +283,8 @@ func TestCaseSetReserve(t *testing.T) {
 func TestCaseRowsEstimate(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "lca.csv")
-	f, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
-	}
 	const rows = 60_000
-	if err := synth.Generate(ctx, f, synth.Options{Rows: rows, Seed: 3, Profile: synth.ProfileLCA}); err != nil {
-		t.Fatal(err)
-	}
-	if err := f.Close(); err != nil {
-		t.Fatal(err)
-	}
+	writeLCA(t, path, rows, 3)
 	src, err := OpenFile(ctx, path, "", ReaderOptions{})
 	if err != nil {
 		t.Fatal(err)

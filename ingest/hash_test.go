@@ -22,18 +22,7 @@ func TestHashCheckedBesideTheLoad(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "lca.csv")
-	gen := func(seed int64) {
-		f, err := os.Create(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := synth.Generate(ctx, f, synth.Options{Rows: 30_000, Seed: seed, Profile: synth.ProfileLCA}); err != nil {
-			t.Fatal(err)
-		}
-		if err := f.Close(); err != nil {
-			t.Fatal(err)
-		}
-	}
+	gen := func(seed int64) { writeLCA(t, path, 30_000, seed) }
 	w, err := warehouse.Open(ctx, filepath.Join(dir, "w.duckdb"), warehouse.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -86,16 +75,7 @@ func TestHashCheckedBesideTheLoad(t *testing.T) {
 func TestCheckFindsRowsWithoutTitle(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "lca.csv")
-	f, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := synth.Generate(ctx, f, synth.Options{Rows: 3_000, Seed: 3, Profile: synth.ProfileLCA}); err != nil {
-		t.Fatal(err)
-	}
-	if err := f.Close(); err != nil {
-		t.Fatal(err)
-	}
+	writeLCA(t, path, 3_000, 3)
 	w, err := warehouse.Open(ctx, filepath.Join(t.TempDir(), "w.duckdb"), warehouse.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -121,5 +101,20 @@ func TestCheckFindsRowsWithoutTitle(t *testing.T) {
 	want := fmt.Sprintf("%d stored rows have no title", lost)
 	if lost == 0 || len(problems) != 1 || !strings.HasPrefix(problems[0], want) {
 		t.Errorf("check after losing a title of %d rows: %q, want one problem starting %q", lost, problems, want)
+	}
+}
+
+// writeLCA writes a generated LCA file of rows rows to path.
+func writeLCA(t *testing.T, path string, rows int, seed int64) {
+	t.Helper()
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := synth.Generate(context.Background(), f, synth.Options{Rows: rows, Seed: seed, Profile: synth.ProfileLCA}); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
 	}
 }
