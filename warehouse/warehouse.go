@@ -180,7 +180,7 @@ func (w *Warehouse) Close() error {
 }
 
 // SchemaVersion is the version this payband writes.
-const SchemaVersion = 3
+const SchemaVersion = 4
 
 type migration struct {
 	version int
@@ -235,29 +235,25 @@ func (w *Warehouse) migrate(ctx context.Context) error {
 	if cur > SchemaVersion {
 		return fmt.Errorf("%w: file has version %d, this payband knows %d; upgrade payband", ErrTooNew, cur, SchemaVersion)
 	}
+	if _, err := w.DB.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL, applied_at TIMESTAMPTZ NOT NULL)`); err != nil {
+		return err
+	}
+	// Each migration commits on its own with its version row: DuckDB refuses
+	// to commit one transaction that altered a table another statement of
+	// it already changed, and a migration is whole either way.
+	for _, m := range ms {
+		if m.version <= cur {
+			continue
+		}
+		if err := w.applyMigration(ctx, m); err != nil {
+			return err
+		}
+	}
 	tx, err := w.DB.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback() //nolint:errcheck // after Commit this is a no-op
-	if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL, applied_at TIMESTAMPTZ NOT NULL)`); err != nil {
-		return err
-	}
-	for _, m := range ms {
-		if m.version <= cur {
-			continue
-		}
-		body, err := sqlFS.ReadFile("sql/" + m.name)
-		if err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, string(body)); err != nil {
-			return fmt.Errorf("migration %s: %w", m.name, err)
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO schema_version VALUES (?, now())`, m.version); err != nil {
-			return err
-		}
-	}
 	views, err := sqlFS.ReadFile("sql/views.sql")
 	if err != nil {
 		return err
@@ -266,6 +262,66 @@ func (w *Warehouse) migrate(ctx context.Context) error {
 		return fmt.Errorf("creating views: %w", err)
 	}
 	return tx.Commit()
+}
+
+// perStatementMarker in a migration file makes each of its statements commit
+// on its own (the file's statements must then be idempotent); the last one
+// commits with the version row.
+const perStatementMarker = "-- payband:statement-per-transaction"
+
+// splitStatements cuts a migration into its statements at each semicolon
+// that ends a line; comment lines are dropped.
+func splitStatements(body string) []string {
+	var out []string
+	var cur strings.Builder
+	for _, line := range strings.Split(body, "\n") {
+		t := strings.TrimSpace(line)
+		if t == "" || strings.HasPrefix(t, "--") {
+			continue
+		}
+		cur.WriteString(line)
+		cur.WriteByte('\n')
+		if strings.HasSuffix(t, ";") {
+			out = append(out, cur.String())
+			cur.Reset()
+		}
+	}
+	if strings.TrimSpace(cur.String()) != "" {
+		out = append(out, cur.String())
+	}
+	return out
+}
+
+func (w *Warehouse) applyMigration(ctx context.Context, m migration) error {
+	body, err := sqlFS.ReadFile("sql/" + m.name)
+	if err != nil {
+		return err
+	}
+	stmts := []string{string(body)}
+	if strings.Contains(stmts[0], perStatementMarker) {
+		stmts = splitStatements(stmts[0])
+		for _, st := range stmts[:len(stmts)-1] {
+			if _, err := w.DB.ExecContext(ctx, st); err != nil {
+				return fmt.Errorf("migration %s: %w", m.name, err)
+			}
+		}
+		stmts = stmts[len(stmts)-1:]
+	}
+	tx, err := w.DB.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback() //nolint:errcheck // after Commit this is a no-op
+	if _, err := tx.ExecContext(ctx, stmts[0]); err != nil {
+		return fmt.Errorf("migration %s: %w", m.name, err)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_version VALUES (?, now())`, m.version); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("migration %s: %w", m.name, err)
+	}
+	return nil
 }
 
 // PublicViews lists the stable views of SPEC §10, in documentation order.

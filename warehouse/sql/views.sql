@@ -3,7 +3,7 @@
 -- behind them freely.
 CREATE OR REPLACE VIEW sources AS
 SELECT name AS source, path, sha256, profile, rows_read, rows_loaded,
-       rows_rejected, rows_duplicate, loaded_at
+       rows_rejected, rows_duplicate, loaded_at, dataset
 FROM source_files
 WHERE retired_at IS NULL;
 
@@ -19,9 +19,10 @@ SELECT f.name AS source, o.row_no, o.year, t.title_raw,
        o.pay_usd, o.pay_usd_low, o.pay_usd_high, o.pay_unit, o.currency,
        o.country, o.state, o.employer, o.employment_type, o.experience_level,
        o.company_size, o.wage_basis, o.wage_level, o.case_status, o.soc_code,
-       o.remote_ratio, o.company_country
+       o.remote_ratio, o.company_country, f.dataset, o.county, o.city, o.postal_code
 FROM observations o
 JOIN source_files f ON f.source_id = o.source_id AND f.retired_at IS NULL
+    AND o.dup_of IS NULL
 JOIN (
     SELECT st.title_id, st.title_raw, m.title, m.family, m.seniority, m.confidence
     FROM source_titles st
@@ -29,7 +30,8 @@ JOIN (
 ) t ON t.title_id = o.title_id;
 
 CREATE OR REPLACE VIEW rejects AS
-SELECT f.name AS source, r.row_no, r.column_name AS "column", r.value, r.reason
+SELECT f.name AS source, r.row_no, r.column_name AS "column", r.value, r.reason,
+       r.detail
 FROM reject_rows r
 JOIN source_files f ON f.source_id = r.source_id AND f.retired_at IS NULL;
 
@@ -43,6 +45,7 @@ LEFT JOIN (
         SELECT o.title_id, count(*) AS rows
         FROM observations o
         JOIN source_files f ON f.source_id = o.source_id AND f.retired_at IS NULL
+        WHERE o.dup_of IS NULL
         GROUP BY o.title_id
     ) n
     JOIN source_titles st ON st.title_id = n.title_id
@@ -52,7 +55,7 @@ LEFT JOIN (
 CREATE OR REPLACE VIEW published_bands AS
 SELECT p.publisher, p.code, p.occupation, p.family, p.year, p.area,
        p.employment, p.mean, p.p10, p.p25, p.median, p.p75, p.p90,
-       p.topcoded, p.topcoded_columns
+       p.topcoded, p.topcoded_columns, p.area_type, p.area_name
 FROM published p
 LEFT JOIN source_files f ON f.source_id = p.source_id
 WHERE p.source_id IS NULL OR f.retired_at IS NULL;
