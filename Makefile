@@ -35,7 +35,7 @@ test-fuzz: ## run each fuzz target for FUZZTIME (default 10s)
 		$(GO) test $(GOFLAGS_T) -run '^$$' -fuzz "^$$name$$" -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINIMIZETIME) $$pkg || exit 1; \
 	done
 
-demo: build ## generate data, ingest it, write the report; prints where index.html is
+demo: build ## generate data, ingest it, write the report; prints where index.html and the warehouse are
 	./$(BIN) demo --out $(DEMO_DIR)
 
 bench: build ## Go benchmarks of the hot paths, then the end-to-end comparison (bench/run.sh)

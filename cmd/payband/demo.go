@@ -66,6 +66,7 @@ the path of index.html.`,
 			if err != nil {
 				return fmt.Errorf("demo report: %w", err)
 			}
+			g.note("warehouse: %s (query it with: payband --db %s query \"select family, count(*) from salaries group by 1\")", g.db, g.db)
 			return nil
 		},
 	}

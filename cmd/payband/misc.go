@@ -34,13 +34,17 @@ func genCmd(g *globals) *cobra.Command {
 			if out == "" {
 				return usagef("--out FILE is required")
 			}
-			return writeAtomic(out, func(f *os.File) error {
+			if err := writeAtomic(out, func(f *os.File) error {
 				bw := bufio.NewWriterSize(f, 1<<20)
 				if err := synth.Generate(cmd.Context(), bw, opt); err != nil {
 					return err
 				}
 				return bw.Flush()
-			})
+			}); err != nil {
+				return err
+			}
+			g.note("wrote %d synthetic %s rows (seed %d) to %s", opt.Rows, opt.Profile, opt.Seed, out)
+			return nil
 		},
 	}
 	c.Flags().IntVar(&opt.Rows, "rows", 0, "number of data rows")
@@ -51,13 +55,20 @@ func genCmd(g *globals) *cobra.Command {
 }
 
 // writeAtomic writes path through a temporary file in the same directory,
-// renamed into place only when fn and Close both succeed.
+// renamed into place only when fn and Close both succeed. The file is made
+// readable by all (0644) as os.WriteFile under the usual umask would:
+// CreateTemp's 0600 would hide data and taxonomies from other users.
 func writeAtomic(path string, fn func(*os.File) error) error {
 	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
 	if err != nil {
 		return err
 	}
 	tmp := f.Name()
+	if err := f.Chmod(0o644); err != nil {
+		f.Close()
+		os.Remove(tmp)
+		return err
+	}
 	if err := fn(f); err != nil {
 		f.Close()
 		os.Remove(tmp)
