@@ -158,7 +158,7 @@ Exit codes: 0 success, 1 failure, 2 usage error, 3 warehouse busy.`,
 
 	root.AddCommand(
 		ingestCmd(g), bandsCmd(g), queryCmd(g), genCmd(g), demoCmd(g), checkCmd(g),
-		versionCmd(g), titlesCmd(g), taxonomyCmd(g), chartCmd(g), reportCmd(g), runCmd(g), exportCmd(g),
+		versionCmd(g), titlesCmd(g), taxonomyCmd(g), chartCmd(g), reportCmd(g), runCmd(g), exportCmd(g), compareCmd(g),
 	)
 	if i := indexOf(args, "--cpuprofile"); i >= 0 && i+1 < len(args) {
 		f, err := os.Create(args[i+1])
