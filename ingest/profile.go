@@ -35,6 +35,20 @@ const (
 	FCaseStatus
 	FSOC
 	FCaseNumber
+	FCity
+	FCounty
+	FPostalCode
+	// Published-band fields (profile oews, and generic with band figures).
+	FArea
+	FAreaName
+	FAreaType
+	FEmployment
+	FMean
+	FP10
+	FP25
+	FMedian
+	FP75
+	FP90
 	numFields
 )
 
@@ -42,8 +56,20 @@ var fieldNames = [numFields]string{
 	"title", "year", "date", "pay", "pay_to", "unit", "currency", "pay_usd",
 	"pw_pay", "pw_unit", "country", "state", "employer", "employment_type",
 	"experience_level", "company_size", "company_country", "remote_ratio",
-	"wage_level", "case_status", "soc_code", "case_number",
+	"wage_level", "case_status", "soc_code", "case_number", "city", "county",
+	"postal_code", "area", "area_name", "area_type", "employment", "mean",
+	"p10", "p25", "median", "p75", "p90",
 }
+
+// fieldAliases are other --map keys for a field: the published-band names
+// of SPEC §4 ("occupation", "code") and common short forms.
+var fieldAliases = map[string]Field{
+	"occupation": FTitle, "code": FSOC, "soc": FSOC, "zip": FPostalCode,
+	"area_code": FArea, "p50": FMedian, "status": FCaseStatus,
+}
+
+// bandFields are the fields that make a generic mapping a published band.
+var bandFields = []Field{FMean, FP10, FP25, FMedian, FP75, FP90}
 
 func (f Field) String() string { return fieldNames[f] }
 
@@ -53,6 +79,9 @@ func ParseField(s string) (Field, error) {
 		if strings.EqualFold(s, n) {
 			return Field(i), nil
 		}
+	}
+	if f, ok := fieldAliases[strings.ToLower(s)]; ok {
+		return f, nil
 	}
 	return 0, fmt.Errorf("unknown field %q (known: %s)", s, strings.Join(fieldNames[:], ", "))
 }
@@ -79,6 +108,10 @@ type Profile struct {
 	// Values rewrites the values of a field, matched ignoring case (for
 	// example FULL_TIME_POSITION Y/N to the survey codes FT/PT).
 	Values map[Field]map[string]string
+	// ColumnValues rewrites the values of one source column (upper case
+	// name) before Values; it wins where a column means the opposite of
+	// the field's usual one (the efile PART_TIME_1: Y is part time).
+	ColumnValues map[string]map[string]string
 	// Needs lists header names, besides the Required fields, that must all
 	// be present for the profile to fit (the published-band columns).
 	Needs []string
