@@ -99,6 +99,15 @@ func ParsePosted(s string) (Posted, error) {
 		return Posted{}, fmt.Errorf("%w: %q", ErrPayMissing, t)
 	}
 	var p Posted
+	// Most cells ("$85,000", "85K-95K") have no words: ParseAmount alone
+	// reads them, without the regular expressions below.
+	if !strings.ContainsFunc(t, func(r rune) bool { return unicode.IsLetter(r) || r == '/' || r == '(' || r == ':' || r == '+' }) {
+		if r := []rune(t); len(r) > 1 && isRangeDash(r[len(r)-1]) {
+			t = strings.TrimFunc(string(r[:len(r)-1]), unicode.IsSpace)
+		}
+		a, err := ParseAmount(t)
+		return Posted{Amount: a}, err
+	}
 	t = dropNotes(t)
 	if i := strings.LastIndexByte(t, ':'); i >= 0 && !strings.ContainsAny(t[:i], "0123456789") {
 		t = strings.TrimSpace(t[i+1:])
