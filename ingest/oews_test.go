@@ -172,3 +172,64 @@ func TestOEWSAreas(t *testing.T) {
 		t.Errorf("published:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// TestGenericPublished maps a state agency's re-formatted OEWS extract,
+// with its own column names, into published_bands.
+func TestGenericPublished(t *testing.T) {
+	ctx := context.Background()
+	w := openWarehouse(t)
+	m := map[ingest.Field]string{}
+	for k, v := range map[string]string{"year": "Year", "area": "Area", "area_name": "Area Name", "code": "SOC",
+		"occupation": "Occupation Title", "employment": "Employment", "mean": "Mean Annual Wage", "p10": "10th Percentile",
+		"p25": "25th Percentile", "median": "Median Annual Wage", "p75": "75th Percentile", "p90": "90th Percentile"} {
+		f, err := ingest.ParseField(k)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m[f] = v
+	}
+	path := filepath.Join("testdata", "published", "wa_esd_oews_2023.csv")
+	res, err := ingest.File(ctx, w, path, ingest.Options{Profile: "generic", Map: m})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Profile != "generic" || res.Read != 5 || res.Loaded != 4 || res.Rejected != 1 {
+		t.Errorf("%+v, want generic, read 5, loaded 4, rejected 1", res)
+	}
+	got := dump(t, w, `SELECT publisher, year, area, area_name, code, occupation, employment, mean, p10, p25, median, p75, p90, topcoded_columns
+FROM published_bands ORDER BY area, code`)
+	want := []string{
+		"wa_esd_oews_2023.csv|2023|42660|Seattle-Tacoma-Bellevue, WA|15-1212|Information Security Analysts|5810|155900|92400|119860|152300|186950|226040|",
+		"wa_esd_oews_2023.csv|2023|53|Washington|11-3021|Computer and Information Systems Managers|30150|208460|125300|160180|199570|239200|239200|p75,p90",
+		"wa_esd_oews_2023.csv|2023|53|Washington|15-1212|Information Security Analysts|6420|151230|88940|115670|147820|182300|221610|",
+		"wa_esd_oews_2023.csv|2023|53|Washington|27-2011|Actors|<nil>|<nil>|<nil>|<nil>|<nil>|<nil>|<nil>|",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("published:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if rej := dump(t, w, `SELECT row_no, "column", reason FROM rejects`); len(rej) != 1 || rej[0] != "5|SOC|missing occupation code" {
+		t.Errorf("rejects %q", rej)
+	}
+	if n := count(t, w, `SELECT count(*) FROM salaries`); n != 0 {
+		t.Errorf("%d salary rows from a published table", n)
+	}
+
+	// A mapping that cannot be a published table says what it lacks.
+	for _, tc := range []struct {
+		drop string
+		want string
+	}{{"code", "code=COLUMN"}, {"area", "area=COLUMN or area_name=COLUMN"}} {
+		mm := map[ingest.Field]string{}
+		for f, c := range m {
+			mm[f] = c
+		}
+		f, _ := ingest.ParseField(tc.drop)
+		delete(mm, f)
+		if tc.drop == "area" {
+			delete(mm, ingest.FAreaName)
+		}
+		if _, err := ingest.File(ctx, w, path, ingest.Options{Profile: "generic", Map: mm, Target: ingest.TargetPublished}); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("without %s: %v, want an error naming %s", tc.drop, err, tc.want)
+		}
+	}
+}

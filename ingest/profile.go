@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"unicode"
@@ -188,6 +189,75 @@ var SurveyProfile = &Profile{
 	},
 	Required:    []Field{FYear, FTitle},
 	DefaultUnit: "year",
+}
+
+// Generic targets: individual salaries (observations) or published bands.
+const (
+	TargetSalaries  = "salaries"
+	TargetPublished = "published"
+)
+
+// GenericProfileFor builds the generic profile from --map field=COLUMN
+// pairs. target is TargetSalaries, TargetPublished, or "" to decide by the
+// fields: a mapping with band figures (mean, p10 … p90) is a published
+// table. A salary mapping needs title and pay (or pay_usd); a published one
+// needs occupation (title), code, an area (area or area_name) and at least
+// one band figure, and takes its year from a year column or --year.
+func GenericProfileFor(m map[Field]string, target string) (*Profile, error) {
+	bands := 0
+	for _, f := range bandFields {
+		if _, ok := m[f]; ok {
+			bands++
+		}
+	}
+	switch target {
+	case "":
+		target = TargetSalaries
+		if bands > 0 {
+			target = TargetPublished
+		}
+	case TargetSalaries, TargetPublished:
+	default:
+		return nil, fmt.Errorf("unknown target %q (known: %s, %s)", target, TargetSalaries, TargetPublished)
+	}
+	p := &Profile{Name: "generic", Columns: map[Field][]string{}, DefaultUnit: "year"}
+	for f, col := range m {
+		p.Columns[f] = []string{col}
+		p.Required = append(p.Required, f)
+	}
+	if target == TargetPublished {
+		_, hasArea := m[FArea]
+		_, hasName := m[FAreaName]
+		switch {
+		case m[FTitle] == "":
+			return nil, errors.New("profile generic (published) needs --map occupation=COLUMN")
+		case m[FSOC] == "":
+			return nil, errors.New("profile generic (published) needs --map code=COLUMN (the occupation code)")
+		case !hasArea && !hasName:
+			return nil, errors.New("profile generic (published) needs --map area=COLUMN or area_name=COLUMN")
+		case bands == 0:
+			return nil, errors.New("profile generic (published) needs at least one band figure: --map mean=, p10=, p25=, median=, p75= or p90=COLUMN")
+		}
+		for _, f := range []Field{FPay, FPayTo, FPayUSD, FPWPay} {
+			if _, ok := m[f]; ok {
+				return nil, fmt.Errorf("profile generic (published) takes band figures, not %s", f)
+			}
+		}
+		p.Published = true
+		return p, nil
+	}
+	if _, ok := m[FTitle]; !ok {
+		return nil, errors.New("profile generic needs --map title=COLUMN")
+	}
+	if _, ok := m[FPay]; !ok {
+		if _, ok := m[FPayUSD]; !ok {
+			return nil, errors.New("profile generic needs --map pay=COLUMN (or pay_usd=COLUMN)")
+		}
+	}
+	if bands > 0 {
+		return nil, errors.New("profile generic (salaries) takes pay, not band figures (use --target published)")
+	}
+	return p, nil
 }
 
 // Profiles lists the built-in profiles by name; auto tries them in order.

@@ -146,7 +146,8 @@ func parseFigure(s string) (v float64, ok, top bool, err error) {
 	case "#":
 		return 0, false, true, nil
 	}
-	v, err = strconv.ParseFloat(strings.ReplaceAll(s, ",", ""), 64)
+	// A re-formatted extract may write "$155,410".
+	v, err = strconv.ParseFloat(strings.ReplaceAll(strings.TrimPrefix(s, "$"), ",", ""), 64)
 	if err != nil {
 		return 0, false, false, ErrBadFigure
 	}
