@@ -77,7 +77,7 @@ const maxPostedLen = 200
 //     the string names none;
 //   - "up to $120,000" is the single figure 120,000 with BoundUpTo, and
 //     "$120k+" / "from $120k" the single figure 120,000 with BoundAtLeast:
-//     the stated end is the only figure there is (docs/methodology.md);
+//     the stated end is the only figure there is (docs/ingest.md);
 //   - a range dash with nothing after it ("68000 -", the DOL FY2015–2019
 //     way of writing a single offered wage) leaves the single figure.
 //
