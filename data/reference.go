@@ -22,3 +22,10 @@ var FXUSD []byte
 //
 //go:embed reference_bands.csv
 var ReferenceBands []byte
+
+// OEWSTopCodes is the BLS OEWS top code of each May estimate year, header
+// "year,hourly,annual,verified" after '#' comment lines that give the
+// source of each figure and its uncertainty.
+//
+//go:embed oews_topcodes.csv
+var OEWSTopCodes []byte

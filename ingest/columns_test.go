@@ -76,7 +76,8 @@ func TestCleanBuilderPositions(t *testing.T) {
 	}
 	fields := map[Field]string{FCountry: "country", FState: "state", FEmployer: "employer", FEmploymentType: "employment_type",
 		FExperience: "experience_level", FCompanySize: "company_size", FCompanyCountry: "company_country",
-		FWageLevel: "wage_level", FCaseStatus: "case_status", FSOC: "soc_code"}
+		FWageLevel: "wage_level", FCaseStatus: "case_status", FSOC: "soc_code",
+		FCounty: "county", FCity: "city", FPostalCode: "postal_code"}
 	c := newConverter(memory.NewGoAllocator(), &Binding{}, ConvertOptions{})
 	defer c.release()
 	for _, tc := range c.textCols {

@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -83,6 +84,9 @@ var obsSchema = arrow.NewSchema([]arrow.Field{
 	{Name: "soc_code", Type: arrow.BinaryTypes.String, Nullable: true},
 	{Name: "case_number", Type: arrow.BinaryTypes.String, Nullable: true},
 	{Name: "case_code", Type: arrow.PrimitiveTypes.Int64, Nullable: true},
+	{Name: "county", Type: arrow.BinaryTypes.String, Nullable: true},
+	{Name: "city", Type: arrow.BinaryTypes.String, Nullable: true},
+	{Name: "postal_code", Type: arrow.BinaryTypes.String, Nullable: true},
 }, nil)
 
 var rejectSchema = arrow.NewSchema([]arrow.Field{
@@ -117,6 +121,12 @@ type converter struct {
 	units    memo[transform.Unit]
 	texts    [numFields]memo[string]
 	memoText [numFields]bool
+	// colValues rewrites the employment-type column's own values (the
+	// profile's ColumnValues for the bound column), before Values.
+	colValues map[string]string
+	// cityFromWorksite: the city column is the Kaggle "CITY, STATE"
+	// WORKSITE, whose part before the last comma is the city.
+	cityFromWorksite bool
 }
 
 type textCol struct {
@@ -137,6 +147,7 @@ func newConverter(mem memory.Allocator, b *Binding, opt ConvertOptions) *convert
 			{9, FCountry}, {10, FState}, {11, FEmployer}, {12, FEmploymentType},
 			{13, FExperience}, {14, FCompanySize}, {15, FCompanyCountry},
 			{18, FWageLevel}, {19, FCaseStatus}, {20, FSOC},
+			{23, FCounty}, {24, FCity}, {25, FPostalCode},
 		},
 	}
 	// Only the fields whose values are rewritten are worth a map probe; the
@@ -147,6 +158,13 @@ func newConverter(mem memory.Allocator, b *Binding, opt ConvertOptions) *convert
 		}
 	}
 	c.memoText[FState] = true
+	c.memoText[FCity] = true
+	if j := b.Index[FEmploymentType]; j >= 0 && j < len(b.Header) && b.Profile != nil {
+		c.colValues = b.Profile.ColumnValues[strings.ToUpper(strings.TrimSpace(b.Header[j]))]
+	}
+	if j := b.Index[FCity]; j >= 0 && j < len(b.Header) {
+		c.cityFromWorksite = strings.EqualFold(strings.TrimSpace(b.Header[j]), "WORKSITE")
+	}
 	return c
 }
 
@@ -241,7 +259,7 @@ const (
 	obsCurrency   = 7
 	obsBasis      = 17
 	obsCaseNumber = 21
-	obsColumns    = 23
+	obsColumns    = 26
 )
 
 // cleanBuilder builds one clean batch in obsSchema's shape (columns.go).
@@ -459,6 +477,41 @@ func (c *converter) row(v rowView, row int64) {
 	cb.n++
 }
 
+// unit decides the pay unit of one wage. A file with a unit column takes
+// it from the column, always: an empty cell there is refused rather than
+// guessed (unless the pay string itself names its unit, "$21 Per Hour").
+// The column wins over the string when both name one. Only a file with
+// no unit column uses, in order, the string's own unit, --unit, and the
+// profile's default with its hourly rule (LCA: below $1,000 is hourly).
+func (c *converter) unit(v rowView, fUnit Field, own transform.Unit, a transform.Amount) (transform.Unit, string, string, error) {
+	b := c.b
+	us := v.get(fUnit)
+	switch {
+	case us != "":
+	case own != "":
+		return own, "", "", nil
+	case b.Index[fUnit] >= 0:
+		return "", b.Column(fUnit), "", fmt.Errorf("%w: the unit column %s is empty", transform.ErrUnknownUnit, b.Column(fUnit))
+	default:
+		us = c.opt.Unit
+		if us == "" {
+			us = b.Profile.DefaultUnit
+			if h := b.Profile.HourlyBelow; h > 0 && a.Point(c.opt.Point) < h {
+				us = "hour"
+			}
+		}
+	}
+	if u, ok := c.units.get(us); ok {
+		return u, "", "", nil
+	}
+	u, err := transform.ParseUnit(us)
+	if err != nil {
+		return "", b.Column(fUnit), us, err
+	}
+	c.units.put(us, u)
+	return u, "", "", nil
+}
+
 // caseCode packs a DOL case number, a capital letter and 3, 5 and 6 digits
 // ("I-200-19268-393130"), into one int64: letter·10¹⁴ + d3·10¹¹ + d5·10⁶ +
 // d6, letter counted from 'A'. Any other shape is not packed. The packing is
@@ -507,13 +560,28 @@ func (c *converter) textOf(cell string, f Field) string {
 		}
 		return ""
 	}
-	if m := p.Values[f]; m != nil {
+	rewritten := false
+	if f == FEmploymentType && c.colValues != nil {
+		if r, ok := c.colValues[strings.ToUpper(s)]; ok {
+			s, rewritten = r, true
+		}
+	}
+	if m := p.Values[f]; m != nil && !rewritten {
 		if r, ok := m[strings.ToUpper(s)]; ok {
 			s = r
 		}
 	}
-	if f == FState {
+	switch f {
+	case FState:
 		s = normState(s)
+	case FCity:
+		if c.cityFromWorksite {
+			i := strings.LastIndexByte(s, ',')
+			if i < 0 {
+				return ""
+			}
+			s = strings.TrimSpace(s[:i])
+		}
 	}
 	return s
 }
@@ -655,11 +723,29 @@ func (c *converter) pay(v rowView, year int) (pay, string, string, error) {
 		}
 		return p, b.Column(FPayUSD), s, nil
 	}
+	// A cell that says "no figure" (-1, N/A) is an empty one: the next
+	// figure in the precedence is used, and the reject, if it comes to
+	// that, names the cell.
+	var missing error
+	missCol, missVal := "", ""
 	if s := v.get(FPay); s != "" {
-		return c.wage(v, year, s, FPay, FPayTo, FUnit, BasisOffered)
+		p, col, val, err := c.wage(v, year, s, FPay, FPayTo, FUnit, BasisOffered)
+		if !errors.Is(err, transform.ErrPayMissing) {
+			return p, col, val, err
+		}
+		missing, missCol, missVal = err, col, val
 	}
 	if s := v.get(FPWPay); s != "" {
-		return c.wage(v, year, s, FPWPay, -1, FPWUnit, BasisPrevailing)
+		p, col, val, err := c.wage(v, year, s, FPWPay, -1, FPWUnit, BasisPrevailing)
+		if !errors.Is(err, transform.ErrPayMissing) {
+			return p, col, val, err
+		}
+		if missing == nil {
+			missing, missCol, missVal = err, col, val
+		}
+	}
+	if missing != nil {
+		return pay{}, missCol, missVal, fmt.Errorf("%w: %v", ErrNoPay, missing)
 	}
 	col := b.Column(FPayUSD)
 	if b.Index[FPayUSD] < 0 {
@@ -668,38 +754,26 @@ func (c *converter) pay(v rowView, year int) (pay, string, string, error) {
 	return pay{}, col, "", ErrNoPay
 }
 
-// wage reads a wage quoted per unit; s is the cell of fFrom.
+// wage reads a wage quoted per unit; s is the cell of fFrom, read as a
+// posted-salary string (transform.ParsePosted), so "X -" is the single
+// figure X and "$21-$34 Per Hour" names its own unit.
 func (c *converter) wage(v rowView, year int, s string, fFrom, fTo, fUnit Field, basis string) (pay, string, string, error) {
 	b := c.b
-	a, err := transform.ParseAmount(s)
+	ps, err := transform.ParsePosted(s)
 	if err != nil {
 		return pay{}, b.Column(fFrom), s, err
 	}
+	a := ps.Amount
 	if fTo >= 0 {
 		if ts := v.get(fTo); ts != "" {
-			if ta, err := transform.ParseAmount(ts); err == nil && ta.High > a.High {
+			if ta, err := transform.ParsePosted(ts); err == nil && ta.High > a.High {
 				a.High, a.Range = ta.High, true
 			}
 		}
 	}
-	us := v.get(fUnit)
-	if us == "" {
-		us = c.opt.Unit
-		if us == "" {
-			us = b.Profile.DefaultUnit
-			// The profile's unit rule (LCA: below $1,000 is hourly).
-			if h := b.Profile.HourlyBelow; h > 0 && a.Point(c.opt.Point) < h {
-				us = "hour"
-			}
-		}
-	}
-	unit, ok := c.units.get(us)
-	if !ok {
-		unit, err = transform.ParseUnit(us)
-		if err != nil {
-			return pay{}, b.Column(fUnit), us, err
-		}
-		c.units.put(us, unit)
+	unit, col, val, err := c.unit(v, fUnit, ps.Unit, a)
+	if err != nil {
+		return pay{}, col, val, err
 	}
 	cur := strings.ToUpper(v.get(FCurrency))
 	if cur == "" {

@@ -29,6 +29,7 @@ import (
 type Options struct {
 	Profile  string           // built-in profile name, "generic" or "auto" (default)
 	Map      map[Field]string // generic: field -> column name
+	Target   string           // generic: "salaries", "published" or "" (by the mapped fields)
 	Format   string           // "" detects from the name and content
 	Reader   ReaderOptions
 	Convert  ConvertOptions
@@ -297,7 +298,7 @@ func bindProfile(header []string, opt Options) (*Binding, string, error) {
 	case "", "auto":
 		return AutoProfile(header)
 	case "generic":
-		p, err := GenericProfile(opt.Map)
+		p, err := GenericProfileFor(opt.Map, opt.Target)
 		if err != nil {
 			return nil, "", err
 		}
@@ -312,22 +313,10 @@ func bindProfile(header []string, opt Options) (*Binding, string, error) {
 	return b, "profile " + p.Name + ": chosen with --profile", err
 }
 
-// GenericProfile builds a profile from --map field=COLUMN pairs.
+// GenericProfile builds a profile from --map field=COLUMN pairs, its
+// target decided by the mapped fields (GenericProfileFor, profile.go).
 func GenericProfile(m map[Field]string) (*Profile, error) {
-	if _, ok := m[FTitle]; !ok {
-		return nil, errors.New("profile generic needs --map title=COLUMN")
-	}
-	if _, ok := m[FPay]; !ok {
-		if _, ok := m[FPayUSD]; !ok {
-			return nil, errors.New("profile generic needs --map pay=COLUMN (or pay_usd=COLUMN)")
-		}
-	}
-	p := &Profile{Name: "generic", Columns: map[Field][]string{}, DefaultUnit: "year"}
-	for f, col := range m {
-		p.Columns[f] = []string{col}
-		p.Required = append(p.Required, f)
-	}
-	return p, nil
+	return GenericProfileFor(m, "")
 }
 
 type batchPair struct {

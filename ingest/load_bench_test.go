@@ -47,6 +47,9 @@ func benchBatch(b *testing.B) arrow.RecordBatch {
 		}
 		bld.Field(21).(*array.StringBuilder).Append("EAD-" + strconv.Itoa(i))
 		bld.Field(22).(*array.Int64Builder).Append(820000000000000 + int64(i))
+		for f := 23; f < obsColumns; f++ { // county, city, postal_code
+			bld.Field(f).(*array.StringBuilder).AppendNull()
+		}
 	}
 	return bld.NewRecordBatch()
 }

@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"unicode"
@@ -35,6 +36,20 @@ const (
 	FCaseStatus
 	FSOC
 	FCaseNumber
+	FCity
+	FCounty
+	FPostalCode
+	// Published-band fields (profile oews, and generic with band figures).
+	FArea
+	FAreaName
+	FAreaType
+	FEmployment
+	FMean
+	FP10
+	FP25
+	FMedian
+	FP75
+	FP90
 	numFields
 )
 
@@ -42,8 +57,20 @@ var fieldNames = [numFields]string{
 	"title", "year", "date", "pay", "pay_to", "unit", "currency", "pay_usd",
 	"pw_pay", "pw_unit", "country", "state", "employer", "employment_type",
 	"experience_level", "company_size", "company_country", "remote_ratio",
-	"wage_level", "case_status", "soc_code", "case_number",
+	"wage_level", "case_status", "soc_code", "case_number", "city", "county",
+	"postal_code", "area", "area_name", "area_type", "employment", "mean",
+	"p10", "p25", "median", "p75", "p90",
 }
+
+// fieldAliases are other --map keys for a field: the published-band names
+// of SPEC §4 ("occupation", "code") and common short forms.
+var fieldAliases = map[string]Field{
+	"occupation": FTitle, "code": FSOC, "soc": FSOC, "zip": FPostalCode,
+	"area_code": FArea, "p50": FMedian, "status": FCaseStatus,
+}
+
+// bandFields are the fields that make a generic mapping a published band.
+var bandFields = []Field{FMean, FP10, FP25, FMedian, FP75, FP90}
 
 func (f Field) String() string { return fieldNames[f] }
 
@@ -53,6 +80,9 @@ func ParseField(s string) (Field, error) {
 		if strings.EqualFold(s, n) {
 			return Field(i), nil
 		}
+	}
+	if f, ok := fieldAliases[strings.ToLower(s)]; ok {
+		return f, nil
 	}
 	return 0, fmt.Errorf("unknown field %q (known: %s)", s, strings.Join(fieldNames[:], ", "))
 }
@@ -79,6 +109,10 @@ type Profile struct {
 	// Values rewrites the values of a field, matched ignoring case (for
 	// example FULL_TIME_POSITION Y/N to the survey codes FT/PT).
 	Values map[Field]map[string]string
+	// ColumnValues rewrites the values of one source column (upper case
+	// name) before Values; it wins where a column means the opposite of
+	// the field's usual one (the efile PART_TIME_1: Y is part time).
+	ColumnValues map[string]map[string]string
 	// Needs lists header names, besides the Required fields, that must all
 	// be present for the profile to fit (the published-band columns).
 	Needs []string
@@ -155,6 +189,75 @@ var SurveyProfile = &Profile{
 	},
 	Required:    []Field{FYear, FTitle},
 	DefaultUnit: "year",
+}
+
+// Generic targets: individual salaries (observations) or published bands.
+const (
+	TargetSalaries  = "salaries"
+	TargetPublished = "published"
+)
+
+// GenericProfileFor builds the generic profile from --map field=COLUMN
+// pairs. target is TargetSalaries, TargetPublished, or "" to decide by the
+// fields: a mapping with band figures (mean, p10 … p90) is a published
+// table. A salary mapping needs title and pay (or pay_usd); a published one
+// needs occupation (title), code, an area (area or area_name) and at least
+// one band figure, and takes its year from a year column or --year.
+func GenericProfileFor(m map[Field]string, target string) (*Profile, error) {
+	bands := 0
+	for _, f := range bandFields {
+		if _, ok := m[f]; ok {
+			bands++
+		}
+	}
+	switch target {
+	case "":
+		target = TargetSalaries
+		if bands > 0 {
+			target = TargetPublished
+		}
+	case TargetSalaries, TargetPublished:
+	default:
+		return nil, fmt.Errorf("unknown target %q (known: %s, %s)", target, TargetSalaries, TargetPublished)
+	}
+	p := &Profile{Name: "generic", Columns: map[Field][]string{}, DefaultUnit: "year"}
+	for f, col := range m {
+		p.Columns[f] = []string{col}
+		p.Required = append(p.Required, f)
+	}
+	if target == TargetPublished {
+		_, hasArea := m[FArea]
+		_, hasName := m[FAreaName]
+		switch {
+		case m[FTitle] == "":
+			return nil, errors.New("profile generic (published) needs --map occupation=COLUMN")
+		case m[FSOC] == "":
+			return nil, errors.New("profile generic (published) needs --map code=COLUMN (the occupation code)")
+		case !hasArea && !hasName:
+			return nil, errors.New("profile generic (published) needs --map area=COLUMN or area_name=COLUMN")
+		case bands == 0:
+			return nil, errors.New("profile generic (published) needs at least one band figure: --map mean=, p10=, p25=, median=, p75= or p90=COLUMN")
+		}
+		for _, f := range []Field{FPay, FPayTo, FPayUSD, FPWPay} {
+			if _, ok := m[f]; ok {
+				return nil, fmt.Errorf("profile generic (published) takes band figures, not %s", f)
+			}
+		}
+		p.Published = true
+		return p, nil
+	}
+	if _, ok := m[FTitle]; !ok {
+		return nil, errors.New("profile generic needs --map title=COLUMN")
+	}
+	if _, ok := m[FPay]; !ok {
+		if _, ok := m[FPayUSD]; !ok {
+			return nil, errors.New("profile generic needs --map pay=COLUMN (or pay_usd=COLUMN)")
+		}
+	}
+	if bands > 0 {
+		return nil, errors.New("profile generic (salaries) takes pay, not band figures (use --target published)")
+	}
+	return p, nil
 }
 
 // Profiles lists the built-in profiles by name; auto tries them in order.

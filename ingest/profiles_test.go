@@ -127,8 +127,9 @@ type published struct {
 func publishedRow(t *testing.T, db *sql.DB, code string, year int) published {
 	t.Helper()
 	var p published
-	err := db.QueryRow(`SELECT mean, p10, p25, median, p75, p90, employment, topcoded, topcoded_columns, area, occupation
-FROM published_bands WHERE publisher = 'BLS OEWS' AND code = ? AND year = ?`, code, year).
+	err := db.QueryRow(`SELECT mean, p10, p25, median, p75, p90, employment, topcoded, topcoded_columns,
+       concat_ws('|', area, area_name, area_type), occupation
+FROM published_bands WHERE publisher = 'BLS OEWS' AND code = ? AND year = ? AND area = '99'`, code, year).
 		Scan(&p.mean, &p.p10, &p.p25, &p.median, &p.p75, &p.p90, &p.emp, &p.top, &p.topCols, &p.area, &p.occupation)
 	if err != nil {
 		t.Fatalf("%s %d: %v", code, year, err)
@@ -153,7 +154,7 @@ func TestOEWSFigures(t *testing.T) {
 	p := publishedRow(t, w.DB, "15-1212", 2024)
 	eq("2024 15-1212 median", p.median, 124910)
 	eq("2024 15-1212 mean", p.mean, 127730)
-	if p.top || p.area != "U.S." || p.emp.Int64 != 179430 || p.occupation != "Information Security Analysts" {
+	if p.top || p.area != "99|U.S.|national" || p.emp.Int64 != 179430 || p.occupation != "Information Security Analysts" {
 		t.Errorf("2024 15-1212: %+v", p)
 	}
 	p = publishedRow(t, w.DB, "11-3021", 2024)
@@ -165,7 +166,8 @@ func TestOEWSFigures(t *testing.T) {
 	p = publishedRow(t, w.DB, "15-1122", 2016)
 	eq("2016 15-1122 mean", p.mean, 96040)
 	eq("2016 15-1122 p10", p.p10, 53760)
-	if p.area != "U.S." || p.emp.Int64 != 96870 {
+	// A national file without area columns has the nation's code too.
+	if p.area != "99|U.S.|national" || p.emp.Int64 != 96870 {
 		t.Errorf("2016 15-1122: %+v", p)
 	}
 	p = publishedRow(t, w.DB, "11-3021", 2016)

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -24,6 +25,7 @@ var (
 	ErrMissingCode   = errors.New("missing occupation code")
 	ErrBadFigure     = errors.New("not a number and not a BLS special value (#, *, **)")
 	ErrIndustryTable = errors.New("industry-specific estimate; only cross-industry rows are loaded")
+	ErrMissingArea   = errors.New("missing area")
 )
 
 // pubSchema is the Arrow shape of published rows, in published column
@@ -42,14 +44,16 @@ var pubSchema = arrow.NewSchema([]arrow.Field{
 	{Name: "p90", Type: arrow.PrimitiveTypes.Float64, Nullable: true},
 	{Name: "topcoded", Type: arrow.FixedWidthTypes.Boolean},
 	{Name: "topcoded_columns", Type: arrow.BinaryTypes.String},
+	{Name: "area_type", Type: arrow.BinaryTypes.String, Nullable: true},
+	{Name: "area_name", Type: arrow.BinaryTypes.String, Nullable: true},
 }, nil)
 
 const (
 	sqlInsertPublished = `INSERT INTO published
     (source_id, publisher, code, occupation, family, year, area, employment,
-     mean, p10, p25, median, p75, p90, topcoded, topcoded_columns)
+     mean, p10, p25, median, p75, p90, topcoded, topcoded_columns, area_type, area_name)
 SELECT ?, ?, code, occupation, '', year, area, employment,
-     mean, p10, p25, median, p75, p90, topcoded, topcoded_columns
+     mean, p10, p25, median, p75, p90, topcoded, topcoded_columns, area_type, area_name
 FROM payband_batch`
 
 	// A figure already published by an active source for the same
@@ -83,10 +87,15 @@ func OEWSYearFromName(name string) int {
 	return 2000 + y
 }
 
-// pubLayout is where the published columns sit in one header.
+// pubLayout is where the published columns sit in one header: the
+// profile's bound fields (oews, or generic with --map), and the OEWS-only
+// NAICS and HOURLY columns by name.
 type pubLayout struct {
-	code, title, year, area, emp, naics, hourly int
-	wages                                       [6]int
+	code, title, year, area, areaName, areaType, emp, naics, hourly int
+	wages                                                           [6]int
+	// stateFile: no AREA_TYPE, but a STATE or ST column (the May 2016
+	// state tables), so every row is a state's.
+	stateFile bool
 }
 
 func newPubLayout(b *Binding) pubLayout {
@@ -106,16 +115,22 @@ func newPubLayout(b *Binding) pubLayout {
 		return -1
 	}
 	l := pubLayout{
-		code:   b.Index[FSOC],
-		title:  b.Index[FTitle],
-		year:   b.Index[FYear],
-		area:   find("AREA_TITLE", "AREA_NAME", "STATE"),
-		emp:    find("TOT_EMP"),
-		naics:  find("NAICS"),
-		hourly: find("HOURLY"),
+		code:     b.Index[FSOC],
+		title:    b.Index[FTitle],
+		year:     b.Index[FYear],
+		area:     b.Index[FArea],
+		areaName: b.Index[FAreaName],
+		areaType: b.Index[FAreaType],
+		emp:      b.Index[FEmployment],
+		naics:    -1,
+		hourly:   -1,
+	}
+	if b.Profile == OEWSProfile {
+		l.naics, l.hourly = find("NAICS"), find("HOURLY")
+		l.stateFile = l.areaType < 0 && find("STATE", "ST") >= 0
 	}
 	for i, c := range oewsColumns {
-		l.wages[i] = find(c.src)
+		l.wages[i] = b.Index[c.f]
 	}
 	return l
 }
@@ -131,7 +146,8 @@ func parseFigure(s string) (v float64, ok, top bool, err error) {
 	case "#":
 		return 0, false, true, nil
 	}
-	v, err = strconv.ParseFloat(strings.ReplaceAll(s, ",", ""), 64)
+	// A re-formatted extract may write "$155,410".
+	v, err = strconv.ParseFloat(strings.ReplaceAll(strings.TrimPrefix(s, "$"), ",", ""), 64)
 	if err != nil {
 		return 0, false, false, ErrBadFigure
 	}
@@ -145,20 +161,101 @@ func parseFigure(s string) (v float64, ok, top bool, err error) {
 // the estimate year.
 func loadPublished(ctx context.Context, w *warehouse.Warehouse, path string, src *Source, b *Binding, year int, res Result, start time.Time) (Result, error) {
 	layout := newPubLayout(b)
-	if y := OEWSYearFromName(path); y != 0 {
+	if y := OEWSYearFromName(path); y != 0 && b.Profile == OEWSProfile {
 		year = y
 	}
 	if year == 0 && layout.year < 0 {
 		return res, &RowError{Source: path, Err: fmt.Errorf("%w: the estimate year is not in the file name (like national_M2024_dl.xlsx) nor in a YEAR column; pass --year", ErrBadYear)}
 	}
+	publisher := OEWSPublisher
+	if b.Profile != OEWSProfile {
+		// A re-formatted extract is its publisher's own table, named by
+		// its file, so it never collides with BLS's rows.
+		publisher = filepath.Base(path)
+	}
+	tc := &topCodes{path: path, fileYear: year, known: map[int]topCode{}}
 	err := inTx(ctx, w, func(c *sql.Conn, ar *duckdb.Arrow) error {
-		return loadPublishedTx(ctx, c, ar, src, b, layout, year, &res)
+		return loadPublishedTx(ctx, c, ar, src, b, layout, year, publisher, tc, &res)
 	})
+	if err == nil {
+		res.ProfileReason += tc.note()
+	}
 	res.Elapsed = time.Since(start)
 	return res, nameFile(path, err)
 }
 
-func loadPublishedTx(ctx context.Context, c *sql.Conn, ar *duckdb.Arrow, src *Source, b *Binding, l pubLayout, year int, res *Result) error {
+// topCodes finds and remembers the top code of each year a published
+// file's rows carry, and which years had a "#" with no known code.
+type topCodes struct {
+	path     string
+	fileYear int
+	known    map[int]topCode
+	used     map[string]bool
+	unknown  map[int]bool
+	err      error
+}
+
+// annual returns year's top code. The file's own statement (its sheet or
+// the field descriptions beside it) speaks for the file's year; other
+// years, from a YEAR column, take the shipped table.
+func (t *topCodes) annual(year int) (float64, bool) {
+	if tc, ok := t.known[year]; ok {
+		return tc.annual, tc.annual > 0
+	}
+	var (
+		tc  topCode
+		ok  bool
+		err error
+	)
+	if year == t.fileYear || t.fileYear == 0 {
+		tc, ok, err = oewsTopCode(t.path, year)
+	} else {
+		tc, ok, err = oewsTopCode("", year)
+	}
+	if err != nil && t.err == nil {
+		t.err = err
+	}
+	if !ok {
+		tc = topCode{}
+	}
+	t.known[year] = tc
+	return tc.annual, ok
+}
+
+// mark records that a "#" of year was stored (as the code when found).
+func (t *topCodes) mark(year int, found bool) {
+	if found {
+		if t.used == nil {
+			t.used = map[string]bool{}
+		}
+		tc := t.known[year]
+		t.used[fmt.Sprintf("%d: $%s from %s", year, strconv.FormatFloat(tc.annual, 'f', -1, 64), tc.from)] = true
+		return
+	}
+	if t.unknown == nil {
+		t.unknown = map[int]bool{}
+	}
+	t.unknown[year] = true
+}
+
+// note says, for the summary, which top codes "#" cells took.
+func (t *topCodes) note() string {
+	var parts []string
+	for k := range t.used {
+		parts = append(parts, k)
+	}
+	for y := range t.unknown {
+		parts = append(parts, fmt.Sprintf("%d: no known top code, # stored as NULL with topcoded set", y))
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	sort.Strings(parts)
+	return "; top codes " + strings.Join(parts, "; ")
+}
+
+func loadPublishedTx(ctx context.Context, c *sql.Conn, ar *duckdb.Arrow, src *Source, b *Binding, l pubLayout, year int,
+	publisher string, tcs *topCodes, res *Result) error {
 	sourceID, replaced, err := newSource(ctx, c, res.Path)
 	if err != nil {
 		return err
@@ -229,9 +326,27 @@ func loadPublishedTx(ctx context.Context, c *sql.Conn, ar *duckdb.Arrow, src *So
 				reject(row, b.Column(FYear), "", fmt.Sprintf("%v: no year (pass --year)", ErrBadYear))
 				continue
 			}
-			area := cell(l.area)
+			area, areaName, areaType := cell(l.area), cleanTitle(cell(l.areaName)), cell(l.areaType)
+			if t, ok := oewsAreaTypes[areaType]; ok && b.Profile == OEWSProfile {
+				areaType = t
+			}
+			switch {
+			case l.stateFile && areaType == "":
+				areaType = "state"
+			case l.area < 0 && l.areaName < 0 && b.Profile == OEWSProfile:
+				// A national file without area columns (May 2016).
+				area, areaName, areaType = oewsNationalArea, "U.S.", "national"
+			}
 			if area == "" {
-				area = "U.S."
+				area = areaName
+			}
+			if area == "" {
+				col := b.Column(FArea)
+				if l.area < 0 {
+					col = b.Column(FAreaName)
+				}
+				reject(row, col, "", ErrMissingArea.Error())
+				continue
 			}
 			var emp int64
 			empOK := false
@@ -257,7 +372,8 @@ func loadPublishedTx(ctx context.Context, c *sql.Conn, ar *duckdb.Arrow, src *So
 				}
 				if top {
 					topcols = append(topcols, oewsColumns[k].dst)
-					v, ok = oewsTopCodes[y]
+					v, ok = tcs.annual(y)
+					tcs.mark(y, ok)
 				}
 				vals[k], have[k] = v, ok
 			}
@@ -289,8 +405,18 @@ func loadPublishedTx(ctx context.Context, c *sql.Conn, ar *duckdb.Arrow, src *So
 			}
 			pb.Field(11).(*array.BooleanBuilder).Append(len(topcols) > 0)
 			pb.Field(12).(*array.StringBuilder).Append(strings.Join(topcols, ","))
+			for k, v := range []string{areaType, areaName} {
+				if fb := pb.Field(13 + k).(*array.StringBuilder); v != "" {
+					fb.Append(v)
+				} else {
+					fb.AppendNull()
+				}
+			}
 		}
-		n, err := flushBatch(ctx, c, ar, pb, pubSchema, sqlInsertPublished, sourceID, OEWSPublisher)
+		if tcs.err != nil {
+			return tcs.err
+		}
+		n, err := flushBatch(ctx, c, ar, pb, pubSchema, sqlInsertPublished, sourceID, publisher)
 		if err != nil {
 			return err
 		}

@@ -12,11 +12,11 @@ const (
     (source_id, row_no, year, title_id, pay_usd, pay_usd_low, pay_usd_high, pay_unit, currency,
      pay_local, country, state, employer, employment_type, experience_level, company_size,
      company_country, remote_ratio, wage_basis, wage_level, case_status, soc_code, case_number,
-     case_code)
+     case_code, county, city, postal_code)
 SELECT ?, row_no, year, title_id, pay_usd, pay_usd_low, pay_usd_high, pay_unit, currency,
      pay_local, country, state, employer, employment_type, experience_level, company_size,
      company_country, remote_ratio, wage_basis, wage_level, case_status, soc_code, case_number,
-     case_code
+     case_code, county, city, postal_code
 FROM payband_batch`
 
 	sqlInsertRejects = `INSERT INTO reject_rows (source_id, row_no, column_name, value, reason)

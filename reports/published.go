@@ -33,7 +33,9 @@ type Published struct {
 	TopcodedColumns string
 }
 
-const sqlPublished = `SELECT publisher, code, occupation, family, year, area,
+// The area shown is its name ("U.S.", "California"), the BLS area code
+// when a source gives no name.
+const sqlPublished = `SELECT publisher, code, occupation, family, year, coalesce(area_name, area),
        coalesce(employment, 0), coalesce(mean, 0), coalesce(p10, 0), coalesce(p25, 0),
        coalesce(median, 0), coalesce(p75, 0), coalesce(p90, 0), topcoded, topcoded_columns
 FROM published_bands

@@ -40,7 +40,7 @@ var unitSpellings = map[string]Unit{
 	"twiceamonth": UnitSemimonthly, "sm": UnitSemimonthly,
 
 	"month": UnitMonth, "months": UnitMonth, "monthly": UnitMonth, "mth": UnitMonth, "mths": UnitMonth,
-	"mon": UnitMonth, "mo": UnitMonth, "m": UnitMonth,
+	"mon": UnitMonth, "mo": UnitMonth, "mos": UnitMonth, "m": UnitMonth,
 
 	"year": UnitYear, "years": UnitYear, "yearly": UnitYear, "yr": UnitYear, "yrs": UnitYear, "y": UnitYear,
 	"annual": UnitYear, "annually": UnitYear, "annum": UnitYear, "perannum": UnitYear, "pa": UnitYear,

@@ -34,7 +34,21 @@ per file: rows read, loaded, rejected and duplicates skipped. A file whose
 content (sha256) is already loaded is skipped. A changed file at a path
 loaded before replaces its earlier version.
 
-Profiles: survey, lca, oews, generic (with --map), auto (default).`,
+Profiles: survey, lca, oews, generic (with --map), auto (default).
+
+The generic profile maps any header with --map field=COLUMN. Salary fields:
+title, pay, pay_to, unit, currency, year, date, pay_usd, employer, state,
+city, county, postal_code, country, ... A pay cell may be a posted-salary
+string: "$53K-$91K (Glassdoor est.)", "$21-$34 Per Hour", "£45,000 - £55,000
+a year", "up to $120,000", "$120k+"; "-1" and "N/A" mean no figure. A unit
+column, when mapped, always decides the unit.
+
+With band figures the generic profile loads a published table (a state
+agency's own OEWS extract) into published_bands: --map occupation=COL,
+code=COL, area=COL (or area_name=COL), area_type=COL, year=COL (or --year),
+employment=COL, mean=COL, p10=COL, p25=COL, median=COL, p75=COL, p90=COL.
+--target published or salaries says which table explicitly; by default the
+mapped fields decide.`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, files []string) error {
 			ctx := cmd.Context()
@@ -56,6 +70,14 @@ Profiles: survey, lca, oews, generic (with --map), auto (default).`,
 				if opt.Profile == "auto" {
 					opt.Profile = "generic"
 				}
+			}
+			switch opt.Target {
+			case "", ingest.TargetSalaries, ingest.TargetPublished:
+			default:
+				return usagef("--target takes %s or %s, not %q", ingest.TargetSalaries, ingest.TargetPublished, opt.Target)
+			}
+			if opt.Target != "" && opt.Profile != "generic" {
+				return usagef("--target applies to the generic profile (with --map), not to %s", opt.Profile)
 			}
 			if opt.Profile != "auto" && opt.Profile != "generic" {
 				if _, err := ingest.ProfileByName(opt.Profile); err != nil {
@@ -121,7 +143,8 @@ Profiles: survey, lca, oews, generic (with --map), auto (default).`,
 	f := c.Flags()
 	f.StringVar(&opt.Profile, "profile", "auto", "source profile: auto, survey, lca, oews, generic")
 	f.StringVar(&opt.Format, "format", "", "input format: csv, tsv, jsonl, parquet, xlsx (default: detected)")
-	f.StringArrayVar(&maps, "map", nil, "generic profile: field=COLUMN[,field=COLUMN...] (fields: title, pay, pay_to, unit, currency, year, date, pay_usd, ...)")
+	f.StringArrayVar(&maps, "map", nil, "generic profile: field=COLUMN[,field=COLUMN...] (fields: title, pay, pay_to, unit, currency, year, date, pay_usd, ...; for published bands occupation, code, area, area_name, employment, mean, p10 ... p90)")
+	f.StringVar(&opt.Target, "target", "", "generic profile: salaries or published (default: published when --map names band figures)")
 	f.IntVar(&year, "year", 0, "year of every row, for sources without a year or date column")
 	f.StringVar(&currency, "currency", "", "currency of pay, for sources without a currency column (default USD)")
 	f.StringVar(&unit, "unit", "", "pay unit, for sources without a unit column (default year)")
