@@ -90,7 +90,7 @@ func remap(ctx context.Context, g *globals, taxonomy string) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	n, err := ingest.Remap(ctx, w, transform.NewMatcher(t), t.Fingerprint())
+	n, err := ingest.Remap(ctx, w, transform.NewMatcher(t))
 	if cerr := w.Close(); err == nil {
 		err = cerr
 	}
