@@ -79,7 +79,7 @@ type Exclusions struct {
 
 // Taxonomy is a set of job families plus the vocabulary the matcher uses to
 // clean raw titles. Build one with ParseTaxonomy, LoadTaxonomyFile,
-// DefaultTaxonomy or ImportONET; treat it as read-only afterwards.
+// DefaultTaxonomy or onet.Import (package payband/taxonomy/onet); treat it as read-only afterwards.
 type Taxonomy struct {
 	Version       string              `yaml:"version" json:"version"`
 	Threshold     float64             `yaml:"threshold" json:"threshold"`
@@ -321,6 +321,67 @@ func (t *Taxonomy) WriteYAML(w io.Writer) error {
 	}
 	_, err = w.Write(b)
 	return err
+}
+
+// IsSecurity reports whether id names a security family of t.
+func (t *Taxonomy) IsSecurity(id string) bool { return isSecurityFamily(t, id) }
+
+// ValidSOC reports whether code is a SOC 2018 or O*NET-SOC code
+// ("15-1212", "15-1212.00").
+func ValidSOC(code string) bool { return socPattern.MatchString(code) }
+
+// Check validates a taxonomy built in code (as ParseTaxonomy validates a
+// parsed one) and indexes its families; call it once the taxonomy is
+// complete.
+func (t *Taxonomy) Check() error {
+	if err := t.validate(); err != nil {
+		return err
+	}
+	t.buildIndex()
+	return nil
+}
+
+// CloneVocabulary copies everything but the families, so that the copy can
+// be changed without touching t (DefaultTaxonomy is shared).
+func (t *Taxonomy) CloneVocabulary() *Taxonomy {
+	c := &Taxonomy{
+		Version:       t.Version,
+		Threshold:     t.Threshold,
+		Stopwords:     append([]string(nil), t.Stopwords...),
+		Abbreviations: cloneMap(t.Abbreviations),
+		Phrases:       cloneMap(t.Phrases),
+		Noise:         append([]string(nil), t.Noise...),
+		Locations:     append([]string(nil), t.Locations...),
+		Levels:        cloneMap(t.Levels),
+		Exclusions: Exclusions{
+			Hard: append([]string(nil), t.Exclusions.Hard...),
+			Soft: append([]string(nil), t.Exclusions.Soft...),
+		},
+	}
+	if t.Seniority != nil {
+		c.Seniority = map[string][]string{}
+		for k, v := range t.Seniority {
+			c.Seniority[k] = append([]string(nil), v...)
+		}
+	}
+	if t.Classes != nil {
+		c.Classes = map[string][]string{}
+		for k, v := range t.Classes {
+			c.Classes[k] = append([]string(nil), v...)
+		}
+	}
+	return c
+}
+
+func cloneMap(m map[string]string) map[string]string {
+	if m == nil {
+		return nil
+	}
+	c := make(map[string]string, len(m))
+	for k, v := range m {
+		c[k] = v
+	}
+	return c
 }
 
 // isSecurityFamily reports whether id names a security family of t.
