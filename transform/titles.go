@@ -66,8 +66,9 @@ const (
 	// A title that is one generic role word ("Analyst", "Manager") never
 	// reaches more than this, whichever stage matched it.
 	confGenericCap = 0.45
-	// Typos of the words that decide a family (class "role", "cue", the
-	// exclusions, "chief") are corrected before matching from this length.
+	// Typos of the words that decide a family (classes "role" and
+	// "decisive", the exclusions) are corrected before matching from this
+	// length.
 	minDecisiveTypoLen = 5
 	// Typos are corrected only between words of at least this length:
 	// shorter ones are too often other real words ("solar" is not "soar").
@@ -93,7 +94,7 @@ type Matcher struct {
 	classes                map[string]map[string]bool
 	cue, strong            map[string]bool
 	role, rank             map[string]bool // head nouns; rank words (vp) that are no role
-	decisive               map[string]bool // words whose typos are corrected up front
+	decisive               map[string]bool // words whose typos are corrected up front: role, decisive, exclusions
 	decisiveByLen          map[int][]string
 	vocab                  map[string]bool // every word the taxonomy uses
 	reserved               map[string]bool // words with a role of their own: never plural-folded
@@ -403,8 +404,8 @@ func NewMatcher(t *Taxonomy) *Matcher {
 		sort.Strings(ws)
 		m.deletes[d] = dedupSorted(ws)
 	}
-	m.decisive = map[string]bool{"chief": true}
-	for _, c := range []map[string]bool{m.role, m.cue} {
+	m.decisive = map[string]bool{}
+	for _, c := range []map[string]bool{m.role, m.classes["decisive"]} {
 		for w := range c {
 			m.decisive[w] = true
 		}
@@ -812,8 +813,8 @@ func editKind(typed, want string) int {
 	return editNone
 }
 
-// fixDecisive returns the word that decides a family (a role head, a
-// security cue, an exclusion, "chief") one edit from the unknown word w, or
+// fixDecisive returns the word that decides a family (a role head, a word
+// of class "decisive", an exclusion) one edit from the unknown word w, or
 // "". Exclusions take only a left-out letter or a swap ("securites",
 // "gaurd", "physcial"), so that "policy" never becomes "police", and they
 // win ties, so a typo can keep a title out of security but never let a

@@ -81,6 +81,8 @@ func TestTitleCauses(t *testing.T) {
 		{"policy is no typo of police", "Security Policy Analyst", "security-analyst", "unspecified"},
 		{"directory is no typo of director", "Active Directory Security Engineer", "security-engineer", "unspecified"},
 		{"managed is no typo of manager", "Managed Security Services Engineer", "security-engineer", "unspecified"},
+		{"radar is no typo of qradar", "RADAR SYSTEMS ENGINEER", "", "unspecified"},
+		{"typo security upper case", "DEVOPS / SECIRITY ENGINEER", "security-engineer", "unspecified"},
 		// Stray numbers never become levels.
 		{"requisition and days", "Cloud Cyber Security Engineer (678392) // 3 days on-site", "security-engineer", "unspecified"},
 		{"days in office", "Security Analyst 2 - 5 days onsite", "security-analyst", "mid"},
@@ -164,4 +166,40 @@ func stepText(steps []Step) string {
 		b.WriteString(s.Stage + ": " + s.Detail + "\n")
 	}
 	return b.String()
+}
+
+// TestEditKind checks editKind against the obvious slow definition: apply
+// every single deletion, insertion, substitution and swap to want.
+func TestEditKind(t *testing.T) {
+	words := []string{"chief", "security", "manager", "analyst", "guard", "aa", "abc"}
+	letters := "abcehimrsuy"
+	for _, want := range words {
+		slow := map[string]int{}
+		for i := 0; i < len(want); i++ {
+			slow[want[:i]+want[i+1:]] = editDeletion
+			if i+1 < len(want) && want[i] != want[i+1] {
+				slow[want[:i]+string(want[i+1])+string(want[i])+want[i+2:]] = editTransposition
+			}
+		}
+		for i := 0; i <= len(want); i++ {
+			for _, c := range letters {
+				slow[want[:i]+string(c)+want[i:]] = editInsertion
+				if i < len(want) && byte(c) != want[i] {
+					if _, ok := slow[want[:i]+string(c)+want[i+1:]]; !ok {
+						slow[want[:i]+string(c)+want[i+1:]] = editSubstitution
+					}
+				}
+			}
+		}
+		for typed, kind := range slow {
+			if got := editKind(typed, want); got != kind && !(got != editNone && kind != editNone) {
+				t.Errorf("editKind(%q, %q) = %d, want %d", typed, want, got, kind)
+			}
+		}
+		for _, far := range []string{want + "zz", "zz" + want, strings.ToUpper(want), want} {
+			if _, ok := slow[far]; !ok && editKind(far, want) != editNone {
+				t.Errorf("editKind(%q, %q) = %d, want none", far, want, editKind(far, want))
+			}
+		}
+	}
 }

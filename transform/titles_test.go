@@ -241,7 +241,7 @@ func ExampleMatcher_Match() {
 // benchTitles are distinct real-looking titles: Match is measured on
 // titles it has not seen, as a Cache would hand them over.
 func benchTitles(b *testing.B) []string {
-	rows := readLabeled(b)
+	rows := append(readLabeled(b), readLabeledFile(b, unseenFile)...)
 	out := make([]string, 0, len(rows)*4)
 	for i, r := range rows {
 		out = append(out, r.title, "Sr. "+r.title, r.title+" - Remote", fmt.Sprintf("%s (%06d)", r.title, i))
@@ -249,6 +249,8 @@ func benchTitles(b *testing.B) []string {
 	return out
 }
 
+// BenchmarkMatch is one goroutine, so titles/s is the per-core figure the
+// title issue asks to stay at or above 100,000.
 func BenchmarkMatch(b *testing.B) {
 	m := defaultMatcher(b)
 	titles := benchTitles(b)
@@ -257,6 +259,7 @@ func BenchmarkMatch(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		m.Match(titles[i%len(titles)])
 	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "titles/s")
 }
 
 func BenchmarkCacheHit(b *testing.B) {
