@@ -621,7 +621,8 @@ func mapTitles(ctx context.Context, c *sql.Conn, ar *duckdb.Arrow, titles map[st
 }
 
 // InsertTitleMatches matches each title and inserts the results into the
-// title map (an existing entry is replaced).
+// title map (an existing entry is replaced), each with the matcher's
+// fingerprint, so that a later run re-maps only titles mapped otherwise.
 func InsertTitleMatches(ctx context.Context, c *sql.Conn, ar *duckdb.Arrow, titles iter.Seq[string], m *transform.Matcher) error {
 	bld := array.NewRecordBuilder(memory.DefaultAllocator, titleSchema)
 	defer bld.Release()
@@ -634,5 +635,5 @@ func InsertTitleMatches(ctx context.Context, c *sql.Conn, ar *duckdb.Arrow, titl
 		bld.Field(4).(*array.Float64Builder).Append(r.Confidence)
 		bld.Field(5).(*array.StringBuilder).Append(r.Method)
 	}
-	return insertBuilt(ctx, c, ar, bld, sqlUpsertTitles)
+	return insertBuilt(ctx, c, ar, bld, sqlUpsertTitles, m.Fingerprint())
 }

@@ -48,8 +48,8 @@ WHERE source_id = $1 AND (case_code IN (
 SELECT title_id, ?, title_raw FROM payband_batch`
 
 	sqlUpsertTitles = `INSERT OR REPLACE INTO title_map_t
-    (title_raw, title, family, seniority, confidence, method)
-SELECT title_raw, title, family, seniority, confidence, method FROM payband_batch`
+    (title_raw, title, family, seniority, confidence, method, fingerprint)
+SELECT title_raw, title, family, seniority, confidence, method, ? FROM payband_batch`
 
 	sqlInsertSource = `INSERT INTO source_files
     (source_id, name, path, sha256, profile, format, rows_read, rows_loaded,

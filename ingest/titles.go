@@ -12,16 +12,42 @@ import (
 )
 
 // Remap re-normalizes every distinct raw title in the warehouse with m, in
-// one transaction, and records the taxonomy's fingerprint. It returns how
-// many titles changed family, title or seniority.
-func Remap(ctx context.Context, w *warehouse.Warehouse, m *transform.Matcher, fingerprint string) (int, error) {
-	var changed int
-	err := inTx(ctx, w, func(c *sql.Conn, ar *duckdb.Arrow) error {
+// one transaction, and records m's fingerprint. It returns how many titles
+// changed family, title or seniority.
+func Remap(ctx context.Context, w *warehouse.Warehouse, m *transform.Matcher) (int, error) {
+	changed, _, err := remap(ctx, w, m, sqlAllTitles)
+	return changed, err
+}
+
+// RemapStale re-normalizes only the titles that were never mapped or were
+// mapped with another fingerprint than m's (another taxonomy or other
+// overrides): after a load, which maps its new titles with the run's
+// matcher, there is nothing to do. It returns how many titles changed and
+// how many were matched.
+func RemapStale(ctx context.Context, w *warehouse.Warehouse, m *transform.Matcher) (changed, matched int, err error) {
+	return remap(ctx, w, m, sqlStaleTitles)
+}
+
+const (
+	sqlAllTitles   = `SELECT DISTINCT title_raw FROM source_titles UNION SELECT title_raw FROM title_map_t`
+	sqlStaleTitles = `SELECT DISTINCT st.title_raw FROM source_titles st
+LEFT JOIN title_map_t m ON m.title_raw = st.title_raw
+WHERE m.title_raw IS NULL OR m.fingerprint IS DISTINCT FROM $1
+UNION SELECT title_raw FROM title_map_t WHERE fingerprint IS DISTINCT FROM $1`
+)
+
+func remap(ctx context.Context, w *warehouse.Warehouse, m *transform.Matcher, q string) (changed, matched int, err error) {
+	fingerprint := m.Fingerprint()
+	var args []any
+	if q == sqlStaleTitles {
+		args = append(args, fingerprint)
+	}
+	err = inTx(ctx, w, func(c *sql.Conn, ar *duckdb.Arrow) error {
 		if err := exec(ctx, c, `CREATE TEMP TABLE prev_map AS SELECT * FROM title_map_t`); err != nil {
 			return err
 		}
 		titles := map[string]struct{}{}
-		rows, err := c.QueryContext(ctx, `SELECT DISTINCT title_raw FROM source_titles UNION SELECT title_raw FROM title_map_t`)
+		rows, err := c.QueryContext(ctx, q, args...)
 		if err != nil {
 			return err
 		}
@@ -37,9 +63,12 @@ func Remap(ctx context.Context, w *warehouse.Warehouse, m *transform.Matcher, fi
 		if err := rows.Err(); err != nil {
 			return err
 		}
-		if err := exec(ctx, c, `DELETE FROM title_map_t`); err != nil {
-			return err
+		if q == sqlAllTitles {
+			if err := exec(ctx, c, `DELETE FROM title_map_t`); err != nil {
+				return err
+			}
 		}
+		matched = len(titles)
 		if len(titles) > 0 {
 			if err := InsertTitleMatches(ctx, c, ar, maps.Keys(titles), m); err != nil {
 				return err
@@ -53,7 +82,7 @@ func Remap(ctx context.Context, w *warehouse.Warehouse, m *transform.Matcher, fi
 		}
 		return exec(ctx, c, sqlSetMeta, "taxonomy_fingerprint", fingerprint)
 	})
-	return changed, err
+	return changed, matched, err
 }
 
 // TaxonomyFingerprint returns the fingerprint of the taxonomy the title map

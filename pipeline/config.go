@@ -22,6 +22,7 @@ type Config struct {
 	Output    string                 `yaml:"output"`
 	Sources   []Source               `yaml:"sources"`
 	Taxonomy  string                 `yaml:"taxonomy"`
+	Overrides string                 `yaml:"overrides"` // title overrides CSV, applied before matching
 	Reports   []reports.ReportConfig `yaml:"reports"`
 	Gates     Gates                  `yaml:"gates"`
 	Retention Retention              `yaml:"retention"`
@@ -149,7 +150,7 @@ func yamlLines(src []byte) map[string]int {
 		}
 		out[p] = n.GetToken().Position.Line
 	}
-	for _, k := range []string{"output", "sources", "taxonomy", "reports", "gates", "retention",
+	for _, k := range []string{"output", "sources", "taxonomy", "overrides", "reports", "gates", "retention",
 		"gates.max_reject_ratio", "gates.max_row_drop_pct", "gates.max_median_move_pct", "retention.keep"} {
 		probe("$." + k)
 	}
@@ -230,6 +231,12 @@ func (c *Config) validate() error {
 			return c.errorf("$.taxonomy", "taxonomy: %s does not exist", c.Taxonomy)
 		}
 	}
+	if c.Overrides != "" {
+		c.Overrides = c.abs(c.Overrides)
+		if _, err := os.Stat(c.Overrides); err != nil {
+			return c.errorf("$.overrides", "overrides: %s does not exist", c.Overrides)
+		}
+	}
 	for i, r := range c.Reports {
 		p := fmt.Sprintf("$.reports[%d]", i)
 		if i > 0 {
@@ -301,6 +308,20 @@ func (c *Config) LoadTaxonomy() (*transform.Taxonomy, error) {
 		return nil, fmt.Errorf("taxonomy: %w", err)
 	}
 	return t, nil
+}
+
+// Matcher builds the matcher a run maps titles with: the taxonomy, and the
+// overrides file applied first when the config names one.
+func (c *Config) Matcher(t *transform.Taxonomy) (*transform.Matcher, error) {
+	m := transform.NewMatcher(t)
+	if c.Overrides == "" {
+		return m, nil
+	}
+	o, err := transform.LoadOverridesFile(c.Overrides, t)
+	if err != nil {
+		return nil, fmt.Errorf("overrides: %w", err)
+	}
+	return m.WithOverrides(o), nil
 }
 
 // ingestOptions maps the source's keys onto ingest.Options (without the

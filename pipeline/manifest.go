@@ -42,8 +42,10 @@ type TaxonomyInfo struct {
 	Source      string `json:"source"` // file path, or "embedded"
 	Version     string `json:"version"`
 	Fingerprint string `json:"fingerprint"`
-	Remapped    bool   `json:"remapped"`       // titles were re-normalized this run
-	Changed     int    `json:"titles_changed"` // titles whose mapping changed
+	Overrides   string `json:"overrides,omitempty"` // title overrides file, if any
+	Remapped    bool   `json:"remapped"`            // titles were re-normalized this run
+	Mapped      int    `json:"titles_mapped"`       // titles the normalize stage matched
+	Changed     int    `json:"titles_changed"`      // titles whose mapping changed
 }
 
 // Input is one file the sources matched.

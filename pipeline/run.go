@@ -143,6 +143,7 @@ type runner struct {
 	now   func() time.Time
 	m     *Manifest
 	tax   *transform.Taxonomy
+	match *transform.Matcher // the taxonomy plus any overrides
 	files []plannedFile
 	// hashes are the plan's sha256 of each source, so ingest does not read
 	// a file twice only to hash it.
@@ -233,11 +234,14 @@ func (r *runner) plan() ([]any, error) {
 		return nil, err
 	}
 	r.tax = tax
+	if r.match, err = r.cfg.Matcher(tax); err != nil {
+		return nil, err
+	}
 	src := "embedded"
 	if r.cfg.Taxonomy != "" {
 		src = r.cfg.Taxonomy
 	}
-	r.m.Taxonomy = TaxonomyInfo{Source: src, Version: tax.Version, Fingerprint: tax.Fingerprint()}
+	r.m.Taxonomy = TaxonomyInfo{Source: src, Version: tax.Version, Fingerprint: r.match.Fingerprint(), Overrides: r.cfg.Overrides}
 
 	files, err := r.cfg.expand()
 	if err != nil {
@@ -317,7 +321,7 @@ func (r *runner) plan() ([]any, error) {
 // loaded and retires the earlier version at the same path), then retires
 // removed sources when pruning.
 func (r *runner) ingest() ([]any, error) {
-	matcher := transform.NewMatcher(r.tax)
+	matcher := r.match
 	var files, read, loaded, rejected int64
 	for i := range r.m.Inputs {
 		in := &r.m.Inputs[i]
@@ -372,23 +376,21 @@ func (r *runner) ingest() ([]any, error) {
 	return []any{"files", files, "read", read, "loaded", loaded, "rejected", rejected, "retired", retired}, nil
 }
 
-// normalize re-maps every title when the taxonomy's fingerprint differs
-// from the one the title map was built with.
+// normalize re-maps the titles that were never mapped or were mapped with
+// another taxonomy or other overrides; a load maps its new titles with the
+// run's matcher, so after one there is nothing to do.
 func (r *runner) normalize() ([]any, error) {
-	stored, err := ingest.TaxonomyFingerprint(r.ctx, r.w.DB)
-	if err != nil {
-		return nil, err
-	}
 	fp := r.m.Taxonomy.Fingerprint
-	if stored == fp {
-		return []any{"remapped", false}, nil
-	}
-	n, err := ingest.Remap(r.ctx, r.w, transform.NewMatcher(r.tax), fp)
+	n, matched, err := ingest.RemapStale(r.ctx, r.w, r.match)
 	if err != nil {
 		return nil, fmt.Errorf("re-normalizing titles: %w", err)
 	}
+	r.m.Taxonomy.Mapped = matched
+	if matched == 0 {
+		return []any{"remapped", false}, nil
+	}
 	r.m.Taxonomy.Remapped, r.m.Taxonomy.Changed = true, n
-	return []any{"remapped", true, "titles_changed", n, "previous_fingerprint", short(stored), "fingerprint", short(fp)}, nil
+	return []any{"remapped", true, "titles_mapped", matched, "titles_changed", n, "fingerprint", short(fp)}, nil
 }
 
 func short(s string) string {

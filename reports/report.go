@@ -922,7 +922,7 @@ var boxColumns = []string{"seniority", "experience_level", "company_size", "coun
 // groupOrders put the values of ordinal columns in their natural order;
 // other values sort after them, alphabetically.
 var groupOrders = map[string][]string{
-	"seniority":        {"intern", "junior", "mid", "senior", "lead", "principal"},
+	"seniority":        {"intern", "entry", "mid", "senior", "lead", "principal", "executive", "unspecified"},
 	"experience_level": {"EN", "MI", "SE", "EX"},
 	"company_size":     {"S", "M", "L"},
 }

@@ -19,8 +19,32 @@ import (
 	"payband/data"
 )
 
-// Seniority levels, lowest to highest. "mid" is the default.
-var seniorityLevels = []string{"intern", "junior", "mid", "senior", "lead", "principal"}
+// Seniority levels, lowest to highest: the one level ladder of SPEC §5.1.
+// A title whose words state no level is LevelUnspecified, never "mid".
+var seniorityLevels = []string{"intern", "entry", "mid", "senior", "lead", "principal", "executive"}
+
+// LevelUnspecified is the seniority of a title whose words state no level.
+const LevelUnspecified = "unspecified"
+
+// Levels returns the level ladder, lowest to highest, without
+// LevelUnspecified.
+func Levels() []string { return append([]string(nil), seniorityLevels...) }
+
+// levelAliases are level names older taxonomy files used.
+var levelAliases = map[string]string{"junior": "entry"}
+
+// levelIndex is the position of a level (or an old alias) in the ladder.
+func levelIndex(s string) (int, bool) {
+	if a, ok := levelAliases[s]; ok {
+		s = a
+	}
+	for i, l := range seniorityLevels {
+		if s == l {
+			return i, true
+		}
+	}
+	return 0, false
+}
 
 // Family is one job family of a taxonomy.
 type Family struct {
@@ -36,10 +60,14 @@ type Family struct {
 }
 
 // Rule matches a title whose token set holds one token of every element of
-// All. An element is a word, alternatives "a|b", or a class "@name".
+// All and no token of any element of None. An element is a word,
+// alternatives "a|b", or a class "@name".
 type Rule struct {
 	All        []string `yaml:"all,flow" json:"all"`
+	None       []string `yaml:"none,omitempty,flow" json:"none,omitempty"`
 	Confidence float64  `yaml:"confidence,omitempty" json:"confidence,omitempty"` // default 0.85
+	// Priority, when set, ranks this rule instead of its family's priority.
+	Priority int `yaml:"priority,omitempty" json:"priority,omitempty"`
 }
 
 // Exclusions keep titles out of every security family. Hard ones always do;
@@ -51,7 +79,7 @@ type Exclusions struct {
 
 // Taxonomy is a set of job families plus the vocabulary the matcher uses to
 // clean raw titles. Build one with ParseTaxonomy, LoadTaxonomyFile,
-// DefaultTaxonomy or ImportONET; treat it as read-only afterwards.
+// DefaultTaxonomy or onet.Import (package payband/taxonomy/onet); treat it as read-only afterwards.
 type Taxonomy struct {
 	Version       string              `yaml:"version" json:"version"`
 	Threshold     float64             `yaml:"threshold" json:"threshold"`
@@ -210,7 +238,7 @@ func (t *Taxonomy) validate() error {
 			if r.Confidence < 0 || r.Confidence > 1 {
 				return invalid(rp+".confidence", "family %q: rule confidence %v is not in [0, 1]", f.ID, r.Confidence)
 			}
-			for _, el := range r.All {
+			for _, el := range append(append([]string(nil), r.All...), r.None...) {
 				if c, ok := strings.CutPrefix(el, "@"); ok {
 					if _, ok := t.Classes[c]; !ok {
 						return invalid(rp+".all", "family %q: unknown class %q", f.ID, el)
@@ -225,12 +253,8 @@ func (t *Taxonomy) validate() error {
 }
 
 func validSeniority(s string) bool {
-	for _, l := range seniorityLevels {
-		if s == l {
-			return true
-		}
-	}
-	return false
+	_, ok := levelIndex(s)
+	return ok
 }
 
 func (t *Taxonomy) buildIndex() {
@@ -297,6 +321,67 @@ func (t *Taxonomy) WriteYAML(w io.Writer) error {
 	}
 	_, err = w.Write(b)
 	return err
+}
+
+// IsSecurity reports whether id names a security family of t.
+func (t *Taxonomy) IsSecurity(id string) bool { return isSecurityFamily(t, id) }
+
+// ValidSOC reports whether code is a SOC 2018 or O*NET-SOC code
+// ("15-1212", "15-1212.00").
+func ValidSOC(code string) bool { return socPattern.MatchString(code) }
+
+// Check validates a taxonomy built in code (as ParseTaxonomy validates a
+// parsed one) and indexes its families; call it once the taxonomy is
+// complete.
+func (t *Taxonomy) Check() error {
+	if err := t.validate(); err != nil {
+		return err
+	}
+	t.buildIndex()
+	return nil
+}
+
+// CloneVocabulary copies everything but the families, so that the copy can
+// be changed without touching t (DefaultTaxonomy is shared).
+func (t *Taxonomy) CloneVocabulary() *Taxonomy {
+	c := &Taxonomy{
+		Version:       t.Version,
+		Threshold:     t.Threshold,
+		Stopwords:     append([]string(nil), t.Stopwords...),
+		Abbreviations: cloneMap(t.Abbreviations),
+		Phrases:       cloneMap(t.Phrases),
+		Noise:         append([]string(nil), t.Noise...),
+		Locations:     append([]string(nil), t.Locations...),
+		Levels:        cloneMap(t.Levels),
+		Exclusions: Exclusions{
+			Hard: append([]string(nil), t.Exclusions.Hard...),
+			Soft: append([]string(nil), t.Exclusions.Soft...),
+		},
+	}
+	if t.Seniority != nil {
+		c.Seniority = map[string][]string{}
+		for k, v := range t.Seniority {
+			c.Seniority[k] = append([]string(nil), v...)
+		}
+	}
+	if t.Classes != nil {
+		c.Classes = map[string][]string{}
+		for k, v := range t.Classes {
+			c.Classes[k] = append([]string(nil), v...)
+		}
+	}
+	return c
+}
+
+func cloneMap(m map[string]string) map[string]string {
+	if m == nil {
+		return nil
+	}
+	c := make(map[string]string, len(m))
+	for k, v := range m {
+		c[k] = v
+	}
+	return c
 }
 
 // isSecurityFamily reports whether id names a security family of t.

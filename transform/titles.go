@@ -5,6 +5,8 @@ import (
 	"math"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
 
@@ -14,10 +16,13 @@ import (
 
 // Match is the normalization of one raw title.
 type Match struct {
-	Input      string  `json:"input"`
-	Title      string  `json:"title"`     // canonical title of the family; "" when unmatched
-	Family     string  `json:"family"`    // family id; "" when unmatched
-	Seniority  string  `json:"seniority"` // intern, junior, mid, senior, lead or principal
+	Input  string `json:"input"`
+	Title  string `json:"title"`  // canonical title of the family; "" when unmatched
+	Family string `json:"family"` // family id; "" when unmatched
+	// Seniority is the level the title's words state: intern, entry, mid,
+	// senior, lead, principal, executive, or unspecified when they state
+	// none (never "mid" by default).
+	Seniority  string  `json:"seniority"`
 	Confidence float64 `json:"confidence"`
 	Method     string  `json:"method"` // exact, alias, rule, fuzzy or none
 }
@@ -51,6 +56,20 @@ const (
 	confTypoFactor = 0.85
 	// Token-overlap matches score weighted Dice times this factor.
 	confOverlapFactor = 0.9
+	// A match that needed the words inside parentheses keeps this share of
+	// its confidence: "Systems Engineer (Security)" is a security engineer,
+	// a little less surely than "Security Systems Engineer".
+	confParenFactor = 0.92
+	// An alias shared by n families matches at confAlias/(1+confSharedStep*(n-1)):
+	// O*NET lists "Data Analyst" under nine occupations, so it says little.
+	confSharedStep = 0.35
+	// A title that is one generic role word ("Analyst", "Manager") never
+	// reaches more than this, whichever stage matched it.
+	confGenericCap = 0.45
+	// Typos of the words that decide a family (classes "role" and
+	// "decisive", the exclusions) are corrected before matching from this
+	// length.
+	minDecisiveTypoLen = 5
 	// Typos are corrected only between words of at least this length:
 	// shorter ones are too often other real words ("solar" is not "soar").
 	minTypoLen = 6
@@ -74,12 +93,16 @@ type Matcher struct {
 	hard, soft             map[string][]excl   // by first word
 	classes                map[string]map[string]bool
 	cue, strong            map[string]bool
+	role, rank             map[string]bool // head nouns; rank words (vp) that are no role
+	decisive               map[string]bool // words whose typos are corrected up front: role, decisive, exclusions
+	decisiveByLen          map[int][]string
 	vocab                  map[string]bool // every word the taxonomy uses
 	reserved               map[string]bool // words with a role of their own: never plural-folded
 
 	// Per pass (0: security families, 1: the others) so that security
 	// families take precedence over imported ones at every stage.
 	exact, alias [2]map[string]int
+	shared       [2]map[string]int // alias key -> number of families listing it
 	rules        [2][]compiledRule
 	entries      [2][]simEntry
 	postings     [2]map[string][]int32
@@ -87,6 +110,20 @@ type Matcher struct {
 	maxIDF       float64
 
 	deletes map[string][]string // one-deletion variants of vocab words -> the words
+
+	over *Overrides // applied before any stage; nil for none
+	fp   string     // fingerprint with the overrides; "" = the taxonomy's
+	fpc  *fpCache   // the taxonomy's fingerprint, computed once
+}
+
+type fpCache struct {
+	once sync.Once
+	v    string
+}
+
+func (m *Matcher) taxFP() string {
+	m.fpc.once.Do(func() { m.fpc.v = m.tax.Fingerprint() })
+	return m.fpc.v
 }
 
 type phrase struct {
@@ -102,6 +139,7 @@ type excl struct {
 type compiledRule struct {
 	fam      int
 	groups   []ruleGroup // one alternative of every group must be present
+	none     []ruleGroup // no alternative of any of these may be present
 	conf     float64
 	priority int
 	text     string
@@ -163,6 +201,7 @@ func NewMatcher(t *Taxonomy) *Matcher {
 		reserved:  map[string]bool{},
 		idf:       map[string]float64{},
 		deletes:   map[string][]string{},
+		fpc:       &fpCache{},
 	}
 	addVocab := func(s string) {
 		for _, w := range strings.Fields(s) {
@@ -197,17 +236,16 @@ func NewMatcher(t *Taxonomy) *Matcher {
 			return strings.Join(ps[i].words, " ") < strings.Join(ps[j].words, " ")
 		})
 	}
-	for i, level := range seniorityLevels {
-		for _, w := range t.Seniority[level] {
+	for level, ws := range t.Seniority {
+		i, _ := levelIndex(level)
+		for _, w := range ws {
 			m.seniority[w] = i
 			addVocab(w)
 		}
 	}
 	for k, v := range t.Levels {
-		for i, level := range seniorityLevels {
-			if v == level {
-				m.levels[k] = i
-			}
+		if i, ok := levelIndex(v); ok {
+			m.levels[k] = i
 		}
 	}
 	m.hard, m.soft = map[string][]excl{}, map[string][]excl{}
@@ -247,9 +285,12 @@ func NewMatcher(t *Taxonomy) *Matcher {
 	}
 	m.cue = m.classes["cue"]
 	m.strong = m.classes["strong"]
+	m.role = m.classes["role"]
+	m.rank = m.classes["rank"]
 	for i := range m.exact {
 		m.exact[i] = map[string]int{}
 		m.alias[i] = map[string]int{}
+		m.shared[i] = map[string]int{}
 		m.postings[i] = map[string][]int32{}
 	}
 	for _, f := range t.Families {
@@ -269,6 +310,7 @@ func NewMatcher(t *Taxonomy) *Matcher {
 	// (plural folding, hyphen joining) consults it.
 	df := map[string]int{}
 	nEntries := 0
+	aliasFams := [2]map[string]map[int]bool{{}, {}}
 	for fi, f := range t.Families {
 		pass := passOf(f)
 		nameA := m.analyze(f.Name, nil)
@@ -287,21 +329,41 @@ func NewMatcher(t *Taxonomy) *Matcher {
 			if _, dup := m.alias[pass][k]; !dup {
 				m.alias[pass][k] = fi
 			}
+			if aliasFams[pass][k] == nil {
+				aliasFams[pass][k] = map[int]bool{}
+			}
+			aliasFams[pass][k][fi] = true
 			m.addEntry(pass, fi, a.tokens, al)
 		}
 		for _, r := range f.Rules {
 			cr := compiledRule{fam: fi, conf: r.Confidence, priority: f.Priority, text: strings.Join(r.All, " + ")}
+			if r.Priority != 0 {
+				cr.priority = r.Priority
+			}
+			if len(r.None) > 0 {
+				cr.text += ", none of " + strings.Join(r.None, " ")
+			}
 			if cr.conf == 0 {
 				cr.conf = confRuleDefault
 			}
-			for _, el := range r.All {
+			group := func(el string) ruleGroup {
 				if c, ok := strings.CutPrefix(el, "@"); ok {
-					cr.groups = append(cr.groups, newRuleGroup(sortedKeys(m.classes[c])))
-				} else {
-					cr.groups = append(cr.groups, newRuleGroup(strings.Split(el, "|")))
+					return newRuleGroup(sortedKeys(m.classes[c]))
 				}
+				return newRuleGroup(strings.Split(el, "|"))
+			}
+			for _, el := range r.All {
+				cr.groups = append(cr.groups, group(el))
+			}
+			for _, el := range r.None {
+				cr.none = append(cr.none, group(el))
 			}
 			m.rules[pass] = append(m.rules[pass], cr)
+		}
+	}
+	for pass := range aliasFams {
+		for k, fams := range aliasFams[pass] {
+			m.shared[pass][k] = len(fams)
 		}
 	}
 	for pass := range m.entries {
@@ -342,6 +404,30 @@ func NewMatcher(t *Taxonomy) *Matcher {
 		sort.Strings(ws)
 		m.deletes[d] = dedupSorted(ws)
 	}
+	m.decisive = map[string]bool{}
+	for _, c := range []map[string]bool{m.role, m.classes["decisive"]} {
+		for w := range c {
+			m.decisive[w] = true
+		}
+	}
+	for _, es := range []map[string][]excl{m.hard, m.soft} {
+		for _, list := range es {
+			for _, e := range list {
+				if len(e.words) == 1 {
+					m.decisive[e.words[0]] = true
+				}
+			}
+		}
+	}
+	m.decisiveByLen = map[int][]string{}
+	for w := range m.decisive {
+		if n := utf8.RuneCountInString(w); n >= minDecisiveTypoLen && !strings.ContainsAny(w, "-0123456789") {
+			m.decisiveByLen[n] = append(m.decisiveByLen[n], w)
+		}
+	}
+	for _, ws := range m.decisiveByLen {
+		sort.Strings(ws)
+	}
 	return m
 }
 
@@ -375,9 +461,27 @@ func (m *Matcher) Explain(raw string) (Match, []Step) {
 }
 
 func (m *Matcher) match(raw string, steps *[]Step) Match {
+	matchCalls.Add(1)
 	a := m.analyze(raw, steps)
-	res := Match{Input: raw, Seniority: seniorityLevels[a.seniority], Method: MethodNone}
+	res := Match{Input: raw, Seniority: levelName(a.seniority), Method: MethodNone}
+	if m.over != nil {
+		if o, ok := m.over.lookup(raw); ok {
+			return m.applyOverride(res, o, steps)
+		}
+	}
 	fam, conf, method := m.decide(&a, steps)
+	if fam >= 0 && a.typos && method != MethodFuzzy {
+		if steps != nil {
+			logStep(steps, "typo", fmt.Sprintf("matched after correcting a typo: %.2f × %.2f", conf, confTypoFactor))
+		}
+		conf, method = conf*confTypoFactor, MethodFuzzy
+	}
+	if fam >= 0 && a.generic && conf > confGenericCap {
+		if steps != nil {
+			logStep(steps, "generic", fmt.Sprintf("%q alone is a generic title: confidence %.2f capped at %.2f", a.tokens[0], conf, confGenericCap))
+		}
+		conf = confGenericCap
+	}
 	if fam >= 0 && conf >= m.threshold {
 		f := m.tax.Families[fam]
 		res.Family, res.Title, res.Confidence, res.Method = f.ID, f.Name, round3(conf), method
@@ -398,6 +502,21 @@ func (m *Matcher) match(raw string, steps *[]Step) Match {
 	return res
 }
 
+// matchCalls counts Match and Explain calls in this process, so that tests
+// can tell how often titles were normalized.
+var matchCalls atomic.Int64
+
+// MatchCalls is the number of titles matched (Match or Explain, cached
+// results not counted) since the process started.
+func MatchCalls() int64 { return matchCalls.Load() }
+
+func levelName(i int) string {
+	if i < 0 {
+		return LevelUnspecified
+	}
+	return seniorityLevels[i]
+}
+
 func round3(f float64) float64 { return math.Round(f*1000) / 1000 }
 
 func logStep(steps *[]Step, stage, detail string) {
@@ -406,51 +525,59 @@ func logStep(steps *[]Step, stage, detail string) {
 	}
 }
 
-// decide runs the stages, security families first.
-func (m *Matcher) decide(a *analysis, steps *[]Step) (fam int, conf float64, method string) {
-	fam, conf, method = -1, 0, MethodNone
-	secOK := a.hard == "" && (a.soft == "" || a.strong)
+// secOK reports whether the exclusions allow a security family. A hard
+// exclusion outside parentheses always blocks; one inside them, like a
+// soft one, only when the words outside parentheses have no IT word:
+// "Security Manager (Physical)" is physical, "Applied Cybersecurity
+// Engineer (Center for Securing the Homeland)" is not.
+func (m *Matcher) secOK(a *analysis, steps *[]Step) bool {
 	switch {
 	case a.hard != "":
 		if steps != nil {
 			logStep(steps, "exclusion", fmt.Sprintf("%q: never a security family", a.hard))
 		}
-	case !secOK:
+		return false
+	case a.soft != "" && !a.strong:
 		if steps != nil {
 			logStep(steps, "exclusion", fmt.Sprintf("%q without an IT word: not a security family", a.soft))
 		}
+		return false
+	case a.parenHard != "" && !a.strong:
+		if steps != nil {
+			logStep(steps, "exclusion", fmt.Sprintf("%q in parentheses, and no IT word outside them: not a security family", a.parenHard))
+		}
+		return false
+	case a.parenHard != "" && steps != nil:
+		logStep(steps, "exclusion", fmt.Sprintf("%q in parentheses does not block: the title has an IT word outside them", a.parenHard))
 	}
-	if len(a.tokens) == 0 {
+	return true
+}
+
+// decide runs the stages, security families first.
+func (m *Matcher) decide(a *analysis, steps *[]Step) (fam int, conf float64, method string) {
+	fam, conf, method = -1, 0, MethodNone
+	secOK := m.secOK(a, steps)
+	if len(a.tokens)+len(a.paren) == 0 {
 		logStep(steps, "tokens", "nothing left to match")
 		return
 	}
-	for pass := 0; pass < 2; pass++ {
-		if pass == 0 && !secOK {
-			continue
-		}
-		if f, c, meth := m.direct(pass, a, steps); f >= 0 {
-			return f, c, meth
-		}
+	if f, c, meth, ok := m.stages(a, secOK, steps); ok {
+		return f, c, meth
 	}
 	// Typo correction, then the same stages on the corrected title.
 	if fixed, ok := m.correct(a, steps); ok {
-		fsecOK := fixed.hard == "" && (fixed.soft == "" || fixed.strong)
-		for pass := 0; pass < 2; pass++ {
-			if pass == 0 && !fsecOK {
-				continue
+		if f, c, _, ok := m.stages(&fixed, m.secOK(&fixed, nil), nil); ok {
+			if steps != nil {
+				logStep(steps, "fuzzy", fmt.Sprintf("after the correction %s: %.2f × %.2f", m.tax.Families[f].ID, c, confTypoFactor))
 			}
-			if f, c, _ := m.direct(pass, &fixed, nil); f >= 0 {
-				if steps != nil {
-					logStep(steps, "fuzzy", fmt.Sprintf("after the correction %s: %.2f × %.2f", m.tax.Families[f].ID, c, confTypoFactor))
-				}
-				return f, c * confTypoFactor, MethodFuzzy
-			}
+			return f, c * confTypoFactor, MethodFuzzy
 		}
 	}
 	// Token overlap with the names and aliases of the other families.
 	// Security families generalize through their rules only: overlap would
 	// put "Security Officer" (a guard) next to "Information Security Officer".
-	if f, c, text := m.overlap(1, a); f >= 0 {
+	all := m.merged(a)
+	if f, c, text := m.overlap(1, &all); f >= 0 {
 		if steps != nil {
 			logStep(steps, "fuzzy", fmt.Sprintf("closest name or alias %q (%s), overlap %.2f", text, m.tax.Families[f].ID, c/confOverlapFactor))
 		}
@@ -458,6 +585,44 @@ func (m *Matcher) decide(a *analysis, steps *[]Step) (fam int, conf float64, met
 	}
 	logStep(steps, "fuzzy", "no close name or alias")
 	return
+}
+
+// stages runs the exact, alias and rule stages: security families on the
+// words outside parentheses, then with the words inside them (at
+// confParenFactor), then the other families the same way.
+func (m *Matcher) stages(a *analysis, secOK bool, steps *[]Step) (int, float64, string, bool) {
+	var all analysis
+	if len(a.paren) > 0 {
+		all = m.merged(a)
+	}
+	for pass := 0; pass < 2; pass++ {
+		if pass == 0 && !secOK {
+			continue
+		}
+		if len(a.tokens) > 0 {
+			if f, c, meth := m.direct(pass, a, steps); f >= 0 {
+				return f, c, meth, true
+			}
+		}
+		if len(a.paren) > 0 {
+			if f, c, meth := m.direct(pass, &all, steps); f >= 0 {
+				if steps != nil {
+					logStep(steps, "parentheses", fmt.Sprintf("matched only with the words in parentheses: %.2f × %.2f", c, confParenFactor))
+				}
+				return f, c * confParenFactor, meth, true
+			}
+		}
+	}
+	return -1, 0, MethodNone, false
+}
+
+// merged is a with the words inside parentheses counted as its own.
+func (m *Matcher) merged(a *analysis) analysis {
+	b := *a
+	b.tokens = append(append(make([]string, 0, len(a.tokens)+len(a.paren)), a.tokens...), a.paren...)
+	b.paren = nil
+	b.k = ""
+	return b
 }
 
 // direct runs the exact, alias and rule stages of one pass.
@@ -470,10 +635,18 @@ func (m *Matcher) direct(pass int, a *analysis, steps *[]Step) (int, float64, st
 		return f, confExact, MethodExact
 	}
 	if f, ok := m.alias[pass][k]; ok {
+		c := confAlias
+		if n := m.shared[pass][k]; n > 1 {
+			c = confAlias / (1 + confSharedStep*float64(n-1))
+			if steps != nil {
+				logStep(steps, "alias", fmt.Sprintf("%q is an alias of %d families (first %s): %.2f", k, n, m.tax.Families[f].ID, c))
+			}
+			return f, c, MethodAlias
+		}
 		if steps != nil {
 			logStep(steps, "alias", fmt.Sprintf("%q is an alias of %s", k, m.tax.Families[f].ID))
 		}
-		return f, confAlias, MethodAlias
+		return f, c, MethodAlias
 	}
 	for i := range m.rules[pass] {
 		r := &m.rules[pass][i]
@@ -501,6 +674,11 @@ func (m *Matcher) direct(pass int, a *analysis, steps *[]Step) (int, float64, st
 func (r *compiledRule) matches(tokens []string) bool {
 	for i := range r.groups {
 		if !r.groups[i].has(tokens) {
+			return false
+		}
+	}
+	for i := range r.none {
+		if r.none[i].has(tokens) {
 			return false
 		}
 	}
@@ -573,25 +751,107 @@ func (m *Matcher) overlap(pass int, a *analysis) (fam int, conf float64, text st
 // correct replaces unknown words by a taxonomy word one edit away.
 func (m *Matcher) correct(a *analysis, steps *[]Step) (analysis, bool) {
 	var fixes []string
-	words := make([]string, len(a.tokens))
-	copy(words, a.tokens)
-	for i, t := range words {
-		if n := utf8.RuneCountInString(t); m.vocab[t] || n < minTypoLen || n > maxTypoLen {
-			continue
+	fix := func(ws []string) []string {
+		out := make([]string, len(ws))
+		copy(out, ws)
+		for i, t := range out {
+			if n := utf8.RuneCountInString(t); m.vocab[t] || n < minTypoLen || n > maxTypoLen {
+				continue
+			}
+			if w := m.nearest(t); w != "" {
+				fixes = append(fixes, t+"→"+w)
+				out[i] = w
+			}
 		}
-		if w := m.nearest(t); w != "" {
-			fixes = append(fixes, t+"→"+w)
-			words[i] = w
-		}
+		return out
 	}
+	words, paren := fix(a.tokens), fix(a.paren)
 	if len(fixes) == 0 {
 		return analysis{}, false
 	}
 	if steps != nil {
 		logStep(steps, "fuzzy", "corrected "+strings.Join(fixes, ", "))
 	}
-	fixed := m.finish(words, a.extra, a.seniority, nil)
-	return fixed, true
+	return m.finish(words, paren, a.seniority, nil), true
+}
+
+// Kinds of one edit between a typed word and the word meant.
+const (
+	editNone = iota
+	editDeletion
+	editInsertion
+	editSubstitution
+	editTransposition
+)
+
+// editKind tells how typed differs from want by one edit (bytes; the
+// decisive words are ASCII): a letter left out ("securty"), one too many
+// ("managger"), one wrong ("engineor") or two swapped ("cheif").
+func editKind(typed, want string) int {
+	lt, lw := len(typed), len(want)
+	i := 0
+	for i < lt && i < lw && typed[i] == want[i] {
+		i++
+	}
+	switch {
+	case lt == lw-1:
+		if typed[i:] == want[i+1:] {
+			return editDeletion
+		}
+	case lt == lw+1:
+		if typed[i+1:] == want[i:] {
+			return editInsertion
+		}
+	case lt == lw && i < lt:
+		if typed[i+1:] == want[i+1:] {
+			return editSubstitution
+		}
+		if i+1 < lt && typed[i] == want[i+1] && typed[i+1] == want[i] && typed[i+2:] == want[i+2:] {
+			return editTransposition
+		}
+	}
+	return editNone
+}
+
+// fixDecisive returns the word that decides a family (a role head, a word
+// of class "decisive", an exclusion) one edit from the unknown word w, or
+// "". Exclusions take only a left-out letter or a swap ("securites",
+// "gaurd", "physcial"), so that "policy" never becomes "police", and they
+// win ties, so a typo can keep a title out of security but never let a
+// confuser in. Known words (the taxonomy's vocabulary, class "known":
+// "directory", "managed") are never corrected.
+func (m *Matcher) fixDecisive(w string) string {
+	n := len(w)
+	if n < minDecisiveTypoLen || n > maxTypoLen || m.vocab[w] || hasDigit(w) {
+		return ""
+	}
+	best := ""
+	for l := n - 1; l <= n+1; l++ {
+		for _, c := range m.decisiveByLen[l] {
+			k := editKind(w, c)
+			if k == editNone {
+				continue
+			}
+			if m.isExclWord(c) && k != editDeletion && k != editTransposition {
+				continue
+			}
+			if best == "" || m.better(c, best) {
+				best = c
+			}
+		}
+	}
+	return best
+}
+
+func (m *Matcher) isExclWord(w string) bool {
+	for _, es := range [2]map[string][]excl{m.hard, m.soft} {
+		for _, e := range es[w] {
+			if len(e.words) == 1 {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // nearest returns the vocabulary word one edit (insertion, deletion,
@@ -619,20 +879,11 @@ func (m *Matcher) nearest(t string) string {
 }
 
 func (m *Matcher) better(c, best string) bool {
-	ce, be := m.isExclusion(c), m.isExclusion(best)
+	ce, be := m.isExclWord(c), m.isExclWord(best)
 	if ce != be {
 		return ce
 	}
 	return c < best
-}
-
-func (m *Matcher) isExclusion(w string) bool {
-	for _, e := range m.hard[w] {
-		if len(e.words) == 1 {
-			return true
-		}
-	}
-	return false
 }
 
 func deletions(w string) []string {
@@ -646,13 +897,17 @@ func deletions(w string) []string {
 
 // analysis is a cleaned title.
 type analysis struct {
-	tokens    []string // content words, deduplicated, in title order
-	extra     []string // words inside parentheses: only for exclusions
-	seniority int      // index in seniorityLevels
-	hard      string   // the hard exclusion found, if any
+	tokens    []string // content words outside parentheses, deduplicated, in title order
+	paren     []string // content words inside parentheses and not outside them
+	seniority int      // index in seniorityLevels; -1 when no word states a level
+	heads     []string // role words (class "role"): analyst, engineer, lead ...
+	ranks     []string // rank words (class "rank"): vp, a grade and not a role
+	hard      string   // the hard exclusion outside parentheses, if any
+	parenHard string   // a hard exclusion inside parentheses
 	soft      string
-	cue       bool   // has a security cue
-	strong    bool   // has a qualifying IT word
+	strong    bool   // has a qualifying IT word outside parentheses
+	generic   bool   // the title is one generic role word ("Analyst")
+	typos     bool   // a decisive word was corrected
 	k         string // key(), once computed
 }
 
@@ -670,11 +925,13 @@ type rawToken struct {
 	text    string
 	seg     int
 	inParen bool
+	first   bool // first token of its segment
 	last    bool // last token of its segment
 }
 
 // analyze cleans a raw title: Unicode NFKC and case folding, tokens,
-// parentheses, codes, locations, noise, abbreviations, phrases, seniority.
+// parentheses, codes, locations, noise, abbreviations, typos of decisive
+// words, phrases, seniority.
 func (m *Matcher) analyze(raw string, steps *[]Step) analysis {
 	if len(raw) > maxTitleBytes {
 		cut := maxTitleBytes
@@ -691,10 +948,11 @@ func (m *Matcher) analyze(raw string, steps *[]Step) analysis {
 		logStep(steps, "normalize", fmt.Sprintf("%q", s))
 	}
 	toks := m.tokenize(s)
-	level, haveLevel := 0, false
+	level := -1
 	var paren, codes, dropped []string
-	keep := toks[:0:0]
-	// A segment after the first made only of places ("- Austin, TX") goes.
+	keep := make([]string, 0, len(toks))
+	// A segment after the first made only of places, noise and codes
+	// ("- Austin, TX", "// 3 days on-site", "(Remote)") goes.
 	nseg := 0
 	if len(toks) > 0 {
 		nseg = toks[len(toks)-1].seg + 1
@@ -710,60 +968,75 @@ func (m *Matcher) analyze(raw string, steps *[]Step) analysis {
 		segPlace[i] = i > 0
 	}
 	for _, t := range toks {
-		if t.inParen || (t.seg > 0 && !(m.locations[t.text] || m.noise[t.text] || m.stop[t.text])) {
+		if t.seg > 0 && !(m.locations[t.text] || m.noise[t.text] || m.stop[t.text] || hasDigit(t.text)) {
 			segPlace[t.seg] = false
 		}
 	}
-	for _, t := range toks {
+	for i, t := range toks {
+		prev, next := "", ""
+		if i > 0 && toks[i-1].seg == t.seg {
+			prev = toks[i-1].text
+		}
+		if i+1 < len(toks) && toks[i+1].seg == t.seg {
+			next = toks[i+1].text
+		}
 		switch {
-		case t.inParen:
-			paren = append(paren, t.text)
-		case segPlace[t.seg]:
+		case segPlace[t.seg] && !isLevelToken(t, prev, m.levels):
 			dropped = append(dropped, t.text)
 		case m.noise[t.text]:
 			dropped = append(dropped, t.text)
-		case isLevelToken(t, m.levels):
-			level, haveLevel = max(level, m.levels[t.text]), true
+		case t.inParen && m.locations[t.text]:
+			dropped = append(dropped, t.text)
+		case isLevelToken(t, prev, m.levels):
+			level = max(level, m.levels[t.text])
+			if steps != nil {
+				logStep(steps, "seniority", fmt.Sprintf("level %q → %s", t.text, seniorityLevels[m.levels[t.text]]))
+			}
 		case hasDigit(t.text):
 			codes = append(codes, t.text)
+		case t.inParen && t.text == "soc" && hasDigit(next):
+			// "(SOC 15-1132)" cites an occupation code; it is no SOC job.
+			codes = append(codes, t.text)
+		case t.inParen:
+			paren = append(paren, t.text)
 		default:
-			keep = append(keep, t)
+			keep = append(keep, t.text)
 		}
 	}
-	if len(paren) > 0 {
-		if steps != nil {
-			logStep(steps, "parentheses", fmt.Sprintf("set aside %q (used for exclusions only)", strings.Join(paren, " ")))
+	if len(codes) > 0 && steps != nil {
+		logStep(steps, "codes", fmt.Sprintf("dropped requisition/job codes %q", strings.Join(codes, " ")))
+	}
+	if len(dropped) > 0 && steps != nil {
+		logStep(steps, "location", fmt.Sprintf("dropped place/remote words %q", strings.Join(dropped, " ")))
+	}
+	var fixes []string
+	expand := func(in []string) []string {
+		out := make([]string, 0, len(in)+4)
+		for _, t := range in {
+			n := len(out)
+			out = m.expand(out, t)
+			for j := n; j < len(out); j++ {
+				if w := m.fixDecisive(out[j]); w != "" {
+					fixes = append(fixes, out[j]+"→"+w)
+					out = append(out[:j], m.expand(nil, w)...)
+				}
+			}
 		}
+		return out
 	}
-	if len(codes) > 0 {
-		if steps != nil {
-			logStep(steps, "codes", fmt.Sprintf("dropped requisition/job codes %q", strings.Join(codes, " ")))
-		}
-	}
-	if len(dropped) > 0 {
-		if steps != nil {
-			logStep(steps, "location", fmt.Sprintf("dropped place/remote words %q", strings.Join(dropped, " ")))
-		}
-	}
-	words := make([]string, 0, len(keep)+4)
-	for _, t := range keep {
-		words = m.expand(words, t.text)
-	}
-	var extra []string
-	for _, p := range paren {
-		extra = m.expand(extra, p)
-	}
+	words, pwords := expand(keep), expand(paren)
 	if steps != nil {
+		if len(fixes) > 0 {
+			logStep(steps, "typo", "corrected "+strings.Join(fixes, ", "))
+		}
 		logStep(steps, "words", strings.Join(words, " "))
-	}
-	def := 2 // mid
-	if haveLevel {
-		def = level
-		if steps != nil {
-			logStep(steps, "seniority", fmt.Sprintf("level number → %s", seniorityLevels[level]))
+		if len(pwords) > 0 {
+			logStep(steps, "parentheses", fmt.Sprintf("%q: cues for families and exclusions (a match that needs them × %.2f; an exclusion in them blocks only without an IT word outside)", strings.Join(pwords, " "), confParenFactor))
 		}
 	}
-	return m.finish(words, extra, def, steps)
+	a := m.finish(words, pwords, level, steps)
+	a.typos = len(fixes) > 0
+	return a
 }
 
 // expand appends the abbreviation expansion of w, folding plurals of
@@ -784,24 +1057,22 @@ func (m *Matcher) expand(dst []string, w string) []string {
 	return append(dst, w)
 }
 
-// finish applies stopwords, phrases, seniority and exclusions to words;
-// level is the seniority when no word states one.
-func (m *Matcher) finish(words, extra []string, level int, steps *[]Step) analysis {
+// finish applies stopwords, phrases, seniority, heads and exclusions;
+// level is the level numbers gave (-1 for none).
+func (m *Matcher) finish(words, paren []string, level int, steps *[]Step) analysis {
 	a := analysis{seniority: level}
-	ws := words[:0:0]
-	for _, w := range words {
-		if !m.stop[w] {
-			ws = append(ws, w)
-		}
-	}
-	ws = m.applyPhrases(ws)
-	ex := m.applyPhrases(extra)
+	ws := m.applyPhrases(m.dropStop(words))
+	ps := m.applyPhrases(m.dropStop(paren))
 	var senWords []string
 	best := -1
+	headSen := "" // a level word that can head a title: "Security Lead"
 	for _, w := range ws {
 		if i, ok := m.seniority[w]; ok {
 			senWords = append(senWords, w)
 			best = max(best, i)
+			if headSen == "" && m.role[w] {
+				headSen = w
+			}
 			continue
 		}
 		if w == "" || contains(a.tokens, w) {
@@ -809,23 +1080,77 @@ func (m *Matcher) finish(words, extra []string, level int, steps *[]Step) analys
 		}
 		a.tokens = append(a.tokens, w)
 	}
+	for _, w := range ps {
+		if i, ok := m.seniority[w]; ok {
+			senWords = append(senWords, w)
+			best = max(best, i)
+			continue
+		}
+		if w == "" || contains(a.tokens, w) || contains(a.paren, w) {
+			continue
+		}
+		a.paren = append(a.paren, w)
+	}
 	if best >= 0 {
-		a.seniority = best
+		a.seniority = max(a.seniority, best)
 		if steps != nil {
-			logStep(steps, "seniority", fmt.Sprintf("%s → %s", strings.Join(senWords, " "), seniorityLevels[best]))
+			logStep(steps, "seniority", fmt.Sprintf("%s → %s", strings.Join(senWords, " "), seniorityLevels[a.seniority]))
 		}
 	}
-	a.extra = ex
+	for _, ts := range [2][]string{a.tokens, a.paren} {
+		for _, t := range ts {
+			if m.role[t] {
+				a.heads = append(a.heads, t)
+			}
+			if m.rank[t] {
+				a.ranks = append(a.ranks, t)
+			}
+		}
+	}
+	if len(a.heads) == 0 && headSen != "" {
+		// No role word but a level word that is one: "Security Lead",
+		// "Information Security Associate" are led by it.
+		a.tokens = append(a.tokens, headSen)
+		a.heads = append(a.heads, headSen)
+	}
 	for _, t := range a.tokens {
-		a.cue = a.cue || m.cue[t]
 		a.strong = a.strong || m.strong[t]
 	}
-	a.hard = findExcl(m.hard, a.tokens, ex)
-	a.soft = findExcl(m.soft, a.tokens, nil)
+	a.generic = len(a.tokens) == 1 && len(a.paren) == 0 && m.role[a.tokens[0]]
+	a.hard = findExcl(m.hard, a.tokens, nil)
+	if a.hard == "" {
+		a.parenHard = findExcl(m.hard, a.paren, a.tokens)
+	}
+	a.soft = findExcl(m.soft, a.tokens, a.paren)
 	if steps != nil {
-		logStep(steps, "tokens", fmt.Sprintf("{%s}", strings.Join(a.tokens, ", ")))
+		head := "role: none"
+		if len(a.heads) > 0 {
+			head = "role: " + strings.Join(a.heads, ", ")
+		}
+		if len(a.ranks) > 0 {
+			head += "; rank: " + strings.Join(a.ranks, ", ") + " (a rank, not a role)"
+		}
+		if len(senWords) > 0 {
+			head += "; level words: " + strings.Join(senWords, ", ")
+		}
+		logStep(steps, "head", head)
+		if len(a.paren) > 0 {
+			logStep(steps, "tokens", fmt.Sprintf("{%s} + in parentheses {%s}", strings.Join(a.tokens, ", "), strings.Join(a.paren, ", ")))
+		} else {
+			logStep(steps, "tokens", fmt.Sprintf("{%s}", strings.Join(a.tokens, ", ")))
+		}
 	}
 	return a
+}
+
+func (m *Matcher) dropStop(words []string) []string {
+	out := make([]string, 0, len(words))
+	for _, w := range words {
+		if !m.stop[w] {
+			out = append(out, w)
+		}
+	}
+	return out
 }
 
 // findExcl returns the first exclusion (in title order) whose words are all
@@ -900,16 +1225,22 @@ func hasDigit(s string) bool {
 	return false
 }
 
-// isLevelToken: "iii", "l3", "3" are levels; a lone "i" or "v" only at the
-// end of a segment, where it cannot be a word.
-func isLevelToken(t rawToken, levels map[string]int) bool {
+// isLevelToken: "l3" is a level anywhere; "iii" and "3" only after
+// "tier", "level" or "grade", or as the last word of a segment that is not
+// its first ("Security Engineer III", "Analyst - 2"), so that a stray
+// number ("// 3 days on-site", "3D Artist") never becomes a level.
+func isLevelToken(t rawToken, prev string, levels map[string]int) bool {
 	if _, ok := levels[t.text]; !ok {
 		return false
 	}
-	if t.text == "i" || t.text == "v" {
-		return t.last
+	if len(t.text) == 2 && t.text[0] == 'l' && t.text[1] >= '0' && t.text[1] <= '9' {
+		return true
 	}
-	return true
+	switch prev {
+	case "tier", "level", "grade", "band":
+		return true
+	}
+	return t.last && (!t.first || t.seg > 0)
 }
 
 // foldTitle applies NFKC and case folding; ASCII titles take a fast path.
@@ -966,7 +1297,8 @@ func (m *Matcher) tokenize(s string) []rawToken {
 			}
 		}
 		for _, p := range parts {
-			out = append(out, rawToken{text: p, seg: seg, inParen: depth > 0})
+			first := len(out) == 0 || out[len(out)-1].seg != seg
+			out = append(out, rawToken{text: p, seg: seg, inParen: depth > 0, first: first})
 		}
 		parts = parts[:0]
 	}

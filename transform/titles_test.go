@@ -21,66 +21,66 @@ func TestMatch(t *testing.T) {
 		name, in, family, seniority, method string // method "" = any matching method
 	}{
 		{"abbreviated senior manager with remote", "Sr. InfoSec Mgr - Remote", "security-manager", "senior", ""},
-		{"ISSM acronym", "ISSM", "security-manager", "mid", ""},
-		{"IT security manager", "IT Security Manager", "security-manager", "mid", ""},
-		{"bare security manager is IT", "Security Manager", "security-manager", "mid", MethodExact},
-		{"inverted word order", "Manager, Information Security", "security-manager", "mid", ""},
-		{"word order does not matter", "Information Security Manager", "security-manager", "mid", ""},
-		{"manager of application security", "Manager, IT Application Security", "security-manager", "mid", MethodRule},
+		{"ISSM acronym", "ISSM", "security-manager", "unspecified", ""},
+		{"IT security manager", "IT Security Manager", "security-manager", "unspecified", ""},
+		{"bare security manager is IT", "Security Manager", "security-manager", "unspecified", MethodExact},
+		{"inverted word order", "Manager, Information Security", "security-manager", "unspecified", ""},
+		{"word order does not matter", "Information Security Manager", "security-manager", "unspecified", ""},
+		{"manager of application security", "Manager, IT Application Security", "security-manager", "unspecified", MethodRule},
 		{"abbreviated senior manager cyber", "Sr Mgr Cybersecurity", "security-manager", "senior", ""},
 		{"upper case cyber analyst", "SR. CYBER SECURITY ANALYST", "security-analyst", "senior", ""},
-		{"requisition code", "Information Security Analysts - KBGFJG23970-17", "security-analyst", "mid", ""},
-		{"numeric codes", "Security Engineer (001722) 9988935", "security-engineer", "mid", ""},
-		{"location segment", "Cloud Security Engineer - Austin, TX", "security-engineer", "mid", ""},
+		{"requisition code", "Information Security Analysts - KBGFJG23970-17", "security-analyst", "unspecified", ""},
+		{"numeric codes", "Security Engineer (001722) 9988935", "security-engineer", "unspecified", ""},
+		{"location segment", "Cloud Security Engineer - Austin, TX", "security-engineer", "unspecified", ""},
 		{"roman level", "Information Security Analyst III", "security-analyst", "senior", ""},
-		{"L level", "SOC Analyst L1", "security-analyst", "junior", ""},
+		{"L level", "SOC Analyst L1", "security-analyst", "entry", ""},
 		{"level word", "Exploitation Analyst Level 3", "security-analyst", "senior", ""},
 		{"staff is lead", "Staff Security Engineer", "security-engineer", "lead", ""},
 		{"principal", "Principal Security Architect", "security-architect", "principal", ""},
-		{"entry level", "Entry-Level Cyber Security Analyst", "security-analyst", "junior", ""},
-		{"intern", "Information Security Intern", "", "intern", MethodNone},
-		{"engineering manager is a manager", "Security Engineering Manager", "security-manager", "mid", ""},
-		{"SOC manager", "SOC Manager", "security-manager", "mid", ""},
-		{"director is a family", "Director of Information Security", "security-director", "mid", ""},
-		{"head is a family", "Head of Cyber Security", "security-director", "mid", ""},
-		{"vp is a family", "Vice President, Information Security", "security-director", "mid", ""},
-		{"chief is a family", "Chief Information Security Officer (CISO)", "ciso", "mid", ""},
-		{"deputy ciso", "Deputy CISO", "ciso", "mid", ""},
+		{"entry level", "Entry-Level Cyber Security Analyst", "security-analyst", "entry", ""},
+		{"intern", "Information Security Intern", "security-analyst", "intern", ""},
+		{"engineering manager is a manager", "Security Engineering Manager", "security-manager", "unspecified", ""},
+		{"SOC manager", "SOC Manager", "security-manager", "unspecified", ""},
+		{"director is a family", "Director of Information Security", "security-director", "unspecified", ""},
+		{"head is a family", "Head of Cyber Security", "security-director", "unspecified", ""},
+		{"vp is a family", "Vice President, Information Security", "security-director", "unspecified", ""},
+		{"chief is a family", "Chief Information Security Officer (CISO)", "ciso", "unspecified", ""},
+		{"deputy ciso", "Deputy CISO", "ciso", "unspecified", ""},
 		{"pentester", "Sr. Penetration Tester", "penetration-tester", "senior", ""},
-		{"red team", "Red Team Operator", "penetration-tester", "mid", ""},
-		{"auditor", "IT Security Auditor", "security-auditor", "mid", ""},
-		{"control assessor", "Security Control Assessor", "security-auditor", "mid", ""},
-		{"consultant", "Cyber Security Consultant", "security-consultant", "mid", ""},
-		{"firewall admin", "Firewall Admin", "security-administrator", "mid", ""},
-		{"IAM engineer", "Identity and Access Management Engineer", "security-engineer", "mid", ""},
-		{"typo", "Informaton Secuirty Manager", "security-manager", "mid", MethodFuzzy},
-		{"unicode", "ＳＥＣＵＲＩＴＹ　ＭＡＮＡＧＥＲ", "security-manager", "mid", ""},
-		{"diacritics and dash", "Ingénieur — Security Engineer", "security-engineer", "mid", ""},
+		{"red team", "Red Team Operator", "penetration-tester", "unspecified", ""},
+		{"auditor", "IT Security Auditor", "security-auditor", "unspecified", ""},
+		{"control assessor", "Security Control Assessor", "security-auditor", "unspecified", ""},
+		{"consultant", "Cyber Security Consultant", "security-consultant", "unspecified", ""},
+		{"firewall admin", "Firewall Admin", "security-administrator", "unspecified", ""},
+		{"IAM engineer", "Identity and Access Management Engineer", "security-engineer", "unspecified", ""},
+		{"typo", "Informaton Secuirty Manager", "security-manager", "unspecified", MethodFuzzy},
+		{"unicode", "ＳＥＣＵＲＩＴＹ　ＭＡＮＡＧＥＲ", "security-manager", "unspecified", ""},
+		{"diacritics and dash", "Ingénieur — Security Engineer", "security-engineer", "unspecified", ""},
 		// Confusers: never a security family.
-		{"securities operations", "Securities Operations Manager", "", "mid", MethodNone},
-		{"guard supervisor", "Security Guard Supervisor", "", "mid", MethodNone},
-		{"securities analyst", "Securities Analyst", "", "mid", MethodNone},
-		{"security guard", "Security Guard", "", "mid", MethodNone},
-		{"security officer is a guard", "Security Officer", "", "mid", MethodNone},
-		{"loss prevention", "Loss Prevention Manager", "", "mid", MethodNone},
-		{"physical security", "Physical Security Manager", "", "mid", MethodNone},
-		{"physical in parentheses", "Security Manager (Physical)", "", "mid", MethodNone},
-		{"social security", "Social Security Claims Specialist", "", "mid", MethodNone},
-		{"homeland security", "Homeland Security Program Manager", "", "mid", MethodNone},
-		{"safety", "Safety Manager", "", "mid", MethodNone},
-		{"TSO", "Transportation Security Officer", "", "mid", MethodNone},
-		{"regional physical", "Regional Security Manager", "", "mid", MethodNone},
-		{"regional IT", "Regional Information Security Manager", "security-manager", "mid", ""},
-		{"sales", "Security Sales Specialist", "", "mid", MethodNone},
-		{"data scientist", "Data Scientist", "", "mid", MethodNone},
+		{"securities operations", "Securities Operations Manager", "", "unspecified", MethodNone},
+		{"guard supervisor", "Security Guard Supervisor", "", "unspecified", MethodNone},
+		{"securities analyst", "Securities Analyst", "", "unspecified", MethodNone},
+		{"security guard", "Security Guard", "", "unspecified", MethodNone},
+		{"security officer is a guard", "Security Officer", "", "unspecified", MethodNone},
+		{"loss prevention", "Loss Prevention Manager", "", "unspecified", MethodNone},
+		{"physical security", "Physical Security Manager", "", "unspecified", MethodNone},
+		{"physical in parentheses", "Security Manager (Physical)", "", "unspecified", MethodNone},
+		{"social security", "Social Security Claims Specialist", "", "unspecified", MethodNone},
+		{"homeland security", "Homeland Security Program Manager", "", "unspecified", MethodNone},
+		{"safety", "Safety Manager", "", "unspecified", MethodNone},
+		{"TSO", "Transportation Security Officer", "", "unspecified", MethodNone},
+		{"regional physical", "Regional Security Manager", "", "unspecified", MethodNone},
+		{"regional IT", "Regional Information Security Manager", "security-manager", "unspecified", ""},
+		{"sales", "Security Sales Specialist", "", "unspecified", MethodNone},
+		{"data scientist", "Data Scientist", "", "unspecified", MethodNone},
 		{"software engineer", "Senior Software Engineer", "", "senior", MethodNone},
-		{"CIO is not CISO", "Chief Information Officer", "", "mid", MethodNone},
-		{"IT director is not security", "Director of IT", "", "mid", MethodNone},
-		{"solar is not soar", "Solar Engineer", "", "mid", MethodNone},
-		{"misspelt securities stays out", "Securites Operations Manager", "", "mid", MethodNone},
-		{"detention is not detection", "Detention Officer", "", "mid", MethodNone},
-		{"empty", "", "", "mid", MethodNone},
-		{"only noise", " - Remote (123456)", "", "mid", MethodNone},
+		{"CIO is not CISO", "Chief Information Officer", "", "unspecified", MethodNone},
+		{"IT director is not security", "Director of IT", "", "unspecified", MethodNone},
+		{"solar is not soar", "Solar Engineer", "", "unspecified", MethodNone},
+		{"misspelt securities stays out", "Securites Operations Manager", "", "unspecified", MethodNone},
+		{"detention is not detection", "Detention Officer", "", "unspecified", MethodNone},
+		{"empty", "", "", "unspecified", MethodNone},
+		{"only noise", " - Remote (123456)", "", "unspecified", MethodNone},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -130,7 +130,7 @@ func TestMatchExplain(t *testing.T) {
 	for _, s := range steps {
 		stages[s.Stage] += s.Detail + "; "
 	}
-	for _, want := range []string{"normalize", "parentheses", "location", "words", "seniority", "tokens", "alias", "result"} {
+	for _, want := range []string{"normalize", "location", "words", "seniority", "head", "tokens", "alias", "result"} {
 		if _, ok := stages[want]; !ok {
 			t.Errorf("no %q step in %+v", want, steps)
 		}
@@ -216,7 +216,7 @@ func FuzzMatch(f *testing.F) {
 		if (a.Family == "") != (a.Method == MethodNone) || a.Confidence < 0 || a.Confidence > 1 {
 			t.Fatalf("inconsistent result for %q: %+v", s, a)
 		}
-		if !validSeniority(a.Seniority) {
+		if !validSeniority(a.Seniority) && a.Seniority != LevelUnspecified {
 			t.Fatalf("seniority %q for %q", a.Seniority, s)
 		}
 	})
@@ -234,14 +234,14 @@ func ExampleMatcher_Match() {
 	}
 	// Output:
 	// Sr. InfoSec Mgr - Remote: family="security-manager" title="Security Manager" seniority=senior method=alias
-	// Manager, Information Security: family="security-manager" title="Security Manager" seniority=mid method=alias
-	// Security Guard Supervisor: family="" title="" seniority=mid method=none
+	// Manager, Information Security: family="security-manager" title="Security Manager" seniority=unspecified method=alias
+	// Security Guard Supervisor: family="" title="" seniority=unspecified method=none
 }
 
 // benchTitles are distinct real-looking titles: Match is measured on
 // titles it has not seen, as a Cache would hand them over.
 func benchTitles(b *testing.B) []string {
-	rows := readLabeled(b)
+	rows := append(readLabeled(b), readLabeledFile(b, unseenFile)...)
 	out := make([]string, 0, len(rows)*4)
 	for i, r := range rows {
 		out = append(out, r.title, "Sr. "+r.title, r.title+" - Remote", fmt.Sprintf("%s (%06d)", r.title, i))
@@ -249,6 +249,8 @@ func benchTitles(b *testing.B) []string {
 	return out
 }
 
+// BenchmarkMatch is one goroutine, so titles/s is the per-core figure the
+// title issue asks to stay at or above 100,000.
 func BenchmarkMatch(b *testing.B) {
 	m := defaultMatcher(b)
 	titles := benchTitles(b)
@@ -257,6 +259,7 @@ func BenchmarkMatch(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		m.Match(titles[i%len(titles)])
 	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "titles/s")
 }
 
 func BenchmarkCacheHit(b *testing.B) {

@@ -134,16 +134,16 @@ func versionCmd(g *globals) *cobra.Command {
 
 func titlesCmd(g *globals) *cobra.Command {
 	c := &cobra.Command{Use: "titles", Short: "Normalize, explain, list and re-map job titles"}
-	var taxonomy, format string
+	var taxonomy, format, normOver string
 	norm := &cobra.Command{
-		Use:   "normalize [--taxonomy FILE] [--format tsv|json]",
+		Use:   "normalize [--taxonomy FILE] [--overrides FILE.csv] [--format tsv|json]",
 		Short: "Normalize raw titles read one per line from stdin",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if format != "tsv" && format != "json" {
 				return usagef("--format must be tsv or json, not %q", format)
 			}
-			m, err := loadMatcher(taxonomy)
+			m, err := loadMatcherWith(taxonomy, normOver)
 			if err != nil {
 				return err
 			}
@@ -175,13 +175,14 @@ func titlesCmd(g *globals) *cobra.Command {
 	}
 	norm.Flags().StringVar(&taxonomy, "taxonomy", "", "taxonomy YAML (default: the embedded one)")
 	norm.Flags().StringVar(&format, "format", "tsv", "tsv or json")
-	var exTax string
+	norm.Flags().StringVar(&normOver, "overrides", "", "overrides CSV applied before matching")
+	var exTax, exOver string
 	explain := &cobra.Command{
 		Use:   "explain TITLE",
 		Short: "Show every step that led to a title's result",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			m, err := loadMatcher(exTax)
+			m, err := loadMatcherWith(exTax, exOver)
 			if err != nil {
 				return err
 			}
@@ -198,7 +199,8 @@ func titlesCmd(g *globals) *cobra.Command {
 		},
 	}
 	explain.Flags().StringVar(&exTax, "taxonomy", "", "taxonomy YAML (default: the embedded one)")
-	c.AddCommand(norm, explain, unmatchedCmd(g), remapCmd(g))
+	explain.Flags().StringVar(&exOver, "overrides", "", "overrides CSV; explain names the line that decides the title")
+	c.AddCommand(norm, explain, unmatchedCmd(g), reviewCmd(g), remapCmd(g))
 	return c
 }
 

@@ -2,68 +2,144 @@ package main
 
 import (
 	"context"
+	"database/sql"
+	"encoding/csv"
 	"fmt"
 	"os"
+	"strconv"
 
 	"github.com/spf13/cobra"
 
 	"payband/ingest"
 	"payband/reports"
+	"payband/taxonomy/onet"
 	"payband/transform"
 )
 
-const sqlUnmatched = `SELECT title_raw, rows FROM title_map WHERE family = '' AND rows > 0
+const (
+	sqlUnmatched = `SELECT title_raw, rows, family, title, seniority, confidence, method FROM title_map
+WHERE family = '' AND rows > 0
 ORDER BY rows DESC, title_raw LIMIT ?`
+	sqlReview = `SELECT title_raw, rows, family, title, seniority, confidence, method FROM title_map
+WHERE family <> '' AND confidence < ? AND rows > 0
+ORDER BY rows DESC, confidence, title_raw LIMIT ?`
+)
+
+// reviewColumns are the columns `titles unmatched --out` and `titles review
+// --out` write: with family, title and level edited, the file is an
+// overrides file (the other columns are ignored when it is read back).
+var reviewColumns = []string{"title_raw", "rows", "family", "title", "level", "confidence", "method"}
+
+// titleList runs q and prints the rows, or writes them to out as CSV.
+func titleList(cmd *cobra.Command, g *globals, command, q string, format, out string, args ...any) error {
+	if out == "" {
+		if err := reports.CheckFormat(format); err != nil {
+			return usageError{err}
+		}
+	}
+	w, err := g.open(cmd.Context(), true, command)
+	if err != nil {
+		return err
+	}
+	defer w.Close()
+	rows, err := w.DB.QueryContext(cmd.Context(), q, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	var recs [][]string
+	t := reports.Table{Columns: reviewColumns}
+	for rows.Next() {
+		var raw, fam, title, level, method string
+		var n int64
+		var conf sql.NullFloat64
+		if err := rows.Scan(&raw, &n, &fam, &title, &level, &conf, &method); err != nil {
+			return err
+		}
+		t.Rows = append(t.Rows, []any{raw, n, fam, title, level, conf.Float64, method})
+		recs = append(recs, []string{raw, strconv.FormatInt(n, 10), fam, title, level, strconv.FormatFloat(conf.Float64, 'f', 3, 64), method})
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if out == "" {
+		return t.Write(g.stdout, format, reports.RenderOptions{})
+	}
+	// Plain CSV, the raw titles byte for byte: the file comes back as
+	// overrides, so nothing may be escaped or rewritten.
+	if err := writeAtomic(out, func(f *os.File) error {
+		cw := csv.NewWriter(f)
+		if err := cw.Write(reviewColumns); err != nil {
+			return err
+		}
+		if err := cw.WriteAll(recs); err != nil {
+			return err
+		}
+		cw.Flush()
+		return cw.Error()
+	}); err != nil {
+		return err
+	}
+	g.note("wrote %s: %d titles; fill in family (a family id, or %q), title and level, then pass it as --overrides or the pipeline's overrides:", out, len(recs), transform.FamilyNone)
+	return nil
+}
 
 func unmatchedCmd(g *globals) *cobra.Command {
 	var top int
-	var format string
+	var format, out string
 	c := &cobra.Command{
-		Use:   "unmatched [--top N]",
+		Use:   "unmatched [--top N] [--out FILE.csv]",
 		Short: "The most frequent raw titles that matched no family, with row counts",
-		Args:  cobra.NoArgs,
+		Long: `The most frequent raw titles that matched no family, with row counts.
+With --out the list is written as CSV (title_raw, rows, family, title, level,
+confidence, method): fill in family, title and level and the file is an
+overrides file for titles remap --overrides and the pipeline's overrides: key.`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := reports.CheckFormat(format); err != nil {
-				return usageError{err}
-			}
-			w, err := g.open(cmd.Context(), true, "payband titles unmatched")
-			if err != nil {
-				return err
-			}
-			defer w.Close()
-			rows, err := w.DB.QueryContext(cmd.Context(), sqlUnmatched, top)
-			if err != nil {
-				return err
-			}
-			defer rows.Close()
-			t := reports.Table{Columns: []string{"title_raw", "rows"}}
-			for rows.Next() {
-				var s string
-				var n int64
-				if err := rows.Scan(&s, &n); err != nil {
-					return err
-				}
-				t.Rows = append(t.Rows, []any{s, n})
-			}
-			if err := rows.Err(); err != nil {
-				return err
-			}
-			return t.Write(g.stdout, format, reports.RenderOptions{})
+			return titleList(cmd, g, "payband titles unmatched", sqlUnmatched, format, out, top)
 		},
 	}
 	c.Flags().IntVar(&top, "top", 20, "how many titles")
 	c.Flags().StringVar(&format, "format", "table", "output format: table, csv, json, md")
+	c.Flags().StringVar(&out, "out", "", "write the list as an editable overrides CSV to FILE")
+	return c
+}
+
+func reviewCmd(g *globals) *cobra.Command {
+	var top int
+	var below float64
+	var format, out string
+	c := &cobra.Command{
+		Use:   "review [--below 0.8] [--top N] [--out FILE.csv]",
+		Short: "Low-confidence matches, the most frequent first, for an analyst to confirm or correct",
+		Long: `Low-confidence matches (confidence under --below), the most frequent first.
+With --out the list is written as CSV (title_raw, rows, family, title, level,
+confidence, method); edit family, title and level where the matcher is
+wrong, delete the rows you do not want to pin, and pass the file as an
+overrides file (titles remap --overrides, the pipeline's overrides: key).`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if below <= 0 || below > 1 {
+				return usagef("--below must be in (0, 1], not %v", below)
+			}
+			return titleList(cmd, g, "payband titles review", sqlReview, format, out, below, top)
+		},
+	}
+	c.Flags().IntVar(&top, "top", 50, "how many titles")
+	c.Flags().Float64Var(&below, "below", 0.8, "list matches whose confidence is under this")
+	c.Flags().StringVar(&format, "format", "table", "output format: table, csv, json, md")
+	c.Flags().StringVar(&out, "out", "", "write the list as an editable overrides CSV to FILE")
 	return c
 }
 
 func remapCmd(g *globals) *cobra.Command {
-	var taxonomy string
+	var taxonomy, overrides string
 	c := &cobra.Command{
-		Use:   "remap [--taxonomy FILE]",
-		Short: "Re-normalize every distinct title in the warehouse after a taxonomy change",
+		Use:   "remap [--taxonomy FILE] [--overrides FILE.csv]",
+		Short: "Re-normalize every distinct title in the warehouse after a taxonomy or overrides change",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			n, err := remap(cmd.Context(), g, taxonomy)
+			n, err := remap(cmd.Context(), g, taxonomy, overrides)
 			if err != nil {
 				return err
 			}
@@ -72,17 +148,12 @@ func remapCmd(g *globals) *cobra.Command {
 		},
 	}
 	c.Flags().StringVar(&taxonomy, "taxonomy", "", "taxonomy YAML (default: the embedded one)")
+	c.Flags().StringVar(&overrides, "overrides", "", "overrides CSV (title_raw, family, title, level), applied before matching")
 	return c
 }
 
-func remap(ctx context.Context, g *globals, taxonomy string) (int, error) {
-	var t *transform.Taxonomy
-	var err error
-	if taxonomy == "" {
-		t, err = transform.DefaultTaxonomy()
-	} else {
-		t, err = transform.LoadTaxonomyFile(taxonomy)
-	}
+func remap(ctx context.Context, g *globals, taxonomy, overrides string) (int, error) {
+	m, err := loadMatcherWith(taxonomy, overrides)
 	if err != nil {
 		return 0, err
 	}
@@ -90,11 +161,24 @@ func remap(ctx context.Context, g *globals, taxonomy string) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	n, err := ingest.Remap(ctx, w, transform.NewMatcher(t), t.Fingerprint())
+	n, err := ingest.Remap(ctx, w, m)
 	if cerr := w.Close(); err == nil {
 		err = cerr
 	}
 	return n, err
+}
+
+// loadMatcherWith is loadMatcher plus an overrides file ("" for none).
+func loadMatcherWith(taxonomy, overrides string) (*transform.Matcher, error) {
+	m, err := loadMatcher(taxonomy)
+	if err != nil || overrides == "" {
+		return m, err
+	}
+	o, err := transform.LoadOverridesFile(overrides, m.Taxonomy())
+	if err != nil {
+		return nil, err
+	}
+	return m.WithOverrides(o), nil
 }
 
 func taxonomyCmd(g *globals) *cobra.Command {
@@ -112,7 +196,7 @@ func taxonomyCmd(g *globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			t, err := transform.ImportONET(cmd.Context(), args[0], base)
+			t, err := onet.Import(cmd.Context(), args[0], base)
 			if err != nil {
 				return err
 			}

@@ -1,4 +1,8 @@
-package transform
+// Package onet builds a title taxonomy for every occupation from O*NET's
+// Alternate Titles workbook, on top of a base taxonomy (payband's
+// security families). It is kept apart from the matcher so that the
+// matcher does not depend on a spreadsheet reader.
+package onet
 
 import (
 	"context"
@@ -7,12 +11,14 @@ import (
 	"strings"
 
 	"github.com/xuri/excelize/v2"
+
+	"payband/transform"
 )
 
-// O*NET "Alternate Titles" columns ImportONET needs.
+// O*NET "Alternate Titles" columns Import needs.
 var onetColumns = []string{"O*NET-SOC Code", "Title", "Alternate Title", "Short Title"}
 
-// ImportONET builds a taxonomy with one family per O*NET-SOC occupation from
+// Import builds a taxonomy with one family per O*NET-SOC occupation from
 // the "Alternate Titles" workbook (columns O*NET-SOC Code, Title, Alternate
 // Title, Short Title, Source(s)), on top of base. The result keeps base's
 // vocabulary, threshold and families, ahead of the imported ones; an
@@ -22,8 +28,11 @@ var onetColumns = []string{"O*NET-SOC Code", "Title", "Alternate Title", "Short 
 // "onet-29-1141.00"; their SOC is the 2018 SOC code, "29-1141".
 //
 // The workbook is read with a streaming row iterator, so memory holds the
-// families, not the sheet.
-func ImportONET(ctx context.Context, path string, base *Taxonomy) (*Taxonomy, error) {
+// families, not the sheet. An alternate title that several occupations
+// share is kept in each: the matcher down-weights an alias by the number
+// of families listing it (docs/taxonomy.md), so a bare "Analyst" or
+// "Security Officer" stays under the threshold.
+func Import(ctx context.Context, path string, base *transform.Taxonomy) (*transform.Taxonomy, error) {
 	if base == nil {
 		return nil, errors.New("import O*NET: no base taxonomy")
 	}
@@ -46,8 +55,8 @@ func ImportONET(ctx context.Context, path string, base *Taxonomy) (*Taxonomy, er
 	}
 	defer rows.Close()
 
-	bm := NewMatcher(base)
-	out := cloneVocabulary(base)
+	bm := transform.NewMatcher(base)
+	out := base.CloneVocabulary()
 	out.Version = base.Version + "+onet"
 	out.Families = append(out.Families, base.Families...)
 	taken := map[string]bool{}
@@ -93,7 +102,7 @@ func ImportONET(ctx context.Context, path string, base *Taxonomy) (*Taxonomy, er
 		if code == "" || title == "" {
 			continue
 		}
-		if !socPattern.MatchString(code) {
+		if !transform.ValidSOC(code) {
 			return nil, fmt.Errorf("import O*NET: %s: row %d: O*NET-SOC code %q", path, line, code)
 		}
 		fi, ok := byCode[code]
@@ -103,7 +112,7 @@ func ImportONET(ctx context.Context, path string, base *Taxonomy) (*Taxonomy, er
 				return nil, fmt.Errorf("import O*NET: %s: row %d: family id %q already in the base taxonomy", path, line, id)
 			}
 			taken[id] = true
-			out.Families = append(out.Families, Family{ID: id, Name: title, SOC: []string{code[:7]}})
+			out.Families = append(out.Families, transform.Family{ID: id, Name: title, SOC: []string{code[:7]}})
 			fi = len(out.Families) - 1
 			byCode[code] = fi
 		}
@@ -119,7 +128,7 @@ func ImportONET(ctx context.Context, path string, base *Taxonomy) (*Taxonomy, er
 			sec, done := isSecurity[alt]
 			if !done {
 				m := bm.Match(alt)
-				sec = m.Family != "" && isSecurityFamily(base, m.Family)
+				sec = m.Family != "" && base.IsSecurity(m.Family)
 				isSecurity[alt] = sec
 			}
 			if sec {
@@ -137,52 +146,8 @@ func ImportONET(ctx context.Context, path string, base *Taxonomy) (*Taxonomy, er
 	if len(byCode) == 0 {
 		return nil, fmt.Errorf("import O*NET: %s: no occupations", path)
 	}
-	if err := out.validate(); err != nil {
+	if err := out.Check(); err != nil {
 		return nil, fmt.Errorf("import O*NET: %w", err)
 	}
-	out.buildIndex()
 	return out, nil
-}
-
-// cloneVocabulary copies everything but the families, so that the result
-// can be changed without touching base (DefaultTaxonomy is shared).
-func cloneVocabulary(t *Taxonomy) *Taxonomy {
-	c := &Taxonomy{
-		Version:       t.Version,
-		Threshold:     t.Threshold,
-		Stopwords:     append([]string(nil), t.Stopwords...),
-		Abbreviations: cloneMap(t.Abbreviations),
-		Phrases:       cloneMap(t.Phrases),
-		Noise:         append([]string(nil), t.Noise...),
-		Locations:     append([]string(nil), t.Locations...),
-		Levels:        cloneMap(t.Levels),
-		Exclusions: Exclusions{
-			Hard: append([]string(nil), t.Exclusions.Hard...),
-			Soft: append([]string(nil), t.Exclusions.Soft...),
-		},
-	}
-	if t.Seniority != nil {
-		c.Seniority = map[string][]string{}
-		for k, v := range t.Seniority {
-			c.Seniority[k] = append([]string(nil), v...)
-		}
-	}
-	if t.Classes != nil {
-		c.Classes = map[string][]string{}
-		for k, v := range t.Classes {
-			c.Classes[k] = append([]string(nil), v...)
-		}
-	}
-	return c
-}
-
-func cloneMap(m map[string]string) map[string]string {
-	if m == nil {
-		return nil
-	}
-	c := make(map[string]string, len(m))
-	for k, v := range m {
-		c[k] = v
-	}
-	return c
 }

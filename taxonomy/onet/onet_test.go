@@ -1,4 +1,4 @@
-package transform
+package onet
 
 import (
 	"bytes"
@@ -9,6 +9,8 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+
+	"payband/transform"
 )
 
 // titlesSharedData is ../shared/data beside the repository root, located from this
@@ -19,26 +21,26 @@ func titlesSharedData(t testing.TB, name string) string {
 	if !ok {
 		t.Skip("cannot locate the source directory")
 	}
-	p := filepath.Join(filepath.Dir(file), "..", "..", "shared", "data", name)
+	p := filepath.Join(filepath.Dir(file), "..", "..", "..", "shared", "data", name)
 	if _, err := os.Stat(p); err != nil {
 		t.Skipf("%s not available: %v", name, err)
 	}
 	return p
 }
 
-func TestImportONET(t *testing.T) {
+func TestImport(t *testing.T) {
 	path := titlesSharedData(t, "onet_alternate_titles_2019soc.xlsx")
-	base, err := DefaultTaxonomy()
+	base, err := transform.DefaultTaxonomy()
 	if err != nil {
 		t.Fatal(err)
 	}
 	before := base.Fingerprint()
-	tax, err := ImportONET(context.Background(), path, base)
+	tax, err := Import(context.Background(), path, base)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if base.Fingerprint() != before {
-		t.Fatal("ImportONET modified the base taxonomy")
+		t.Fatal("Import modified the base taxonomy")
 	}
 	if len(tax.Families) < len(base.Families)+800 {
 		t.Fatalf("%d families, want one per O*NET occupation (~1000) plus the base ones", len(tax.Families))
@@ -52,7 +54,7 @@ func TestImportONET(t *testing.T) {
 	if !ok || nurses.Name != "Registered Nurses" || nurses.SOC[0] != "29-1141" || nurses.Security {
 		t.Fatalf("onet-29-1141.00 = %+v", nurses)
 	}
-	m := NewMatcher(tax)
+	m := transform.NewMatcher(tax)
 	tests := []struct{ in, soc, family string }{
 		{"Registered Nurse (RN)", "29-1141", ""},
 		{"Staff RN", "29-1141", ""},
@@ -83,12 +85,20 @@ func TestImportONET(t *testing.T) {
 			t.Errorf("Match(%q) = %s %q (SOC %v, %s), want SOC %s %s", tc.in, got.Family, got.Title, f.SOC, got.Method, tc.soc, tc.family)
 		}
 	}
+	// Generic and shared alternate titles stay under the threshold: O*NET
+	// lists "Analyst" under three occupations, "Data Analyst" under nine,
+	// "Security Officer" under five (guards, bailiffs, screeners ...).
+	for _, in := range []string{"Analyst", "Data Analyst", "Security Officer", "Senior Analyst", "Engineer", "Manager", "Consultant"} {
+		if got := m.Match(in); got.Family != "" || got.Confidence >= tax.Threshold {
+			t.Errorf("Match(%q) = %s at %.2f (%s), want unmatched under %.2f", in, got.Family, got.Confidence, got.Method, tax.Threshold)
+		}
+	}
 	// The written taxonomy reads back the same.
 	var buf bytes.Buffer
 	if err := tax.WriteYAML(&buf); err != nil {
 		t.Fatal(err)
 	}
-	back, err := ParseTaxonomy(&buf, "onet.yaml")
+	back, err := transform.ParseTaxonomy(&buf, "onet.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -97,23 +107,23 @@ func TestImportONET(t *testing.T) {
 	}
 }
 
-func TestImportONETErrors(t *testing.T) {
-	base, err := DefaultTaxonomy()
+func TestImportErrors(t *testing.T) {
+	base, err := transform.DefaultTaxonomy()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := ImportONET(context.Background(), filepath.Join(t.TempDir(), "none.xlsx"), base); err == nil {
+	if _, err := Import(context.Background(), filepath.Join(t.TempDir(), "none.xlsx"), base); err == nil {
 		t.Error("missing file: no error")
 	}
 	path := titlesSharedData(t, "onet_sample_of_reported_titles_2019soc.xlsx") // no "Alternate Title" column
-	_, err = ImportONET(context.Background(), path, base)
+	_, err = Import(context.Background(), path, base)
 	if err == nil || !strings.Contains(err.Error(), "Alternate Title") {
 		t.Errorf("wrong workbook: %v", err)
 	}
 	alt := titlesSharedData(t, "onet_alternate_titles_2019soc.xlsx")
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, err := ImportONET(ctx, alt, base); !errors.Is(err, context.Canceled) {
+	if _, err := Import(ctx, alt, base); !errors.Is(err, context.Canceled) {
 		t.Errorf("cancelled import: %v", err)
 	}
 }
