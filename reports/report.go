@@ -988,7 +988,7 @@ func (r *report) writeFiles(dir string) error {
 	}
 
 	tbl := BandsTable(r.AllBands, r.BandKeys)
-	opt := RenderOptions{CSVSafe: r.csvSafe}
+	opt := RenderOptions{RawCSV: !r.csvSafe, SafeJSON: r.csvSafe}
 	for _, f := range []struct{ name, format string }{{"bands.json", "json"}, {"bands.csv", "csv"}} {
 		var buf bytes.Buffer
 		if err := tbl.Write(&buf, f.format, opt); err != nil {

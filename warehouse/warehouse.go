@@ -42,6 +42,15 @@ type Options struct {
 	Threads     int           // DuckDB threads; 0 leaves DuckDB's default
 	MemoryLimit string        // DuckDB memory_limit, e.g. "1GB"; "" leaves the default
 	TempDir     string        // DuckDB temp_directory for spilling; "" leaves the default
+
+	// Sandbox opens the file for ad-hoc SQL (Query): read-only, with
+	// enable_external_access=false and lock_configuration=true in the
+	// configuration DuckDB starts with, so no statement reads or writes
+	// another file, installs or loads an extension, or changes a setting.
+	Sandbox bool
+	// AllowFiles, with Sandbox, lets the SQL read files (read_csv, glob,
+	// ...); writing stays refused by the statement allow-list.
+	AllowFiles bool
 }
 
 // Warehouse is an open payband warehouse.
@@ -50,6 +59,7 @@ type Warehouse struct {
 	Path     string
 	ReadOnly bool
 	lock     *fileLock
+	sandbox  bool
 }
 
 // ResolvePath applies the documented precedence: flag, then $PAYBAND_DB,
@@ -68,6 +78,9 @@ func ResolvePath(flag string) string {
 // exclusive lock, migrates the schema and (re)creates the public views; a
 // read-only open takes a shared lock and requires an up-to-date file.
 func Open(ctx context.Context, path string, opt Options) (*Warehouse, error) {
+	if opt.Sandbox {
+		opt.ReadOnly = true
+	}
 	abs, err := filepath.Abs(path)
 	if err != nil {
 		return nil, fmt.Errorf("warehouse path %s: %w", path, err)
@@ -137,6 +150,13 @@ func open(ctx context.Context, abs string, opt Options) (*Warehouse, error) {
 	if opt.TempDir != "" {
 		q.Set("temp_directory", opt.TempDir)
 	}
+	if opt.Sandbox {
+		q.Set("access_mode", "read_only")
+		q.Set("enable_external_access", strconv.FormatBool(opt.AllowFiles))
+		q.Set("autoinstall_known_extensions", "false")
+		q.Set("allow_community_extensions", "false")
+		q.Set("lock_configuration", "true")
+	}
 	dsn := abs
 	if len(q) > 0 {
 		dsn += "?" + q.Encode()
@@ -146,7 +166,7 @@ func open(ctx context.Context, abs string, opt Options) (*Warehouse, error) {
 		return nil, err
 	}
 	db := sql.OpenDB(connector)
-	w := &Warehouse{DB: db, ReadOnly: opt.ReadOnly}
+	w := &Warehouse{DB: db, ReadOnly: opt.ReadOnly, sandbox: opt.Sandbox}
 	if opt.ReadOnly {
 		v, err := w.SchemaVersion(ctx)
 		if err != nil {
