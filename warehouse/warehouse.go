@@ -7,6 +7,7 @@ import (
 	"embed"
 	"errors"
 	"fmt"
+	"io"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -33,6 +34,59 @@ var ErrNotFound = errors.New("no warehouse")
 
 //go:embed sql/*.sql
 var sqlFS embed.FS
+
+// ErrNotWarehouse reports a path that exists but is not a DuckDB file.
+var ErrNotWarehouse = errors.New("not a warehouse")
+
+// NotWarehouseError names the path and what it is instead.
+type NotWarehouseError struct {
+	Path string
+	Why  error
+}
+
+func (e *NotWarehouseError) Error() string {
+	return fmt.Sprintf("warehouse %s %v: --db must name a DuckDB warehouse file or a path that does not exist yet", e.Path, e.Why)
+}
+
+func (e *NotWarehouseError) Is(target error) bool { return target == ErrNotWarehouse }
+
+// duckdbMagic is what a DuckDB database file holds at duckdbMagicAt, after
+// the header block's checksum.
+const (
+	duckdbMagic   = "DUCK"
+	duckdbMagicAt = 8
+)
+
+// checkDuckDBFile refuses an existing path that is not a DuckDB database
+// file: a CSV, Parquet or JSON file given as --db would otherwise be opened
+// by DuckDB as something else, or overwritten. A path that does not exist
+// yet is fine: it becomes a new warehouse. (DuckDB refuses an empty file
+// too.)
+func checkDuckDBFile(abs string) error {
+	st, err := os.Stat(abs)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if st.IsDir() {
+		return errors.New("is a directory")
+	}
+	if !st.Mode().IsRegular() {
+		return errors.New("is not a regular file")
+	}
+	f, err := os.Open(abs)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	buf := make([]byte, duckdbMagicAt+len(duckdbMagic))
+	if _, err := io.ReadFull(f, buf); err != nil || string(buf[duckdbMagicAt:]) != duckdbMagic {
+		return errors.New("exists and is not a DuckDB file")
+	}
+	return nil
+}
 
 // Options controls how a warehouse is opened.
 type Options struct {
@@ -93,6 +147,9 @@ func Open(ctx context.Context, path string, opt Options) (*Warehouse, error) {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return nil, fmt.Errorf("cannot create warehouse directory %s: %w", dir, err)
 		}
+	}
+	if err := checkDuckDBFile(abs); err != nil {
+		return nil, &NotWarehouseError{Path: path, Why: err}
 	}
 	if opt.ReadOnly {
 		if _, err := os.Stat(abs); err != nil {

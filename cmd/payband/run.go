@@ -44,7 +44,7 @@ func ExitCode(err error) int {
 		return exitOK
 	case errors.Is(err, warehouse.ErrBusy):
 		return exitBusy
-	case errors.As(err, &ue):
+	case errors.As(err, &ue), errors.Is(err, warehouse.ErrNotWarehouse):
 		return exitUsage
 	}
 	return exitFailure
