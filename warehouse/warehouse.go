@@ -158,22 +158,44 @@ func Open(ctx context.Context, path string, opt Options) (*Warehouse, error) {
 	} else if err := checkWritable(dir, abs); err != nil {
 		return nil, fmt.Errorf("cannot write warehouse %s: %w", path, err)
 	}
-	lk, err := acquire(ctx, abs, !opt.ReadOnly, opt.Command, opt.Wait)
-	if err != nil {
-		var be *BusyError
-		if errors.As(err, &be) {
-			be.Path = path
+	deadline := time.Now().Add(opt.Wait)
+	for {
+		lk, err := acquire(ctx, abs, !opt.ReadOnly, opt.Command, time.Until(deadline))
+		if err != nil {
+			var be *BusyError
+			if errors.As(err, &be) {
+				be.Path = path
+			}
+			return nil, err
 		}
-		return nil, err
-	}
-	w, err := open(ctx, abs, opt)
-	if err != nil {
+		w, err := open(ctx, abs, opt)
+		if err == nil {
+			w.Path = path
+			w.lock = lk
+			return w, nil
+		}
 		_ = lk.release()
-		return nil, fmt.Errorf("cannot open warehouse %s: %w", path, err)
+		if !isConflictingLock(err) {
+			return nil, fmt.Errorf("cannot open warehouse %s: %w", path, err)
+		}
+		// DuckDB's own lock on the file is held by a process our lock file
+		// did not stop: the lock file was deleted under it. That is busy
+		// too (exit 3), and --wait waits for it.
+		if opt.Wait <= 0 || time.Now().After(deadline) {
+			return nil, &BusyError{Path: path}
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(200 * time.Millisecond):
+		}
 	}
-	w.Path = path
-	w.lock = lk
-	return w, nil
+}
+
+// isConflictingLock recognizes DuckDB's refusal to open a file another
+// process has open for writing.
+func isConflictingLock(err error) bool {
+	return err != nil && strings.Contains(err.Error(), "Conflicting lock is held")
 }
 
 func checkWritable(dir, file string) error {
