@@ -10,6 +10,7 @@ import (
 	"golang.org/x/term"
 
 	"payband/ingest"
+	"payband/reports"
 	"payband/transform"
 )
 
@@ -103,7 +104,7 @@ Profiles: survey, lca, oews, generic (with --map), auto (default).`,
 						failed = err
 						break
 					}
-					fmt.Fprintf(g.stderr, "payband: %v\n", err)
+					fmt.Fprintf(g.stderr, "payband: %s\n", reports.TerminalText(err.Error()))
 					bad++
 					continue
 				}
@@ -136,6 +137,7 @@ Profiles: survey, lca, oews, generic (with --map), auto (default).`,
 }
 
 func printIngest(g *globals, r ingest.Result) {
+	r.Source = reports.TerminalText(r.Source) // a file name may hold ESC or a newline
 	if r.AlreadyLoaded {
 		fmt.Fprintf(g.stdout, "%s: already loaded (sha256 %s), nothing to do\n", r.Source, r.SHA256[:12])
 		return

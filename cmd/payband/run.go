@@ -14,6 +14,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"payband/reports"
 	"payband/warehouse"
 )
 
@@ -83,7 +84,7 @@ func (g *globals) open(ctx context.Context, readOnly bool, command string) (*war
 // note prints a line for a person on stderr unless --quiet.
 func (g *globals) note(format string, a ...any) {
 	if !g.quiet {
-		fmt.Fprintf(g.stderr, format+"\n", a...)
+		fmt.Fprintln(g.stderr, reports.TerminalText(fmt.Sprintf(format, a...)))
 	}
 }
 
