@@ -33,6 +33,12 @@ func (f *bandFlags) register(c *cobra.Command, byDefault string) {
 
 func (f *bandFlags) query() (reports.BandQuery, error) {
 	q := reports.BandQuery{Filters: map[string]string{}, MinN: f.minN, Real: f.real}
+	if err := checkYear("--year", f.year); err != nil {
+		return q, err
+	}
+	if err := checkNonNegative("--min-n", f.minN); err != nil {
+		return q, err
+	}
 	for _, c := range strings.Split(f.by, ",") {
 		if c = strings.TrimSpace(c); c != "" {
 			q.By = append(q.By, c)
@@ -55,7 +61,13 @@ func (f *bandFlags) query() (reports.BandQuery, error) {
 		if !ok {
 			return q, usagef("--where takes COLUMN=VALUE, not %q", w)
 		}
-		q.Filters[strings.TrimSpace(k)] = v
+		// Different columns are ANDed; one column twice would select
+		// nothing (or, as before, only the last), so it is refused.
+		k = strings.TrimSpace(k)
+		if _, dup := q.Filters[k]; dup {
+			return q, usagef("--where %s is given twice (or with --%s/--year); give one value per column", k, k)
+		}
+		q.Filters[k] = v
 	}
 	if f.real != 0 {
 		if _, ok := transform.DefaultCPI().Index(f.real); !ok {

@@ -39,6 +39,12 @@ Profiles: survey, lca, oews, generic (with --map), auto (default).`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, files []string) error {
 			ctx := cmd.Context()
+			if err := checkPayBounds(minPay, maxPay); err != nil {
+				return err
+			}
+			if err := checkYear("--year", year); err != nil {
+				return err
+			}
 			if len(maps) > 0 {
 				opt.Map = map[ingest.Field]string{}
 				for _, m := range maps {
@@ -50,6 +56,9 @@ Profiles: survey, lca, oews, generic (with --map), auto (default).`,
 						f, err := ingest.ParseField(strings.TrimSpace(k))
 						if err != nil {
 							return usageError{err}
+						}
+						if _, dup := opt.Map[f]; dup {
+							return usagef("--map names %s twice; give each field one column", strings.TrimSpace(k))
 						}
 						opt.Map[f] = strings.TrimSpace(v)
 					}

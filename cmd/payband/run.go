@@ -137,7 +137,7 @@ Exit codes: 0 success, 1 failure, 2 usage error, 3 warehouse busy.`,
 				return usagef("--log-format must be text or json, not %q", g.logFormat)
 			}
 			g.log = slog.New(h)
-			return nil
+			return g.check()
 		},
 	}
 	root.SetArgs(args)

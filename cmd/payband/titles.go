@@ -26,6 +26,9 @@ func unmatchedCmd(g *globals) *cobra.Command {
 			if err := reports.CheckFormat(format); err != nil {
 				return usageError{err}
 			}
+			if err := checkPositive("--top", top); err != nil {
+				return err
+			}
 			w, err := g.open(cmd.Context(), true, "payband titles unmatched")
 			if err != nil {
 				return err
