@@ -111,23 +111,24 @@ func WriteReport(ctx context.Context, db *sql.DB, dir string, cfg ReportConfig, 
 // report is everything the renderers show; every number in it comes from
 // ComputeBands or from a count query, formatted once here.
 type report struct {
-	Title     string
-	Generated string
-	MinN      int
-	LowN      int
-	Real      int
-	Years     []int // the years shown; empty = every year in the data
-	YearsText string
-	TotalRows int64
-	Families  []*familySection
-	Skipped   []skippedFamily // families asked for but without a band
-	Ladder    *ladderSection
-	Quality   qualitySection
-	AllBands  []Band   // bands.json and bands.csv
-	BandKeys  []string // their group keys
-	csvSafe   bool
-	charts    []*chartFile
-	memo      *bandMemo
+	Title      string
+	Generated  string
+	MinN       int
+	LowN       int
+	Real       int
+	cpiCarried []int // years past the CPI table (CarriedCPINote)
+	Years      []int // the years shown; empty = every year in the data
+	YearsText  string
+	TotalRows  int64
+	Families   []*familySection
+	Skipped    []skippedFamily // families asked for but without a band
+	Ladder     *ladderSection
+	Quality    qualitySection
+	AllBands   []Band   // bands.json and bands.csv
+	BandKeys   []string // their group keys
+	csvSafe    bool
+	charts     []*chartFile
+	memo       *bandMemo
 }
 
 type skippedFamily struct{ ID, Name string }
@@ -281,6 +282,9 @@ func buildReport(ctx context.Context, db *sql.DB, cfg ReportConfig, tax *transfo
 	var realFactor map[int]float64
 	if cfg.Real != 0 {
 		if realFactor, err = realFactors(ctx, db, transform.DefaultCPI(), cfg.Real); err != nil {
+			return nil, fmt.Errorf("report: %w", err)
+		}
+		if r.cpiCarried, err = CarriedCPI(ctx, db, nil); err != nil {
 			return nil, fmt.Errorf("report: %w", err)
 		}
 	}
@@ -1102,6 +1106,9 @@ func (r *report) methodology() []string {
 	real := "Dollars are nominal: each year's pay in that year's dollars."
 	if r.Real != 0 {
 		real = fmt.Sprintf("Nominal dollars are each year's pay in that year's dollars; real figures rescale them to %d dollars with the CPI-U (BLS, annual average).", r.Real)
+		if n := CarriedCPINote(nil, r.cpiCarried); n != "" {
+			real += " " + n
+		}
 	}
 	return []string{
 		"Pay is `pay_usd`: annual pay in US dollars, converted from the source's currency and pay period at ingest.",

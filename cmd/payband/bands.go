@@ -1,6 +1,8 @@
 package main
 
 import (
+	"context"
+	"database/sql"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -120,6 +122,9 @@ stderr.`,
 			if len(bands) == 0 {
 				g.note("note: no rows match")
 			}
+			if q.Real != 0 {
+				noteCarriedCPI(cmd.Context(), g, w.DB)
+			}
 			if err := reports.BandsTable(bands, q.By).Write(g.stdout, format, reports.RenderOptions{}); err != nil {
 				return err
 			}
@@ -142,4 +147,12 @@ func contains(ss []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// noteCarriedCPI says on stderr which years' real figures carry the latest
+// CPI-U annual average (docs/methodology.md).
+func noteCarriedCPI(ctx context.Context, g *globals, db *sql.DB) {
+	if ys, err := reports.CarriedCPI(ctx, db, nil); err == nil && len(ys) > 0 {
+		g.note("note: %s", reports.CarriedCPINote(nil, ys))
+	}
 }
