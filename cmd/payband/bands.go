@@ -30,7 +30,7 @@ func (f *bandFlags) register(c *cobra.Command, byDefault string) {
 	fl.IntVar(&f.year, "year", 0, "only this year")
 	fl.IntVar(&f.minN, "min-n", reports.DefaultMinN, "leave out groups with fewer rows")
 	fl.IntVar(&f.real, "real", 0, "express pay in this year's dollars (CPI-U)")
-	fl.StringArrayVar(&f.where, "where", nil, "filter COLUMN=VALUE (columns as --by); repeatable")
+	fl.StringArrayVar(&f.where, "where", nil, "filter COLUMN=VALUE (columns as --by); repeatable: different columns are ANDed, a column given twice is refused")
 }
 
 func (f *bandFlags) query() (reports.BandQuery, error) {
