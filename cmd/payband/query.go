@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"os"
 
 	"github.com/spf13/cobra"
@@ -22,7 +21,7 @@ comes. Exactly one statement runs (DuckDB's parser counts them): SELECT, WITH,
 FROM, VALUES, TABLE, DESCRIBE, SHOW, SUMMARIZE, PIVOT, EXPLAIN (not EXPLAIN
 ANALYZE) or a catalog PRAGMA (table_info, show_tables, database_size, ...).
 Anything else (a write, COPY, EXPORT, ATTACH, INSTALL, LOAD, SET, CALL) is
-refused with exit 2. The warehouse is opened read-only with DuckDB's external
+refused with exit 1. The warehouse is opened read-only with DuckDB's external
 access off and its configuration locked before the SQL runs: no other file is
 read or written and no setting changes. --allow-files lets the SQL read files
 (read_csv, read_parquet, glob, ...) for an analyst who needs them; writing stays
@@ -57,7 +56,7 @@ Public views: salaries, rejects, sources, title_map, published_bands, runs.`,
 			// The policy's checks that need no warehouse come first, so a
 			// refused statement is refused even with no warehouse at all.
 			if _, err := warehouse.CheckQuery(q); err != nil {
-				return queryError(err)
+				return err
 			}
 			w, err := warehouse.Open(cmd.Context(), g.dbPath(), warehouse.Options{
 				Sandbox: true, AllowFiles: allowFiles, Command: "payband query", Wait: g.wait,
@@ -69,7 +68,7 @@ Public views: salaries, rejects, sources, title_map, published_bands, runs.`,
 			defer w.Close()
 			rows, err := w.Query(cmd.Context(), q, limit)
 			if err != nil {
-				return queryError(err)
+				return err
 			}
 			defer rows.Close()
 			cols := make([]reports.StreamColumn, len(rows.Columns()))
@@ -107,12 +106,4 @@ Public views: salaries, rejects, sources, title_map, published_bands, runs.`,
 	c.Flags().BoolVar(&allowFiles, "allow-files", false, "let the SQL read files (read_csv, glob, ...); off by default")
 	c.Flags().IntVar(&limit, "limit", warehouse.DefaultQueryLimit, "print at most this many rows; 0 for all")
 	return c
-}
-
-// queryError makes a refusal of the read-only policy a usage error (exit 2).
-func queryError(err error) error {
-	if errors.Is(err, warehouse.ErrRefused) {
-		return usageError{err}
-	}
-	return err
 }

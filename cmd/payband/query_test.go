@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/json"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,6 +13,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"payband/warehouse"
 )
 
 func fileSum(t *testing.T, path string) [32]byte {
@@ -104,15 +107,15 @@ func TestQueryIsReadOnlyByConstruction(t *testing.T) {
 			t.Errorf("query %q ran: %s", q, msg)
 			continue
 		}
-		if code != exitUsage {
-			t.Errorf("query %q: exit %d, want %d (refused): %s", q, code, exitUsage, msg)
+		if code != exitFailure {
+			t.Errorf("query %q: exit %d, want %d (refused): %s", q, code, exitFailure, msg)
 		}
 		if !strings.HasPrefix(msg, "payband: refused: payband query is read-only") || strings.Count(strings.TrimSpace(msg), "\n") != 0 {
 			t.Errorf("query %q: not one refusal line: %q", q, msg)
 		}
 	}
 	// A NUL byte cannot reach a child's argv; in-process, then.
-	if _, _, err := run(t, "--db", db, "query", "SELECT 1\x00; COPY (SELECT 1) TO '"+out+".csv'"); ExitCode(err) != exitUsage {
+	if _, _, err := run(t, "--db", db, "query", "SELECT 1\x00; COPY (SELECT 1) TO '"+out+".csv'"); !errors.Is(err, warehouse.ErrRefused) {
 		t.Errorf("SQL with a NUL byte: %v", err)
 	}
 	if after := fileSum(t, db); after != before {
@@ -147,7 +150,7 @@ func TestQueryIsReadOnlyByConstruction(t *testing.T) {
 	if !strings.Contains(got, "\n200\n") {
 		t.Errorf("--allow-files read_csv: %q", got)
 	}
-	if _, code := childRun(t, 30*time.Second, "--db", db, "query", "--allow-files", "COPY (SELECT 1) TO '"+out+".csv'"); code != exitUsage {
+	if _, code := childRun(t, 30*time.Second, "--db", db, "query", "--allow-files", "COPY (SELECT 1) TO '"+out+".csv'"); code != exitFailure {
 		t.Errorf("--allow-files COPY: exit %d", code)
 	}
 	if after := fileSum(t, db); after != before {
