@@ -486,6 +486,10 @@ func loadObservations(ctx context.Context, c *sql.Conn, ar *duckdb.Arrow, src *S
 }
 
 // insertArrow registers rd as a view and runs q, which reads from it.
+// DuckDB creates the view in the catalog of the file, not as a temporary
+// one, so it is dropped in the same transaction before the stream behind
+// it is released: a committed view would point at freed memory and crash
+// every reader that touches it.
 func insertArrow(ctx context.Context, c *sql.Conn, ar *duckdb.Arrow, rd array.RecordReader, _ *arrow.Schema, q string, args ...any) error {
 	release, err := ar.RegisterView(rd, "payband_batch")
 	if err != nil {
@@ -493,6 +497,9 @@ func insertArrow(ctx context.Context, c *sql.Conn, ar *duckdb.Arrow, rd array.Re
 	}
 	defer release()
 	_, err = c.ExecContext(ctx, q, args...)
+	if _, derr := c.ExecContext(context.WithoutCancel(ctx), sqlDropBatchView); err == nil {
+		err = derr
+	}
 	return err
 }
 

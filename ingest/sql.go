@@ -56,3 +56,6 @@ SELECT title_raw, title, family, seniority, confidence, method, ? FROM payband_b
      rows_rejected, rows_duplicate, loaded_at)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now())`
 )
+
+// sqlDropBatchView removes the view insertArrow registers, before commit.
+const sqlDropBatchView = `DROP VIEW IF EXISTS payband_batch`

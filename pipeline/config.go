@@ -208,6 +208,9 @@ func (c *Config) validate() error {
 		return c.errorf("$", "output: missing; name the directory runs write reports into")
 	}
 	c.Output = c.abs(c.Output)
+	if st, err := os.Stat(c.Output); err == nil && !st.IsDir() {
+		return c.errorf("$.output", "output: %s exists and is not a folder; name the folder runs write reports into", c.Output)
+	}
 	if len(c.Sources) == 0 {
 		return c.errorf("$.sources", "sources: missing; list at least one file or glob")
 	}

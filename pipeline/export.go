@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"payband/outdir"
 	"payband/reports"
 	"payband/warehouse"
 )
@@ -18,8 +19,8 @@ import (
 // DefaultPartition is the Hive partitioning of an export when none is given.
 var DefaultPartition = []string{"year", "family"}
 
-// ExportManifest is the name of the file describing an export; its presence
-// marks a directory an export may replace.
+// ExportManifest is the name of the file describing an export. (The folder
+// an export may replace is marked by outdir.MarkerName("export").)
 const ExportManifest = "export.json"
 
 // ExportOptions controls Export.
@@ -88,16 +89,17 @@ func Export(ctx context.Context, db *sql.DB, out string, opt ExportOptions) (Exp
 	if err != nil {
 		return ExportSummary{}, err
 	}
-	if err := checkExportDir(out); err != nil {
+	if err := outdir.Check(out, "export"); err != nil {
 		return ExportSummary{}, err
 	}
 	parent := filepath.Dir(out)
 	if err := os.MkdirAll(parent, 0o755); err != nil {
 		return ExportSummary{}, fmt.Errorf("export: %w", err)
 	}
-	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(out)+".tmp-")
+	outdir.Sweep(out)
+	tmp, err := outdir.Temp(out, "export")
 	if err != nil {
-		return ExportSummary{}, fmt.Errorf("export: %w", err)
+		return ExportSummary{}, err
 	}
 	done := false
 	defer func() {
@@ -105,9 +107,6 @@ func Export(ctx context.Context, db *sql.DB, out string, opt ExportOptions) (Exp
 			os.RemoveAll(tmp)
 		}
 	}()
-	if err := os.Chmod(tmp, 0o755); err != nil {
-		return ExportSummary{}, fmt.Errorf("export: %w", err)
-	}
 	now := opt.Now
 	if now.IsZero() {
 		now = time.Now()
@@ -138,7 +137,7 @@ func Export(ctx context.Context, db *sql.DB, out string, opt ExportOptions) (Exp
 	if err := os.WriteFile(filepath.Join(tmp, ExportManifest), append(b, '\n'), 0o644); err != nil {
 		return sum, fmt.Errorf("export: %w", err)
 	}
-	if err := replaceExportDir(tmp, out); err != nil {
+	if err := outdir.Replace(tmp, out, "export"); err != nil {
 		return sum, err
 	}
 	done = true
@@ -188,53 +187,4 @@ func exportView(ctx context.Context, conn *sql.Conn, dir, view string, part []st
 	}
 	_, err = conn.ExecContext(ctx, q)
 	return ev, err
-}
-
-// checkExportDir refuses to replace a directory that is not an export.
-func checkExportDir(dir string) error {
-	st, err := os.Stat(dir)
-	if errors.Is(err, os.ErrNotExist) {
-		return nil
-	}
-	if err != nil {
-		return fmt.Errorf("export: %w", err)
-	}
-	if !st.IsDir() {
-		return fmt.Errorf("export: %s exists and is not a directory", dir)
-	}
-	ents, err := os.ReadDir(dir)
-	if err != nil {
-		return fmt.Errorf("export: %w", err)
-	}
-	if len(ents) == 0 {
-		return nil
-	}
-	if _, err := os.Stat(filepath.Join(dir, ExportManifest)); err == nil {
-		return nil
-	}
-	return fmt.Errorf("export: %s is not empty and holds no earlier export (no %s); refusing to replace it", dir, ExportManifest)
-}
-
-// replaceExportDir moves tmp to dir, moving an older export aside first and
-// removing it once the new one is in place.
-func replaceExportDir(tmp, dir string) error {
-	old := ""
-	if _, err := os.Stat(dir); err == nil {
-		old = tmp + ".old"
-		if err := os.Rename(dir, old); err != nil {
-			return fmt.Errorf("export: cannot move the older export aside: %w", err)
-		}
-	}
-	if err := os.Rename(tmp, dir); err != nil {
-		if old != "" {
-			_ = os.Rename(old, dir)
-		}
-		return fmt.Errorf("export: %w", err)
-	}
-	if old != "" {
-		if err := os.RemoveAll(old); err != nil {
-			return fmt.Errorf("export: written to %s, but the older export %s could not be removed: %w", dir, old, err)
-		}
-	}
-	return nil
 }

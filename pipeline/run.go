@@ -168,9 +168,15 @@ func (r *runner) start() error {
 		if err := r.w.DB.QueryRowContext(r.ctx, sqlRunExist, id).Scan(&n); err != nil {
 			return err
 		}
-		if _, err := os.Lstat(filepath.Join(r.cfg.Output, id)); n == 0 && errors.Is(err, os.ErrNotExist) {
+		_, err := os.Lstat(filepath.Join(r.cfg.Output, id))
+		if n == 0 && errors.Is(err, os.ErrNotExist) {
 			r.m.RunID = id
 			break
+		}
+		if err != nil && !errors.Is(err, os.ErrNotExist) {
+			// Not "exists" (ENOTDIR when output is a file, EACCES): asking
+			// again for the next name would never end.
+			return fmt.Errorf("output %s: %w", r.cfg.Output, err)
 		}
 	}
 	_, err := r.w.DB.ExecContext(r.ctx, sqlRunStart, r.m.RunID, r.m.StartedAt, OutcomeRunning, r.cfg.File)

@@ -572,7 +572,9 @@ type stringColumn interface {
 }
 
 // realFactors returns CPI[target]/CPI[year] for every year in the data, or
-// a clear error naming a year the CPI table lacks.
+// a clear error naming a year the CPI table lacks. A year after the table's
+// last takes the last year's index (transform.CPI.FactorCarried);
+// CarriedCPI names those years.
 func realFactors(ctx context.Context, db *sql.DB, cpi *transform.CPI, target int) (map[int]float64, error) {
 	if _, ok := cpi.Index(target); !ok {
 		first, last := cpi.Years()
@@ -589,7 +591,7 @@ func realFactors(ctx context.Context, db *sql.DB, cpi *transform.CPI, target int
 		if err := rows.Scan(&y); err != nil {
 			return nil, err
 		}
-		factor, err := cpi.Factor(y, target)
+		factor, _, err := cpi.FactorCarried(y, target)
 		if err != nil {
 			return nil, fmt.Errorf("cannot express %d pay in %d dollars: %w", y, target, err)
 		}
@@ -640,3 +642,43 @@ func PayValues(ctx context.Context, db *sql.DB, q BandQuery) ([]float64, error) 
 // trend charts: BLS OEWS moved to a new estimation method with the May 2021
 // estimates.
 var DefaultMethodChanges = []MethodChange{{Year: 2021, Label: "OEWS method change (May 2021)"}}
+
+// CarriedCPI returns the years of the salaries that are past the CPI
+// table, whose real figures carry the table's latest annual average.
+func CarriedCPI(ctx context.Context, db *sql.DB, cpi *transform.CPI) ([]int, error) {
+	if cpi == nil {
+		cpi = transform.DefaultCPI()
+	}
+	_, last := cpi.Years()
+	rows, err := db.QueryContext(ctx, "SELECT DISTINCT year FROM salaries WHERE year > ? ORDER BY year", last)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ys []int
+	for rows.Next() {
+		var y int
+		if err := rows.Scan(&y); err != nil {
+			return nil, err
+		}
+		ys = append(ys, y)
+	}
+	return cpi.CarriedYears(ys), rows.Err()
+}
+
+// CarriedCPINote is the sentence that says which years carry the latest
+// CPI-U annual average, or "" for none.
+func CarriedCPINote(cpi *transform.CPI, years []int) string {
+	if len(years) == 0 {
+		return ""
+	}
+	if cpi == nil {
+		cpi = transform.DefaultCPI()
+	}
+	_, last := cpi.Years()
+	ys := make([]string, len(years))
+	for i, y := range years {
+		ys[i] = strconv.Itoa(y)
+	}
+	return fmt.Sprintf("BLS has not yet published a CPI-U annual average for %s; real figures of that pay use %d's, the latest.", strings.Join(ys, ", "), last)
+}

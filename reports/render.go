@@ -62,11 +62,16 @@ func BandsTable(bands []Band, keys []string) Table {
 // Whole rounds a dollar figure to whole dollars, half away from zero.
 func Whole(v float64) int64 { return int64(math.Round(v)) }
 
-// RenderOptions tunes Write.
+// RenderOptions tunes Write. The zero value is what every command prints:
+// CSV with formula cells neutralized, terminal text escaped.
 type RenderOptions struct {
-	// CSVSafe prefixes text cells that a spreadsheet would run as a formula
-	// (starting with = + - @, tab or CR) with a single quote.
-	CSVSafe bool
+	// RawCSV turns off what CSV output does by default: prefix text cells
+	// that a spreadsheet would run as a formula (starting with = + - @,
+	// tab or CR) with a single quote.
+	RawCSV bool
+	// SafeJSON prefixes such strings in JSON output too (the report's
+	// bands.json, which spreadsheets import).
+	SafeJSON bool
 }
 
 // Write renders t in format to w.
@@ -74,13 +79,17 @@ func (t Table) Write(w io.Writer, format string, opt RenderOptions) error {
 	switch format {
 	case "csv":
 		cw := csv.NewWriter(w)
-		if err := cw.Write(t.Columns); err != nil {
+		hdr := make([]string, len(t.Columns))
+		for i, c := range t.Columns {
+			hdr[i] = cell(c, !opt.RawCSV)
+		}
+		if err := cw.Write(hdr); err != nil {
 			return err
 		}
 		for _, r := range t.Rows {
 			rec := make([]string, len(r))
 			for i, v := range r {
-				rec[i] = cell(v, opt.CSVSafe)
+				rec[i] = cell(v, !opt.RawCSV)
 			}
 			if err := cw.Write(rec); err != nil {
 				return err
@@ -103,7 +112,7 @@ func (t Table) Write(w io.Writer, format string, opt RenderOptions) error {
 				k, _ := json.Marshal(t.Columns[j])
 				buf.Write(k)
 				buf.WriteString(": ")
-				if s, ok := v.(string); ok && opt.CSVSafe {
+				if s, ok := v.(string); ok && opt.SafeJSON {
 					v = safeText(s)
 				}
 				if tm, ok := v.(time.Time); ok {
@@ -136,7 +145,7 @@ func (t Table) Write(w io.Writer, format string, opt RenderOptions) error {
 		for _, r := range t.Rows {
 			cells := make([]string, len(r))
 			for i, v := range r {
-				cells[i] = mdEscape(cell(v, false))
+				cells[i] = mdEscape(TerminalText(cell(v, false)))
 			}
 			buf.WriteString("| " + strings.Join(cells, " | ") + " |\n")
 		}
@@ -144,11 +153,15 @@ func (t Table) Write(w io.Writer, format string, opt RenderOptions) error {
 		return err
 	case "table", "":
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-		fmt.Fprintln(tw, strings.Join(t.Columns, "\t")+"\t")
+		hdr := make([]string, len(t.Columns))
+		for i, c := range t.Columns {
+			hdr[i] = TerminalText(c)
+		}
+		fmt.Fprintln(tw, strings.Join(hdr, "\t")+"\t")
 		for _, r := range t.Rows {
 			cells := make([]string, len(r))
 			for i, v := range r {
-				cells[i] = strings.NewReplacer("\t", " ", "\n", " ").Replace(cell(v, false))
+				cells[i] = TerminalText(cell(v, false))
 			}
 			fmt.Fprintln(tw, strings.Join(cells, "\t")+"\t")
 		}
@@ -190,6 +203,51 @@ func safeText(s string) string {
 		return "'" + s
 	}
 	return s
+}
+
+// TerminalText escapes what a terminal would act on rather than show: C0
+// and C1 control characters (ESC, newline, tab, CR, ...), DEL, and the
+// Unicode line separators and bidirectional overrides. Each is written as
+// a Go escape (\x1b, \n, \u202e), so a file name or cell cannot move the
+// cursor, recolour the screen, break a line or reorder what follows.
+func TerminalText(s string) string {
+	clean := true
+	for _, r := range s {
+		if escapeRune(r) {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		if !escapeRune(r) {
+			b.WriteRune(r)
+			continue
+		}
+		switch r {
+		case '\n':
+			b.WriteString(`\n`)
+		case '\r':
+			b.WriteString(`\r`)
+		case '\t':
+			b.WriteString(`\t`)
+		default:
+			if r < 0x100 {
+				fmt.Fprintf(&b, `\x%02x`, r)
+			} else {
+				fmt.Fprintf(&b, `\u%04x`, r)
+			}
+		}
+	}
+	return b.String()
+}
+
+func escapeRune(r rune) bool {
+	return r < 0x20 || (r >= 0x7f && r < 0xa0) || r == 0x2028 || r == 0x2029 ||
+		(r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069) || r == 0xfeff
 }
 
 func mdEscape(s string) string {

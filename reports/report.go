@@ -20,6 +20,7 @@ import (
 	"golang.org/x/sync/errgroup"
 	"gonum.org/v1/plot"
 
+	"payband/outdir"
 	"payband/transform"
 )
 
@@ -67,22 +68,23 @@ func WriteReport(ctx context.Context, db *sql.DB, dir string, cfg ReportConfig, 
 		return ReportSummary{}, fmt.Errorf("report config: %w", err)
 	}
 	dir = filepath.Clean(dir)
-	if err := checkReportDir(dir); err != nil {
+	if err := outdir.Check(dir, "report"); err != nil {
 		return ReportSummary{}, err
 	}
 	parent := filepath.Dir(dir)
 	if err := os.MkdirAll(parent, 0o755); err != nil {
 		return ReportSummary{}, fmt.Errorf("report: %w", err)
 	}
+	outdir.Sweep(dir)
 
 	rep, err := buildReport(ctx, db, cfg, tax, now)
 	if err != nil {
 		return ReportSummary{}, err
 	}
 
-	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(dir)+".tmp-")
+	tmp, err := outdir.Temp(dir, "report")
 	if err != nil {
-		return ReportSummary{}, fmt.Errorf("report: %w", err)
+		return ReportSummary{}, err
 	}
 	done := false
 	defer func() {
@@ -90,13 +92,10 @@ func WriteReport(ctx context.Context, db *sql.DB, dir string, cfg ReportConfig, 
 			os.RemoveAll(tmp)
 		}
 	}()
-	if err := os.Chmod(tmp, 0o755); err != nil {
-		return ReportSummary{}, fmt.Errorf("report: %w", err)
-	}
 	if err := rep.writeFiles(tmp); err != nil {
 		return ReportSummary{}, err
 	}
-	if err := replaceDir(tmp, dir); err != nil {
+	if err := outdir.Replace(tmp, dir, "report"); err != nil {
 		return ReportSummary{}, err
 	}
 	done = true
@@ -109,84 +108,27 @@ func WriteReport(ctx context.Context, db *sql.DB, dir string, cfg ReportConfig, 
 	return sum, nil
 }
 
-// checkReportDir refuses to replace a directory that is not a report.
-func checkReportDir(dir string) error {
-	st, err := os.Stat(dir)
-	if errors.Is(err, os.ErrNotExist) {
-		return nil
-	}
-	if err != nil {
-		return fmt.Errorf("report: %w", err)
-	}
-	if !st.IsDir() {
-		return fmt.Errorf("report: %s exists and is not a directory", dir)
-	}
-	ents, err := os.ReadDir(dir)
-	if err != nil {
-		return fmt.Errorf("report: %w", err)
-	}
-	if len(ents) == 0 {
-		return nil
-	}
-	for _, marker := range []string{"index.html", "report.md"} {
-		if _, err := os.Stat(filepath.Join(dir, marker)); err == nil {
-			return nil
-		}
-	}
-	return fmt.Errorf("report: %s is not empty and holds no earlier report (no index.html or report.md); refusing to replace it", dir)
-}
-
-// replaceDir moves tmp to dir, moving an older dir aside first and
-// removing it once the new one is in place.
-func replaceDir(tmp, dir string) error {
-	old := ""
-	if _, err := os.Stat(dir); err == nil {
-		o, err := os.MkdirTemp(filepath.Dir(dir), "."+filepath.Base(dir)+".old-")
-		if err != nil {
-			return fmt.Errorf("report: %w", err)
-		}
-		if err := os.Remove(o); err != nil {
-			return fmt.Errorf("report: %w", err)
-		}
-		if err := os.Rename(dir, o); err != nil {
-			return fmt.Errorf("report: cannot move the older report aside: %w", err)
-		}
-		old = o
-	}
-	if err := os.Rename(tmp, dir); err != nil {
-		if old != "" {
-			_ = os.Rename(old, dir)
-		}
-		return fmt.Errorf("report: %w", err)
-	}
-	if old != "" {
-		if err := os.RemoveAll(old); err != nil {
-			return fmt.Errorf("report: written to %s, but the older report %s could not be removed: %w", dir, old, err)
-		}
-	}
-	return nil
-}
-
 // report is everything the renderers show; every number in it comes from
 // ComputeBands or from a count query, formatted once here.
 type report struct {
-	Title     string
-	Generated string
-	MinN      int
-	LowN      int
-	Real      int
-	Years     []int // the years shown; empty = every year in the data
-	YearsText string
-	TotalRows int64
-	Families  []*familySection
-	Skipped   []skippedFamily // families asked for but without a band
-	Ladder    *ladderSection
-	Quality   qualitySection
-	AllBands  []Band   // bands.json and bands.csv
-	BandKeys  []string // their group keys
-	csvSafe   bool
-	charts    []*chartFile
-	memo      *bandMemo
+	Title      string
+	Generated  string
+	MinN       int
+	LowN       int
+	Real       int
+	cpiCarried []int // years past the CPI table (CarriedCPINote)
+	Years      []int // the years shown; empty = every year in the data
+	YearsText  string
+	TotalRows  int64
+	Families   []*familySection
+	Skipped    []skippedFamily // families asked for but without a band
+	Ladder     *ladderSection
+	Quality    qualitySection
+	AllBands   []Band   // bands.json and bands.csv
+	BandKeys   []string // their group keys
+	csvSafe    bool
+	charts     []*chartFile
+	memo       *bandMemo
 }
 
 type skippedFamily struct{ ID, Name string }
@@ -340,6 +282,9 @@ func buildReport(ctx context.Context, db *sql.DB, cfg ReportConfig, tax *transfo
 	var realFactor map[int]float64
 	if cfg.Real != 0 {
 		if realFactor, err = realFactors(ctx, db, transform.DefaultCPI(), cfg.Real); err != nil {
+			return nil, fmt.Errorf("report: %w", err)
+		}
+		if r.cpiCarried, err = CarriedCPI(ctx, db, nil); err != nil {
 			return nil, fmt.Errorf("report: %w", err)
 		}
 	}
@@ -988,7 +933,7 @@ func (r *report) writeFiles(dir string) error {
 	}
 
 	tbl := BandsTable(r.AllBands, r.BandKeys)
-	opt := RenderOptions{CSVSafe: r.csvSafe}
+	opt := RenderOptions{RawCSV: !r.csvSafe, SafeJSON: r.csvSafe}
 	for _, f := range []struct{ name, format string }{{"bands.json", "json"}, {"bands.csv", "csv"}} {
 		var buf bytes.Buffer
 		if err := tbl.Write(&buf, f.format, opt); err != nil {
@@ -1161,6 +1106,9 @@ func (r *report) methodology() []string {
 	real := "Dollars are nominal: each year's pay in that year's dollars."
 	if r.Real != 0 {
 		real = fmt.Sprintf("Nominal dollars are each year's pay in that year's dollars; real figures rescale them to %d dollars with the CPI-U (BLS, annual average).", r.Real)
+		if n := CarriedCPINote(nil, r.cpiCarried); n != "" {
+			real += " " + n
+		}
 	}
 	return []string{
 		"Pay is `pay_usd`: annual pay in US dollars, converted from the source's currency and pay period at ingest.",

@@ -98,6 +98,34 @@ func (c *CPI) Factor(from, to int) (float64, error) {
 	return b / a, nil
 }
 
+// FactorCarried is Factor under payband's rule for years past the table
+// (docs/methodology.md): a from-year after the last annual average BLS has
+// published takes that latest average (its prices are not yet known, and
+// the last year's are the nearest), and carried says so. The target year
+// and years before the table still need a row.
+func (c *CPI) FactorCarried(from, to int) (factor float64, carried bool, err error) {
+	if from > c.last {
+		if _, ok := c.index[to]; !ok {
+			return 0, false, c.missing(to)
+		}
+		return c.index[to] / c.index[c.last], true, nil
+	}
+	f, err := c.Factor(from, to)
+	return f, false, err
+}
+
+// CarriedYears returns the years of years that FactorCarried would carry,
+// in order.
+func (c *CPI) CarriedYears(years []int) []int {
+	var out []int
+	for _, y := range years {
+		if y > c.last {
+			out = append(out, y)
+		}
+	}
+	return out
+}
+
 func (c *CPI) missing(year int) error {
 	if year >= c.first && year <= c.last {
 		return fmt.Errorf("%w for %d: the CPI-U table covers %d-%d but has no row for %d", ErrNoCPIYear, year, c.first, c.last, year)

@@ -3,6 +3,7 @@ package transform
 import (
 	"bufio"
 	"errors"
+	"math"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -148,5 +149,36 @@ func TestCPIMatchesMonthly(t *testing.T) {
 		if int64(got*1000+0.5) != mean {
 			t.Errorf("%d: table %.3f, monthly mean %.3f", year, got, float64(mean)/1000)
 		}
+	}
+}
+
+func TestFactorCarried(t *testing.T) {
+	c, err := ParseCPI(strings.NewReader("year,cpi_u\n2020,100\n2021,110\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		from, to int
+		want     float64
+		carried  bool
+		err      bool
+	}{
+		{2020, 2021, 1.1, false, false},
+		{2021, 2020, 100.0 / 110, false, false},
+		{2022, 2020, 100.0 / 110, true, false}, // past the table: 2021's index
+		{2030, 2021, 1, true, false},
+		{2019, 2021, 0, false, true}, // before the table
+		{2022, 2023, 0, false, true}, // target past the table
+	} {
+		f, carried, err := c.FactorCarried(tc.from, tc.to)
+		if (err != nil) != tc.err || carried != tc.carried || math.Abs(f-tc.want) > 1e-12 {
+			t.Errorf("FactorCarried(%d, %d) = %v, %v, %v; want %v, %v, error %v", tc.from, tc.to, f, carried, err, tc.want, tc.carried, tc.err)
+		}
+		if tc.err && !errors.Is(err, ErrNoCPIYear) {
+			t.Errorf("FactorCarried(%d, %d): %v does not wrap ErrNoCPIYear", tc.from, tc.to, err)
+		}
+	}
+	if got := c.CarriedYears([]int{2019, 2021, 2022, 2025}); len(got) != 2 || got[0] != 2022 || got[1] != 2025 {
+		t.Errorf("CarriedYears = %v", got)
 	}
 }

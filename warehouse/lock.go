@@ -50,15 +50,61 @@ type fileLock struct {
 
 func lockPath(dbPath string) string { return dbPath + ".lock" }
 
-func acquire(ctx context.Context, dbPath string, exclusive bool, command string, wait time.Duration) (*fileLock, error) {
-	f, err := os.OpenFile(lockPath(dbPath), os.O_RDWR|os.O_CREATE, 0o644)
+// ErrLockFile reports a lock file that is not a plain file: a symbolic
+// link (which a writer would truncate the target of), a FIFO, a device.
+var ErrLockFile = errors.New("lock file is not a regular file")
+
+// openLock opens PATH.lock without following a symbolic link and checks
+// that what it opened is a regular file.
+func openLock(path string, exclusive bool) (*os.File, error) {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|syscall.O_NOFOLLOW|syscall.O_NONBLOCK, 0o644)
 	if err != nil && !exclusive && (errors.Is(err, os.ErrPermission) || errors.Is(err, syscall.EROFS)) {
 		// A reader on a read-only directory or file system still gets a
 		// consistent view if the lock file exists and is readable.
-		f, err = os.Open(lockPath(dbPath))
+		f, err = os.OpenFile(path, os.O_RDONLY|syscall.O_NOFOLLOW|syscall.O_NONBLOCK, 0)
+	}
+	if errors.Is(err, syscall.ELOOP) {
+		return nil, fmt.Errorf("%w: %s is a symbolic link; payband does not follow it (remove it)", ErrLockFile, path)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("cannot open lock file: %w", err)
+	}
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("cannot open lock file: %w", err)
+	}
+	if !st.Mode().IsRegular() {
+		f.Close()
+		return nil, fmt.Errorf("%w: %s is a %s; remove it", ErrLockFile, path, fileKind(st.Mode()))
+	}
+	if sys, ok := st.Sys().(*syscall.Stat_t); ok && sys.Nlink > 1 {
+		// A hard link shares its bytes with another name, which a
+		// writer's holder text would overwrite.
+		f.Close()
+		return nil, fmt.Errorf("%w: %s has %d names (a hard link); remove it", ErrLockFile, path, sys.Nlink)
+	}
+	return f, nil
+}
+
+func fileKind(m os.FileMode) string {
+	switch {
+	case m.IsDir():
+		return "directory"
+	case m&os.ModeNamedPipe != 0:
+		return "FIFO"
+	case m&os.ModeDevice != 0:
+		return "device"
+	case m&os.ModeSocket != 0:
+		return "socket"
+	}
+	return "special file"
+}
+
+func acquire(ctx context.Context, dbPath string, exclusive bool, command string, wait time.Duration) (*fileLock, error) {
+	f, err := openLock(lockPath(dbPath), exclusive)
+	if err != nil {
+		return nil, err
 	}
 	how := syscall.LOCK_SH
 	if exclusive {

@@ -7,6 +7,7 @@ import (
 	"embed"
 	"errors"
 	"fmt"
+	"io"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -34,6 +35,59 @@ var ErrNotFound = errors.New("no warehouse")
 //go:embed sql/*.sql
 var sqlFS embed.FS
 
+// ErrNotWarehouse reports a path that exists but is not a DuckDB file.
+var ErrNotWarehouse = errors.New("not a warehouse")
+
+// NotWarehouseError names the path and what it is instead.
+type NotWarehouseError struct {
+	Path string
+	Why  error
+}
+
+func (e *NotWarehouseError) Error() string {
+	return fmt.Sprintf("warehouse %s %v: --db must name a DuckDB warehouse file or a path that does not exist yet", e.Path, e.Why)
+}
+
+func (e *NotWarehouseError) Is(target error) bool { return target == ErrNotWarehouse }
+
+// duckdbMagic is what a DuckDB database file holds at duckdbMagicAt, after
+// the header block's checksum.
+const (
+	duckdbMagic   = "DUCK"
+	duckdbMagicAt = 8
+)
+
+// checkDuckDBFile refuses an existing path that is not a DuckDB database
+// file: a CSV, Parquet or JSON file given as --db would otherwise be opened
+// by DuckDB as something else, or overwritten. A path that does not exist
+// yet is fine: it becomes a new warehouse. (DuckDB refuses an empty file
+// too.)
+func checkDuckDBFile(abs string) error {
+	st, err := os.Stat(abs)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if st.IsDir() {
+		return errors.New("is a directory")
+	}
+	if !st.Mode().IsRegular() {
+		return errors.New("is not a regular file")
+	}
+	f, err := os.Open(abs)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	buf := make([]byte, duckdbMagicAt+len(duckdbMagic))
+	if _, err := io.ReadFull(f, buf); err != nil || string(buf[duckdbMagicAt:]) != duckdbMagic {
+		return errors.New("exists and is not a DuckDB file")
+	}
+	return nil
+}
+
 // Options controls how a warehouse is opened.
 type Options struct {
 	ReadOnly    bool          // open read-only: shared lock, DuckDB access_mode=read_only
@@ -42,6 +96,15 @@ type Options struct {
 	Threads     int           // DuckDB threads; 0 leaves DuckDB's default
 	MemoryLimit string        // DuckDB memory_limit, e.g. "1GB"; "" leaves the default
 	TempDir     string        // DuckDB temp_directory for spilling; "" leaves the default
+
+	// Sandbox opens the file for ad-hoc SQL (Query): read-only, with
+	// enable_external_access=false and lock_configuration=true in the
+	// configuration DuckDB starts with, so no statement reads or writes
+	// another file, installs or loads an extension, or changes a setting.
+	Sandbox bool
+	// AllowFiles, with Sandbox, lets the SQL read files (read_csv, glob,
+	// ...); writing stays refused by the statement allow-list.
+	AllowFiles bool
 }
 
 // Warehouse is an open payband warehouse.
@@ -50,6 +113,7 @@ type Warehouse struct {
 	Path     string
 	ReadOnly bool
 	lock     *fileLock
+	sandbox  bool
 }
 
 // ResolvePath applies the documented precedence: flag, then $PAYBAND_DB,
@@ -68,6 +132,9 @@ func ResolvePath(flag string) string {
 // exclusive lock, migrates the schema and (re)creates the public views; a
 // read-only open takes a shared lock and requires an up-to-date file.
 func Open(ctx context.Context, path string, opt Options) (*Warehouse, error) {
+	if opt.Sandbox {
+		opt.ReadOnly = true
+	}
 	abs, err := filepath.Abs(path)
 	if err != nil {
 		return nil, fmt.Errorf("warehouse path %s: %w", path, err)
@@ -81,6 +148,9 @@ func Open(ctx context.Context, path string, opt Options) (*Warehouse, error) {
 			return nil, fmt.Errorf("cannot create warehouse directory %s: %w", dir, err)
 		}
 	}
+	if err := checkDuckDBFile(abs); err != nil {
+		return nil, &NotWarehouseError{Path: path, Why: err}
+	}
 	if opt.ReadOnly {
 		if _, err := os.Stat(abs); err != nil {
 			return nil, fmt.Errorf("%w at %s: load data first with 'payband ingest'", ErrNotFound, path)
@@ -88,22 +158,44 @@ func Open(ctx context.Context, path string, opt Options) (*Warehouse, error) {
 	} else if err := checkWritable(dir, abs); err != nil {
 		return nil, fmt.Errorf("cannot write warehouse %s: %w", path, err)
 	}
-	lk, err := acquire(ctx, abs, !opt.ReadOnly, opt.Command, opt.Wait)
-	if err != nil {
-		var be *BusyError
-		if errors.As(err, &be) {
-			be.Path = path
+	deadline := time.Now().Add(opt.Wait)
+	for {
+		lk, err := acquire(ctx, abs, !opt.ReadOnly, opt.Command, time.Until(deadline))
+		if err != nil {
+			var be *BusyError
+			if errors.As(err, &be) {
+				be.Path = path
+			}
+			return nil, err
 		}
-		return nil, err
-	}
-	w, err := open(ctx, abs, opt)
-	if err != nil {
+		w, err := open(ctx, abs, opt)
+		if err == nil {
+			w.Path = path
+			w.lock = lk
+			return w, nil
+		}
 		_ = lk.release()
-		return nil, fmt.Errorf("cannot open warehouse %s: %w", path, err)
+		if !isConflictingLock(err) {
+			return nil, fmt.Errorf("cannot open warehouse %s: %w", path, err)
+		}
+		// DuckDB's own lock on the file is held by a process our lock file
+		// did not stop: the lock file was deleted under it. That is busy
+		// too (exit 3), and --wait waits for it.
+		if opt.Wait <= 0 || time.Now().After(deadline) {
+			return nil, &BusyError{Path: path}
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(200 * time.Millisecond):
+		}
 	}
-	w.Path = path
-	w.lock = lk
-	return w, nil
+}
+
+// isConflictingLock recognizes DuckDB's refusal to open a file another
+// process has open for writing.
+func isConflictingLock(err error) bool {
+	return err != nil && strings.Contains(err.Error(), "Conflicting lock is held")
 }
 
 func checkWritable(dir, file string) error {
@@ -137,6 +229,13 @@ func open(ctx context.Context, abs string, opt Options) (*Warehouse, error) {
 	if opt.TempDir != "" {
 		q.Set("temp_directory", opt.TempDir)
 	}
+	if opt.Sandbox {
+		q.Set("access_mode", "read_only")
+		q.Set("enable_external_access", strconv.FormatBool(opt.AllowFiles))
+		q.Set("autoinstall_known_extensions", "false")
+		q.Set("allow_community_extensions", "false")
+		q.Set("lock_configuration", "true")
+	}
 	dsn := abs
 	if len(q) > 0 {
 		dsn += "?" + q.Encode()
@@ -146,7 +245,7 @@ func open(ctx context.Context, abs string, opt Options) (*Warehouse, error) {
 		return nil, err
 	}
 	db := sql.OpenDB(connector)
-	w := &Warehouse{DB: db, ReadOnly: opt.ReadOnly}
+	w := &Warehouse{DB: db, ReadOnly: opt.ReadOnly, sandbox: opt.Sandbox}
 	if opt.ReadOnly {
 		v, err := w.SchemaVersion(ctx)
 		if err != nil {

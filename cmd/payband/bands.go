@@ -1,6 +1,8 @@
 package main
 
 import (
+	"context"
+	"database/sql"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -28,11 +30,17 @@ func (f *bandFlags) register(c *cobra.Command, byDefault string) {
 	fl.IntVar(&f.year, "year", 0, "only this year")
 	fl.IntVar(&f.minN, "min-n", reports.DefaultMinN, "leave out groups with fewer rows")
 	fl.IntVar(&f.real, "real", 0, "express pay in this year's dollars (CPI-U)")
-	fl.StringArrayVar(&f.where, "where", nil, "filter COLUMN=VALUE (columns as --by); repeatable")
+	fl.StringArrayVar(&f.where, "where", nil, "filter COLUMN=VALUE (columns as --by); repeatable: different columns are ANDed, a column given twice is refused")
 }
 
 func (f *bandFlags) query() (reports.BandQuery, error) {
 	q := reports.BandQuery{Filters: map[string]string{}, MinN: f.minN, Real: f.real}
+	if err := checkYear("--year", f.year); err != nil {
+		return q, err
+	}
+	if err := checkNonNegative("--min-n", f.minN); err != nil {
+		return q, err
+	}
 	for _, c := range strings.Split(f.by, ",") {
 		if c = strings.TrimSpace(c); c != "" {
 			q.By = append(q.By, c)
@@ -55,7 +63,13 @@ func (f *bandFlags) query() (reports.BandQuery, error) {
 		if !ok {
 			return q, usagef("--where takes COLUMN=VALUE, not %q", w)
 		}
-		q.Filters[strings.TrimSpace(k)] = v
+		// Different columns are ANDed; one column twice would select
+		// nothing (or, as before, only the last), so it is refused.
+		k = strings.TrimSpace(k)
+		if _, dup := q.Filters[k]; dup {
+			return q, usagef("--where %s is given twice (or with --%s/--year); give one value per column", k, k)
+		}
+		q.Filters[k] = v
 	}
 	if f.real != 0 {
 		if _, ok := transform.DefaultCPI().Index(f.real); !ok {
@@ -108,6 +122,9 @@ stderr.`,
 			if len(bands) == 0 {
 				g.note("note: no rows match")
 			}
+			if q.Real != 0 {
+				noteCarriedCPI(cmd.Context(), g, w.DB)
+			}
 			if err := reports.BandsTable(bands, q.By).Write(g.stdout, format, reports.RenderOptions{}); err != nil {
 				return err
 			}
@@ -130,4 +147,12 @@ func contains(ss []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// noteCarriedCPI says on stderr which years' real figures carry the latest
+// CPI-U annual average (docs/methodology.md).
+func noteCarriedCPI(ctx context.Context, g *globals, db *sql.DB) {
+	if ys, err := reports.CarriedCPI(ctx, db, nil); err == nil && len(ys) > 0 {
+		g.note("note: %s", reports.CarriedCPINote(nil, ys))
+	}
 }

@@ -25,6 +25,9 @@ given), normalize titles and pay, and write the report to DIR/report. Prints
 the path of index.html.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := checkPositive("--rows", rows); err != nil {
+				return err
+			}
 			ctx := cmd.Context()
 			if err := os.MkdirAll(out, 0o755); err != nil {
 				return err

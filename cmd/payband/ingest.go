@@ -10,6 +10,7 @@ import (
 	"golang.org/x/term"
 
 	"payband/ingest"
+	"payband/reports"
 	"payband/transform"
 )
 
@@ -52,6 +53,12 @@ mapped fields decide.`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, files []string) error {
 			ctx := cmd.Context()
+			if err := checkPayBounds(minPay, maxPay); err != nil {
+				return err
+			}
+			if err := checkYear("--year", year); err != nil {
+				return err
+			}
 			if len(maps) > 0 {
 				opt.Map = map[ingest.Field]string{}
 				for _, m := range maps {
@@ -63,6 +70,9 @@ mapped fields decide.`,
 						f, err := ingest.ParseField(strings.TrimSpace(k))
 						if err != nil {
 							return usageError{err}
+						}
+						if _, dup := opt.Map[f]; dup {
+							return usagef("--map names %s twice; give each field one column", strings.TrimSpace(k))
 						}
 						opt.Map[f] = strings.TrimSpace(v)
 					}
@@ -125,7 +135,7 @@ mapped fields decide.`,
 						failed = err
 						break
 					}
-					fmt.Fprintf(g.stderr, "payband: %v\n", err)
+					fmt.Fprintf(g.stderr, "payband: %s\n", reports.TerminalText(err.Error()))
 					bad++
 					continue
 				}
@@ -159,6 +169,7 @@ mapped fields decide.`,
 }
 
 func printIngest(g *globals, r ingest.Result) {
+	r.Source = reports.TerminalText(r.Source) // a file name may hold ESC or a newline
 	if r.AlreadyLoaded {
 		fmt.Fprintf(g.stdout, "%s: already loaded (sha256 %s), nothing to do\n", r.Source, r.SHA256[:12])
 		return

@@ -9,6 +9,8 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"payband/reports"
 )
 
 func main() {
@@ -16,7 +18,8 @@ func main() {
 	err := Run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	stop()
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "payband:", err)
+		// One line, whatever a file name or cell in it holds.
+		fmt.Fprintln(os.Stderr, "payband:", reports.TerminalText(err.Error()))
 	}
 	os.Exit(ExitCode(err))
 }

@@ -1,34 +1,44 @@
 package main
 
 import (
-	"context"
-	"database/sql"
-	"database/sql/driver"
-	"fmt"
 	"os"
-	"strings"
-	"time"
 
-	"github.com/duckdb/duckdb-go/v2"
 	"github.com/spf13/cobra"
 
 	"payband/reports"
+	"payband/warehouse"
 )
 
 func queryCmd(g *globals) *cobra.Command {
 	var format, file string
-	var csvSafe bool
+	var csvSafe, allowFiles bool
+	var limit int
 	c := &cobra.Command{
 		Use:   "query [flags] (SQL | --file F)",
 		Short: "Run read-only SQL on the warehouse",
-		Long: `Run one read-only SQL statement on the warehouse and print the result. The
-warehouse is opened read-only, and only SELECT, EXPLAIN, DESCRIBE, SHOW,
-SUMMARIZE and PRAGMA statements run: anything that writes is refused.
+		Long: `Run one read-only SQL statement on the warehouse and print the result as it
+comes. Exactly one statement runs (DuckDB's parser counts them): SELECT, WITH,
+FROM, VALUES, TABLE, DESCRIBE, SHOW, SUMMARIZE, PIVOT, EXPLAIN (not EXPLAIN
+ANALYZE) or a catalog PRAGMA (table_info, show_tables, database_size, ...).
+Anything else (a write, COPY, EXPORT, ATTACH, INSTALL, LOAD, SET, CALL) is
+refused with exit 1. The warehouse is opened read-only with DuckDB's external
+access off and its configuration locked before the SQL runs: no other file is
+read or written and no setting changes. --allow-files lets the SQL read files
+(read_csv, read_parquet, glob, ...) for an analyst who needs them; writing stays
+refused.
+
+At most --limit rows are printed (default 10000; 0 for all); when the limit cuts
+the result a note on stderr says so. CSV output neutralizes cells a spreadsheet
+would run as a formula (--csv-safe=false turns that off); JSON writes dates as
+2024-01-02, timestamps in RFC 3339, lists as arrays and structs as objects.
 Public views: salaries, rejects, sources, title_map, published_bands, runs.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := reports.CheckFormat(format); err != nil {
 				return usageError{err}
+			}
+			if limit < 0 {
+				return usagef("--limit must be 0 (no limit) or a positive number of rows, not %d", limit)
 			}
 			var q string
 			switch {
@@ -43,119 +53,57 @@ Public views: salaries, rejects, sources, title_map, published_bands, runs.`,
 			default:
 				return usagef("give either SQL or --file, exactly one")
 			}
-			w, err := g.open(cmd.Context(), true, "payband query")
+			// The policy's checks that need no warehouse come first, so a
+			// refused statement is refused even with no warehouse at all.
+			if _, err := warehouse.CheckQuery(q); err != nil {
+				return err
+			}
+			w, err := warehouse.Open(cmd.Context(), g.dbPath(), warehouse.Options{
+				Sandbox: true, AllowFiles: allowFiles, Command: "payband query", Wait: g.wait,
+				Threads: g.threads, MemoryLimit: g.memoryLimit, TempDir: g.tempDir,
+			})
 			if err != nil {
 				return err
 			}
 			defer w.Close()
-			t, err := readOnlyQuery(cmd.Context(), w.DB, q)
+			rows, err := w.Query(cmd.Context(), q, limit)
 			if err != nil {
 				return err
 			}
-			return t.Write(g.stdout, format, reports.RenderOptions{CSVSafe: csvSafe})
+			defer rows.Close()
+			cols := make([]reports.StreamColumn, len(rows.Columns()))
+			for i, c := range rows.Columns() {
+				cols[i] = reports.StreamColumn{Name: c.Name, Type: c.Type}
+			}
+			rw, err := reports.NewRowWriter(g.stdout, format, cols, reports.RenderOptions{RawCSV: !csvSafe})
+			if err != nil {
+				return err
+			}
+			for rows.Next() {
+				vals, err := rows.Values()
+				if err != nil {
+					return err
+				}
+				if err := rw.Write(vals); err != nil {
+					return err
+				}
+			}
+			if err := rows.Err(); err != nil {
+				return err
+			}
+			if err := rw.Close(); err != nil {
+				return err
+			}
+			if rows.Truncated() {
+				g.note("note: stopped after %d rows (--limit); --limit 0 prints them all", limit)
+			}
+			return rows.Close()
 		},
 	}
 	c.Flags().StringVar(&format, "format", "table", "output format: table, csv, json, md")
 	c.Flags().StringVar(&file, "file", "", "read the SQL from this file")
-	c.Flags().BoolVar(&csvSafe, "csv-safe", false, "prefix text cells starting with = + - @ with ' so spreadsheets do not run them")
+	c.Flags().BoolVar(&csvSafe, "csv-safe", true, "prefix CSV text cells starting with = + - @, tab or CR with ' so spreadsheets do not run them")
+	c.Flags().BoolVar(&allowFiles, "allow-files", false, "let the SQL read files (read_csv, glob, ...); off by default")
+	c.Flags().IntVar(&limit, "limit", warehouse.DefaultQueryLimit, "print at most this many rows; 0 for all")
 	return c
-}
-
-// readAllowed are the statement types query runs. The connection is
-// read-only as well; this list also keeps out COPY TO, ATTACH, INSTALL and
-// SET, which a read-only database would still allow.
-var readAllowed = map[duckdb.StmtType]bool{
-	duckdb.STATEMENT_TYPE_SELECT:  true,
-	duckdb.STATEMENT_TYPE_EXPLAIN: true,
-	duckdb.STATEMENT_TYPE_PRAGMA:  true,
-}
-
-func readOnlyQuery(ctx context.Context, db *sql.DB, q string) (reports.Table, error) {
-	var t reports.Table
-	q = strings.TrimSpace(q)
-	if q == "" {
-		return t, usagef("empty SQL")
-	}
-	conn, err := db.Conn(ctx)
-	if err != nil {
-		return t, err
-	}
-	defer conn.Close()
-	err = conn.Raw(func(dc any) error {
-		c, ok := dc.(driver.ConnPrepareContext)
-		if !ok {
-			return fmt.Errorf("driver cannot prepare")
-		}
-		st, err := c.PrepareContext(ctx, q)
-		if err != nil {
-			return err
-		}
-		defer st.Close()
-		ds, ok := st.(*duckdb.Stmt)
-		if !ok {
-			return fmt.Errorf("unexpected statement %T", st)
-		}
-		typ, err := ds.StatementType()
-		if err != nil {
-			return err
-		}
-		if !readAllowed[typ] {
-			return fmt.Errorf("refused: payband query is read-only and runs only SELECT-like statements; use the ingest, titles and run commands to change the warehouse")
-		}
-		return nil
-	})
-	if err != nil {
-		if strings.HasPrefix(err.Error(), "refused") {
-			return t, err
-		}
-		return t, fmt.Errorf("query: %w", err)
-	}
-	rows, err := conn.QueryContext(ctx, q)
-	if err != nil {
-		return t, fmt.Errorf("query: %w", err)
-	}
-	defer rows.Close()
-	cols, err := rows.Columns()
-	if err != nil {
-		return t, err
-	}
-	t.Columns = cols
-	for rows.Next() {
-		vals := make([]any, len(cols))
-		ptrs := make([]any, len(cols))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		if err := rows.Scan(ptrs...); err != nil {
-			return t, err
-		}
-		for i, v := range vals {
-			vals[i] = plain(v)
-		}
-		t.Rows = append(t.Rows, vals)
-	}
-	return t, rows.Err()
-}
-
-// plain turns driver values into the kinds reports.Table renders.
-func plain(v any) any {
-	switch x := v.(type) {
-	case nil, string, int64, float64, bool, time.Time:
-		return x
-	case int32:
-		return int64(x)
-	case int16:
-		return int64(x)
-	case int8:
-		return int64(x)
-	case uint64:
-		return float64(x)
-	case uint32:
-		return int64(x)
-	case float32:
-		return float64(x)
-	case []byte:
-		return string(x)
-	}
-	return fmt.Sprint(v)
 }

@@ -104,6 +104,9 @@ func chartCmd(g *globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			if q.Real != 0 {
+				noteCarriedCPI(cmd.Context(), g, w.DB)
+			}
 			if err := reports.SaveChart(p, out); err != nil {
 				return err
 			}

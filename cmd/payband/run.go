@@ -14,6 +14,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"payband/reports"
 	"payband/warehouse"
 )
 
@@ -44,7 +45,7 @@ func ExitCode(err error) int {
 		return exitOK
 	case errors.Is(err, warehouse.ErrBusy):
 		return exitBusy
-	case errors.As(err, &ue):
+	case errors.As(err, &ue), errors.Is(err, warehouse.ErrNotWarehouse):
 		return exitUsage
 	}
 	return exitFailure
@@ -83,7 +84,7 @@ func (g *globals) open(ctx context.Context, readOnly bool, command string) (*war
 // note prints a line for a person on stderr unless --quiet.
 func (g *globals) note(format string, a ...any) {
 	if !g.quiet {
-		fmt.Fprintf(g.stderr, format+"\n", a...)
+		fmt.Fprintln(g.stderr, reports.TerminalText(fmt.Sprintf(format, a...)))
 	}
 }
 
@@ -136,7 +137,7 @@ Exit codes: 0 success, 1 failure, 2 usage error, 3 warehouse busy.`,
 				return usagef("--log-format must be text or json, not %q", g.logFormat)
 			}
 			g.log = slog.New(h)
-			return nil
+			return g.check()
 		},
 	}
 	root.SetArgs(args)

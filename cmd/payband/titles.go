@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/csv"
 	"fmt"
+	"math"
 	"os"
 	"strconv"
 
@@ -96,6 +97,9 @@ confidence, method): fill in family, title and level and the file is an
 overrides file for titles remap --overrides and the pipeline's overrides: key.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := checkPositive("--top", top); err != nil {
+				return err
+			}
 			return titleList(cmd, g, "payband titles unmatched", sqlUnmatched, format, out, top)
 		},
 	}
@@ -119,8 +123,11 @@ wrong, delete the rows you do not want to pin, and pass the file as an
 overrides file (titles remap --overrides, the pipeline's overrides: key).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if below <= 0 || below > 1 {
-				return usagef("--below must be in (0, 1], not %v", below)
+			if err := checkPositive("--top", top); err != nil {
+				return err
+			}
+			if math.IsNaN(below) || below <= 0 || below > 1 {
+				return usagef("--below must be a confidence above 0 and at most 1, not %v", below)
 			}
 			return titleList(cmd, g, "payband titles review", sqlReview, format, out, below, top)
 		},

@@ -1,6 +1,10 @@
 -- Public views: the stable interface for ad-hoc queries (docs/warehouse.md).
 -- Re-created on every writable open, so a migration may change the tables
 -- behind them freely.
+
+-- A load's Arrow view, which earlier versions of payband left committed,
+-- pointing at freed memory (docs/warehouse.md, Tables).
+DROP VIEW IF EXISTS payband_batch;
 CREATE OR REPLACE VIEW sources AS
 SELECT name AS source, path, sha256, profile, rows_read, rows_loaded,
        rows_rejected, rows_duplicate, loaded_at, dataset
