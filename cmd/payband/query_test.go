@@ -159,7 +159,9 @@ func TestQueryIsReadOnlyByConstruction(t *testing.T) {
 }
 
 // TestQueryStreamsWithLimit: a hundred million rows print the limit's worth
-// at once, with a note, instead of being collected first.
+// at once, with a note, instead of being collected first. (No ORDER BY: a
+// sort of 1e8 rows is DuckDB's own cost, a minute on a busy two-core
+// machine, and not what this holds.)
 func TestQueryStreamsWithLimit(t *testing.T) {
 	dir := t.TempDir()
 	db := filepath.Join(dir, "w.duckdb")
@@ -167,11 +169,11 @@ func TestQueryStreamsWithLimit(t *testing.T) {
 	genFile(t, src, "survey", 50, 5)
 	mustRun(t, "--db", db, "-q", "ingest", src)
 	start := time.Now()
-	out, errs, err := run(t, "--db", db, "query", "--format", "csv", "--limit", "5", "SELECT range AS i FROM range(100000000) ORDER BY i DESC")
+	out, errs, err := run(t, "--db", db, "query", "--format", "csv", "--limit", "5", "SELECT range AS i FROM range(100000000)")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if out != "i\n99999999\n99999998\n99999997\n99999996\n99999995\n" {
+	if out != "i\n0\n1\n2\n3\n4\n" {
 		t.Errorf("limited output %q", out)
 	}
 	if !strings.Contains(errs, "stopped after 5 rows") {
