@@ -152,13 +152,13 @@ func loadPublished(ctx context.Context, w *warehouse.Warehouse, path string, src
 		return res, &RowError{Source: path, Err: fmt.Errorf("%w: the estimate year is not in the file name (like national_M2024_dl.xlsx) nor in a YEAR column; pass --year", ErrBadYear)}
 	}
 	err := inTx(ctx, w, func(c *sql.Conn, ar *duckdb.Arrow) error {
-		return loadPublishedTx(ctx, c, ar, src, b, layout, year, &res)
+		return loadPublishedTx(ctx, c, ar, w.DB, src, b, layout, year, &res)
 	})
 	res.Elapsed = time.Since(start)
 	return res, nameFile(path, err)
 }
 
-func loadPublishedTx(ctx context.Context, c *sql.Conn, ar *duckdb.Arrow, src *Source, b *Binding, l pubLayout, year int, res *Result) error {
+func loadPublishedTx(ctx context.Context, c *sql.Conn, ar *duckdb.Arrow, db *sql.DB, src *Source, b *Binding, l pubLayout, year int, res *Result) error {
 	sourceID, replaced, err := newSource(ctx, c, res.Path)
 	if err != nil {
 		return err
@@ -300,6 +300,9 @@ func loadPublishedTx(ctx context.Context, c *sql.Conn, ar *duckdb.Arrow, src *So
 		}
 	}
 	if err := rd.Err(); err != nil {
+		return err
+	}
+	if err := settleHash(ctx, db, src, res); err != nil {
 		return err
 	}
 	if err := exec(ctx, c, sqlDedupePublished, sourceID); err != nil {
