@@ -86,10 +86,7 @@ type csvReader struct {
 
 // readError wraps a read failure as one located file error.
 func (r *csvReader) readError(err error, row int) error {
-	if errors.Is(err, ErrUnreadable) {
-		return &RowError{Source: r.name, Row: int64(row), Err: err}
-	}
-	return &RowError{Source: r.name, Row: int64(row), Err: fmt.Errorf("%w: %v", ErrUnreadable, err)}
+	return &RowError{Source: r.name, Row: int64(row), Err: unreadable(err)}
 }
 
 // NewCSVReader reads delimited text from r. name is used in errors. Blank
@@ -99,7 +96,7 @@ func NewCSVReader(ctx context.Context, r io.Reader, name string, opt CSVOptions)
 	// Peek enough to sniff the delimiter and check the text is text.
 	peek, err := br.Peek(64 << 10)
 	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
-		return nil, &RowError{Source: name, Err: fmt.Errorf("%w: %v", ErrUnreadable, err)}
+		return nil, &RowError{Source: name, Err: unreadable(err)}
 	}
 	peek = bytes.TrimPrefix(peek, []byte("\ufeff"))
 	if len(bytes.TrimSpace(peek)) == 0 {

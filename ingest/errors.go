@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"context"
 	"errors"
 	"fmt"
 )
@@ -52,3 +53,12 @@ func (e *RowError) Error() string {
 }
 
 func (e *RowError) Unwrap() error { return e.Err }
+
+// unreadable marks a read failure as ErrUnreadable, keeping cancellation
+// (an interrupted read) as it is so callers can tell it apart.
+func unreadable(err error) error {
+	if errors.Is(err, ErrUnreadable) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	return fmt.Errorf("%w: %v", ErrUnreadable, err)
+}

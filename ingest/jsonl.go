@@ -106,7 +106,7 @@ func jsonPeek(r io.Reader, name string) (*bufio.Reader, error) {
 	br := bufio.NewReaderSize(r, 1<<20)
 	peek, err := br.Peek(64 << 10)
 	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
-		return nil, &RowError{Source: name, Err: fmt.Errorf("%w: %v", ErrUnreadable, err)}
+		return nil, &RowError{Source: name, Err: unreadable(err)}
 	}
 	peek = bytes.TrimPrefix(peek, []byte("\ufeff"))
 	if len(bytes.TrimSpace(peek)) == 0 {
@@ -210,7 +210,7 @@ func (r *jsonLines) next() (jsonRow, bool, error) {
 	for {
 		line, tooLong, err := r.readLine()
 		if err != nil && !errors.Is(err, io.EOF) {
-			return jsonRow{}, false, &RowError{Source: r.name, Row: r.line + 1, Err: fmt.Errorf("%w: %v", ErrUnreadable, err)}
+			return jsonRow{}, false, &RowError{Source: r.name, Row: r.line + 1, Err: unreadable(err)}
 		}
 		if line == nil && !tooLong && errors.Is(err, io.EOF) {
 			return jsonRow{}, false, nil

@@ -82,7 +82,7 @@ func (s *Source) Finish(ctx context.Context) (string, error) {
 	if s.sum == "" {
 		if s.in.eofAt < 0 {
 			if _, err := io.Copy(io.Discard, s.in); err != nil {
-				return "", &RowError{Source: name, Err: fmt.Errorf("%w: %v", ErrUnreadable, err)}
+				return "", &RowError{Source: name, Err: unreadable(err)}
 			}
 		}
 		s.sum = hex.EncodeToString(s.in.h.Sum(nil))
@@ -92,7 +92,7 @@ func (s *Source) Finish(ctx context.Context) (string, error) {
 	}
 	now, err := s.f.Stat()
 	if err != nil {
-		return "", &RowError{Source: name, Err: fmt.Errorf("%w: %v", ErrUnreadable, err)}
+		return "", &RowError{Source: name, Err: unreadable(err)}
 	}
 	if s.in.eofAt >= 0 && s.in.eofAt != s.st.Size() {
 		return "", &RowError{Source: name, Err: fmt.Errorf("%w: its data ended after %d bytes, but it had %d when opened (rewritten or truncated while it was read); nothing of it was loaded", ErrChanged, s.in.eofAt, s.st.Size())}
@@ -153,7 +153,7 @@ var gzipMagic = []byte{0x1f, 0x8b}
 func openInput(ctx context.Context, path string) (*os.File, os.FileInfo, func() bool, error) {
 	st, err := os.Stat(path)
 	if err != nil {
-		return nil, nil, nil, &RowError{Source: path, Err: fmt.Errorf("%w: %v", ErrUnreadable, err)}
+		return nil, nil, nil, &RowError{Source: path, Err: unreadable(err)}
 	}
 	mode := st.Mode()
 	switch {
@@ -169,12 +169,12 @@ func openInput(ctx context.Context, path string) (*os.File, os.FileInfo, func() 
 		f, err = openPipe(ctx, path)
 	}
 	if err != nil {
-		return nil, nil, nil, &RowError{Source: path, Err: fmt.Errorf("%w: %v", ErrUnreadable, err)}
+		return nil, nil, nil, &RowError{Source: path, Err: unreadable(err)}
 	}
 	st, err = f.Stat()
 	if err != nil {
 		f.Close()
-		return nil, nil, nil, &RowError{Source: path, Err: fmt.Errorf("%w: %v", ErrUnreadable, err)}
+		return nil, nil, nil, &RowError{Source: path, Err: unreadable(err)}
 	}
 	if !st.Mode().IsRegular() && st.Mode()&os.ModeNamedPipe == 0 {
 		f.Close()
@@ -241,7 +241,7 @@ func OpenFile(ctx context.Context, path, format string, opt ReaderOptions) (*Sou
 	name := strings.ToLower(filepath.Base(path))
 	head, err := br.Peek(4)
 	if err != nil && !errors.Is(err, io.EOF) {
-		return fail(&RowError{Source: path, Err: fmt.Errorf("%w: %v", ErrUnreadable, err)})
+		return fail(&RowError{Source: path, Err: unreadable(err)})
 	}
 	gz := bytes.HasPrefix(head, gzipMagic)
 	if strings.HasSuffix(name, ".gz") && !gz {
@@ -266,7 +266,7 @@ func OpenFile(ctx context.Context, path, format string, opt ReaderOptions) (*Sou
 		// first, through the same descriptor, and Finish checks it did not
 		// change after.
 		if src.sum, err = hashAt(ctx, f, in); err != nil {
-			return fail(&RowError{Source: path, Err: fmt.Errorf("%w: %v", ErrUnreadable, err)})
+			return fail(&RowError{Source: path, Err: unreadable(err)})
 		}
 		if format == "xlsx" {
 			// excelize opens the workbook itself and unpacks it up front.
