@@ -35,11 +35,10 @@ import (
 //     there ends the line as a malformed record) and reading resumes on
 //     the next line. Python keeps reading the quote to the end of the file.
 type refRecord struct {
-	line     int
-	fields   []string
-	problem  string // "", "count" or "malformed"
-	tooLong  bool
-	hasQuote bool
+	line    int
+	fields  []string
+	problem string // "", "count" or "malformed"
+	tooLong bool
 }
 
 func refCSV(data []byte, comma byte) (header []string, recs []refRecord) {

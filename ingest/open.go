@@ -268,6 +268,11 @@ func OpenFile(ctx context.Context, path, format string, opt ReaderOptions) (*Sou
 		if src.sum, err = hashAt(ctx, f, in); err != nil {
 			return fail(&RowError{Source: path, Err: unreadable(err)})
 		}
+		// The peek above moved the offset; random-access readers start
+		// from the beginning.
+		if _, err := f.Seek(0, io.SeekStart); err != nil {
+			return fail(&RowError{Source: path, Err: unreadable(err)})
+		}
 		if format == "xlsx" {
 			// excelize opens the workbook itself and unpacks it up front.
 			rd, err = NewXLSXReader(ctx, path, head, opt.Sheet)

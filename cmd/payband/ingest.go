@@ -120,7 +120,7 @@ Profiles: survey, lca, oews, generic (with --map), auto (default).`,
 	}
 	f := c.Flags()
 	f.StringVar(&opt.Profile, "profile", "auto", "source profile: auto, survey, lca, oews, generic")
-	f.StringVar(&opt.Format, "format", "", "input format: csv, tsv, jsonl, parquet, xlsx (default: detected)")
+	f.StringVar(&opt.Format, "format", "", "input format: csv, tsv, json, jsonl, parquet, xlsx (default: detected)")
 	f.StringArrayVar(&maps, "map", nil, "generic profile: field=COLUMN[,field=COLUMN...] (fields: title, pay, pay_to, unit, currency, year, date, pay_usd, ...)")
 	f.IntVar(&year, "year", 0, "year of every row, for sources without a year or date column")
 	f.StringVar(&currency, "currency", "", "currency of pay, for sources without a currency column (default USD)")
