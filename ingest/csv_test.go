@@ -221,21 +221,26 @@ func BenchmarkCSVReader(b *testing.B) {
 }
 
 func TestCSVReaderUnclosedQuote(t *testing.T) {
-	// A quote never closed takes the rest of the file into one record; the
-	// reject says which lines it swallowed.
+	// A quote never closed costs its own line only: the line is one
+	// malformed record and the lines after it are read as rows.
 	_, rows, lines, problems, err := readAllCSV(t, []byte("a,b,c\n1,2,3\n4,\"x,5\n6,7,8\n9,10,11\n"), CSVOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rows) != 2 || lines[1] != 3 || !strings.Contains(problems[1], "a quoted field runs from line 3 to line 5: an unbalanced quote?") {
+	if len(rows) != 4 || lines[1] != 3 || lines[2] != 4 || lines[3] != 5 ||
+		problems[1] != "malformed record: a quote opened on this line is not closed (2 fields, the header has 3)" ||
+		problems[0]+problems[2]+problems[3] != "" || !equal(rows[2], []string{"6", "7", "8"}) {
 		t.Fatalf("rows %q, lines %v, problems %q", rows, lines, problems)
 	}
-	// Past MaxRecordBytes the file is refused instead of held in memory.
-	big := "a,b\n1,2\n3,\"" + strings.Repeat(strings.Repeat("x", 99)+"\n", MaxRecordBytes/100+40_000)
-	_, _, _, _, err = readAllCSV(t, []byte(big), CSVOptions{})
-	var re *RowError
-	if !errors.As(err, &re) || re.Row != 3 || !errors.Is(err, ErrUnreadable) || !strings.Contains(err.Error(), "a record longer than 16 MiB") {
-		t.Fatalf("err = %v, want row 3: a record longer than 16 MiB", err)
+	// Past MaxRecordLines the quote is taken as unbalanced too: the file
+	// is read, each line accounted for, memory bounded by the record.
+	n := MaxRecordBytes/100 + 40_000
+	big := "a,b\n1,2\n3,\"" + strings.Repeat(strings.Repeat("x", 99)+"\n", n)
+	_, rows, lines, problems, err = readAllCSV(t, []byte(big), CSVOptions{})
+	// Line 3 holds the quote and the first run of x; n-1 lines follow.
+	if err != nil || len(rows) != n+1 || lines[1] != 3 || !strings.HasPrefix(problems[1], "malformed record:") ||
+		lines[n] != int64(n+2) || problems[n] != "wrong field count: 1 fields, the header has 2" {
+		t.Fatalf("%d rows (want %d), err %v, row 3 %q", len(rows), n+1, err, problems[1])
 	}
 }
 

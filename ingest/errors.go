@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"context"
 	"errors"
 	"fmt"
 )
@@ -13,12 +14,18 @@ var (
 	// ErrAlreadyLoaded: a file with the same sha256 is already in the
 	// warehouse. Loading it again does nothing.
 	ErrAlreadyLoaded = errors.New("already loaded")
+	// ErrChanged: the file changed (was rewritten, truncated or grew)
+	// while it was being loaded. Nothing of it is loaded.
+	ErrChanged = errors.New("file changed while it was being loaded")
 	// ErrNoProfile: no source profile fits the file's header.
 	ErrNoProfile = errors.New("no profile fits")
 	// Row-level reasons, recorded in rejects.
-	ErrMissingTitle    = errors.New("missing title")
-	ErrBadYear         = errors.New("year missing, unparseable or out of range")
-	ErrFieldCount      = errors.New("wrong field count")
+	ErrMissingTitle = errors.New("missing title")
+	ErrBadYear      = errors.New("year missing, unparseable or out of range")
+	ErrFieldCount   = errors.New("wrong field count")
+	// ErrMalformedRecord: a delimited line whose quotes do not let it be
+	// read as one record (see the rule in csv.go), or a line too long.
+	ErrMalformedRecord = errors.New("malformed record")
 	ErrTitleTooLong    = errors.New("title too long")
 	ErrNoPay           = errors.New("no pay figure")
 	ErrUnknownCurrency = errors.New("unknown currency")
@@ -46,3 +53,12 @@ func (e *RowError) Error() string {
 }
 
 func (e *RowError) Unwrap() error { return e.Err }
+
+// unreadable marks a read failure as ErrUnreadable, keeping cancellation
+// (an interrupted read) as it is so callers can tell it apart.
+func unreadable(err error) error {
+	if errors.Is(err, ErrUnreadable) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	return fmt.Errorf("%w: %v", ErrUnreadable, err)
+}

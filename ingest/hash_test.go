@@ -12,8 +12,9 @@ import (
 	"payband/warehouse"
 )
 
-// The hash is checked beside the load: loading a file of several chunks a
-// second time must still find it loaded and change nothing, and a changed
+// The hash is taken from the bytes the load reads and checked at its end:
+// loading a file of several chunks a second time must still find it loaded
+// and change nothing, and a changed
 // file at the same path must still replace the earlier version.
 func TestHashCheckedBesideTheLoad(t *testing.T) {
 	old := maxHeldRejects

@@ -67,18 +67,6 @@ func HashFile(ctx context.Context, path string) (KnownHash, error) {
 	return KnownHash{SHA256: sum, Size: n, ModTime: st.ModTime()}, nil
 }
 
-// fileSHA256 is the file's sha256: k's when the file still has k's size and
-// modification time, else computed now.
-func fileSHA256(ctx context.Context, path string, k *KnownHash) (string, error) {
-	if k != nil {
-		if st, err := os.Stat(path); err == nil && st.Size() == k.Size && st.ModTime().Equal(k.ModTime) {
-			return k.SHA256, nil
-		}
-	}
-	sum, _, err := SHA256File(ctx, path)
-	return sum, err
-}
-
 // Result is what one file's ingest did: the summary line of SPEC §3.
 type Result struct {
 	Source        string // file name
@@ -133,6 +121,15 @@ func (c ctxReader) Read(p []byte) (int, error) {
 // File loads one file into the warehouse in one transaction. A file whose
 // content is already loaded is skipped (Result.AlreadyLoaded). On any error
 // the warehouse is left as it was.
+//
+// The file is read once: its sha256 is taken from the bytes the parser
+// reads, so the hash recorded is the hash of what was loaded. For text
+// formats that hash is known only at the end of the read, so an already
+// loaded file is found there and its load rolled back; XLSX and Parquet
+// (hashed at open) and files whose hash the caller knows (opt.Known) are
+// checked before any row is read. At the end the file must still have
+// the size and modification time it was opened with, else the load fails
+// (ErrChanged) and is rolled back.
 func File(ctx context.Context, w *warehouse.Warehouse, path string, opt Options) (Result, error) {
 	start := time.Now()
 	abs, err := filepath.Abs(path)
@@ -140,16 +137,8 @@ func File(ctx context.Context, w *warehouse.Warehouse, path string, opt Options)
 		return Result{}, err
 	}
 	res := Result{Source: filepath.Base(path), Path: abs}
-	// The file is hashed beside the load rather than before it, so a new
-	// file does not wait for a whole extra read. The load checks it as soon
-	// as it is ready (hashing is faster than loading): an already loaded
-	// file costs only what was loaded meanwhile, rolled back.
-	hctx, hcancel := context.WithCancel(ctx)
-	defer hcancel()
-	h := &pendingHash{path: path, db: w.DB, done: make(chan struct{})}
-	go h.run(hctx, opt.Known)
-	alreadyLoaded := func() Result {
-		return Result{Source: res.Source, Path: abs, SHA256: h.sum, AlreadyLoaded: true, Elapsed: time.Since(start)}
+	alreadyLoaded := func(sum string) Result {
+		return Result{Source: res.Source, Path: abs, SHA256: sum, AlreadyLoaded: true, Elapsed: time.Since(start)}
 	}
 
 	src, err := OpenFile(ctx, path, opt.Format, opt.Reader)
@@ -157,6 +146,20 @@ func File(ctx context.Context, w *warehouse.Warehouse, path string, opt Options)
 		return res, err
 	}
 	defer src.Close()
+	// A hash known before the rows are read settles the question first.
+	early := src.EarlySHA256()
+	if k := opt.Known; early == "" && k != nil && src.st.Mode().IsRegular() && src.st.Size() == k.Size && src.st.ModTime().Equal(k.ModTime) {
+		early = k.SHA256
+	}
+	if early != "" {
+		loaded, err := hashLoaded(ctx, w.DB, early)
+		if err != nil {
+			return res, nameFile(path, err)
+		}
+		if loaded {
+			return alreadyLoaded(early), nil
+		}
+	}
 	res.Format = src.Format
 	rd := src.Reader
 	b, reason, err := bindProfile(rd.Header(), opt)
@@ -165,16 +168,11 @@ func File(ctx context.Context, w *warehouse.Warehouse, path string, opt Options)
 	}
 	res.Profile, res.ProfileReason = b.Profile.Name, reason
 	if b.Profile.Published {
-		// Published tables are small: settle the hash first.
-		loaded, err := h.check(ctx)
-		if err != nil {
-			return res, err
+		res, err = loadPublished(ctx, w, path, src, b, opt.Convert.Year, res, start)
+		if errors.Is(err, errAlreadyLoaded) {
+			return alreadyLoaded(res.SHA256), nil
 		}
-		if loaded {
-			return alreadyLoaded(), nil
-		}
-		res.SHA256 = h.sum
-		return loadPublished(ctx, w, path, src, b, opt.Convert.Year, res, start)
+		return res, err
 	}
 	matcher := opt.Matcher
 	if matcher == nil {
@@ -185,13 +183,44 @@ func File(ctx context.Context, w *warehouse.Warehouse, path string, opt Options)
 		matcher = transform.NewMatcher(t)
 	}
 	err = inTx(ctx, w, func(c *sql.Conn, ar *duckdb.Arrow) error {
-		return loadObservations(ctx, c, ar, src, b, opt, matcher, h, &res)
+		return loadObservations(ctx, c, ar, w.DB, src, b, opt, matcher, &res)
 	})
 	if errors.Is(err, errAlreadyLoaded) {
-		return alreadyLoaded(), nil
+		return alreadyLoaded(res.SHA256), nil
 	}
 	res.Elapsed = time.Since(start)
 	return res, nameFile(path, err)
+}
+
+// hashLoaded reports whether an active source holds content with this
+// sha256. It asks db, not the load's own connection: inside the load's
+// transaction the earlier version at the same path is already retired.
+func hashLoaded(ctx context.Context, db *sql.DB, sum string) (bool, error) {
+	var n int
+	if err := db.QueryRowContext(ctx, sqlSourceBySHA, sum).Scan(&n); err != nil {
+		return false, err
+	}
+	return n > 0, nil
+}
+
+// settleHash ends the read of src once its rows are all read: it checks
+// the file did not change, records the sha256 of what was read in res,
+// and returns errAlreadyLoaded when an active source already holds that
+// content (the caller's transaction then rolls back).
+func settleHash(ctx context.Context, db *sql.DB, src *Source, res *Result) error {
+	sum, err := src.Finish(ctx)
+	if err != nil {
+		return err
+	}
+	res.SHA256 = sum
+	loaded, err := hashLoaded(ctx, db, sum)
+	if err != nil {
+		return err
+	}
+	if loaded {
+		return errAlreadyLoaded
+	}
+	return nil
 }
 
 // maxCaseReserve caps the rows caseRowsEstimate may size the case-number
@@ -248,41 +277,6 @@ func caseRowsEstimate(path string, src *Source, b *Binding) func(arrow.RecordBat
 // errAlreadyLoaded rolls back a load whose content turned out to be loaded.
 var errAlreadyLoaded = errors.New("already loaded")
 
-// pendingHash is a file's sha256 being computed beside its load.
-type pendingHash struct {
-	path string
-	// db answers whether the hash is loaded. It is the warehouse, not the
-	// load's own connection: inside the load's transaction the earlier
-	// version at the same path is already retired.
-	db   *sql.DB
-	done chan struct{}
-	sum  string
-	err  error
-}
-
-func (h *pendingHash) run(ctx context.Context, known *KnownHash) {
-	defer close(h.done)
-	h.sum, h.err = fileSHA256(ctx, h.path, known)
-}
-
-// check waits for the hash and reports whether an active source already
-// holds that content.
-func (h *pendingHash) check(ctx context.Context) (bool, error) {
-	select {
-	case <-h.done:
-	case <-ctx.Done():
-		return false, ctx.Err()
-	}
-	if h.err != nil {
-		return false, &RowError{Source: h.path, Err: fmt.Errorf("%w: %v", ErrUnreadable, h.err)}
-	}
-	var n int
-	if err := h.db.QueryRowContext(ctx, sqlSourceBySHA, h.sum).Scan(&n); err != nil {
-		return false, err
-	}
-	return n > 0, nil
-}
-
 // nameFile makes sure an error says which file it is about: warehouse
 // failures (a full disk, an I/O error) come back from DuckDB without it.
 func nameFile(path string, err error) error {
@@ -328,8 +322,8 @@ func (p batchPair) release() {
 	p.rej.Release()
 }
 
-func loadObservations(ctx context.Context, c *sql.Conn, ar *duckdb.Arrow, src *Source, b *Binding,
-	opt Options, matcher *transform.Matcher, h *pendingHash, res *Result) error {
+func loadObservations(ctx context.Context, c *sql.Conn, ar *duckdb.Arrow, db *sql.DB, src *Source, b *Binding,
+	opt Options, matcher *transform.Matcher, res *Result) error {
 	sourceID, replaced, err := newSource(ctx, c, res.Path)
 	if err != nil {
 		return err
@@ -400,20 +394,6 @@ func loadObservations(ctx context.Context, c *sql.Conn, ar *duckdb.Arrow, src *S
 		}
 	}()
 
-	// The hash is checked as soon as it is ready, on another connection,
-	// while the rows stream in: a file already loaded stops the reading,
-	// the INSERT ends early, and the transaction is rolled back.
-	hashErr := make(chan error, 1)
-	go func() {
-		loaded, err := h.check(pctx)
-		if err == nil && loaded {
-			err = errAlreadyLoaded
-		}
-		if err != nil {
-			cancel()
-		}
-		hashErr <- err
-	}()
 	for {
 		cr := &chunkReader{in: pairs}
 		if err := insertArrow(ctx, c, ar, cr, obsSchema, sqlInsertObservations, sourceID); err != nil {
@@ -437,14 +417,14 @@ func loadObservations(ctx context.Context, c *sql.Conn, ar *duckdb.Arrow, src *S
 			break
 		}
 	}
-	if err := <-hashErr; err != nil {
-		return err
-	}
-	res.SHA256 = h.sum
 	if err := <-readErr; err != nil {
 		return err
 	}
 	res.Read = read.Load()
+	// Every row is in: the hash of what was read is final.
+	if err := settleHash(ctx, db, src, res); err != nil {
+		return err
+	}
 
 	// Repeats within the file were dropped while streaming; a case number
 	// an earlier active source already holds is removed here. The DELETE

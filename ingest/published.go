@@ -175,7 +175,7 @@ func loadPublished(ctx context.Context, w *warehouse.Warehouse, path string, src
 	}
 	tc := &topCodes{path: path, fileYear: year, known: map[int]topCode{}}
 	err := inTx(ctx, w, func(c *sql.Conn, ar *duckdb.Arrow) error {
-		return loadPublishedTx(ctx, c, ar, src, b, layout, year, publisher, tc, &res)
+		return loadPublishedTx(ctx, c, ar, w.DB, src, b, layout, year, publisher, tc, &res)
 	})
 	if err == nil {
 		res.ProfileReason += tc.note()
@@ -254,7 +254,7 @@ func (t *topCodes) note() string {
 	return "; top codes " + strings.Join(parts, "; ")
 }
 
-func loadPublishedTx(ctx context.Context, c *sql.Conn, ar *duckdb.Arrow, src *Source, b *Binding, l pubLayout, year int,
+func loadPublishedTx(ctx context.Context, c *sql.Conn, ar *duckdb.Arrow, db *sql.DB, src *Source, b *Binding, l pubLayout, year int,
 	publisher string, tcs *topCodes, res *Result) error {
 	sourceID, replaced, err := newSource(ctx, c, res.Path)
 	if err != nil {
@@ -426,6 +426,9 @@ func loadPublishedTx(ctx context.Context, c *sql.Conn, ar *duckdb.Arrow, src *So
 		}
 	}
 	if err := rd.Err(); err != nil {
+		return err
+	}
+	if err := settleHash(ctx, db, src, res); err != nil {
 		return err
 	}
 	if err := exec(ctx, c, sqlDedupePublished, sourceID); err != nil {

@@ -68,6 +68,12 @@ type batchBuilder struct {
 // MaxRecordBytes).
 var maxBatchBytes = 64 << 20 // a variable so tests can make it small
 
+// maxBatchCells cuts a batch early when rows × columns reaches it: every
+// cell costs an offset even when empty, so a file of many columns (a JSON
+// file whose records keep adding keys, a sheet 16,384 columns wide) would
+// otherwise build batches of gigabytes from a few megabytes of input.
+var maxBatchCells = 1 << 22
+
 // uniqueHeader trims names and makes duplicates unique ("a", "a_2", ...),
 // so every column stays addressable by name.
 func uniqueHeader(names []string) []string {
@@ -103,7 +109,7 @@ func newBatchBuilder(header []string) *batchBuilder {
 // reset starts a batch, sizing each column like the last batch's (dataLen;
 // nil for the first) plus an eighth, so the slices rarely grow.
 func (b *batchBuilder) reset(dataLen []int) {
-	rows := BatchSize / 8
+	rows := min(BatchSize/8, maxBatchCells/max(len(b.cols), 1)+1)
 	if b.n > 0 {
 		rows = b.n
 	}
@@ -158,9 +164,11 @@ func (b *batchBuilder) fixUTF8(decode func(string) string) {
 	}
 }
 
-// Full reports whether the batch should be cut: BatchSize rows, or
-// maxBatchBytes of cells.
-func (b *batchBuilder) Full() bool { return b.n >= BatchSize || b.bytes >= maxBatchBytes }
+// Full reports whether the batch should be cut: BatchSize rows,
+// maxBatchBytes of cells or maxBatchCells cells.
+func (b *batchBuilder) Full() bool {
+	return b.n >= BatchSize || b.bytes >= maxBatchBytes || b.n*len(b.cols) >= maxBatchCells
+}
 
 // NewRecord hands over the accumulated rows and starts the next batch.
 func (b *batchBuilder) NewRecord() arrow.RecordBatch {

@@ -152,7 +152,7 @@ mapped fields decide.`,
 	}
 	f := c.Flags()
 	f.StringVar(&opt.Profile, "profile", "auto", "source profile: auto, survey, lca, oews, generic")
-	f.StringVar(&opt.Format, "format", "", "input format: csv, tsv, jsonl, parquet, xlsx (default: detected)")
+	f.StringVar(&opt.Format, "format", "", "input format: csv, tsv, json, jsonl, parquet, xlsx (default: detected)")
 	f.StringArrayVar(&maps, "map", nil, "generic profile: field=COLUMN[,field=COLUMN...] (fields: title, pay, pay_to, unit, currency, year, date, pay_usd, ...; for published bands occupation, code, area, area_name, employment, mean, p10 ... p90)")
 	f.StringVar(&opt.Target, "target", "", "generic profile: salaries or published (default: published when --map names band figures)")
 	f.IntVar(&year, "year", 0, "year of every row, for sources without a year or date column")
