@@ -91,7 +91,7 @@ func writeString(t *testing.T, path string, parts ...string) {
 // records after the header.
 func queryCSV(t *testing.T, db, q string) [][]string {
 	t.Helper()
-	out := mustRun(t, "--db", db, "query", "--format", "csv", q)
+	out := mustRun(t, "--db", db, "query", "--limit", "0", "--format", "csv", q)
 	recs, err := csv.NewReader(strings.NewReader(out)).ReadAll()
 	if err != nil {
 		t.Fatalf("query %q: %v\n%s", q, err, out)
