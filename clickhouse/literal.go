@@ -71,12 +71,15 @@ func quoteString(s string) string {
 func intLiteral(n int64) string { return strconv.FormatInt(n, 10) }
 
 // floatLiteral writes a finite double in the shortest form that parses
-// back to the same bits (ClickHouse parses literals with strtod, correctly
-// rounded; a test holds it to that). Inf and NaN have no place in a band
-// query and are refused.
+// back to the same bits (a test holds the server to that). Inf and NaN
+// have no place in a band query, and 18.16's parser fails on subnormal
+// numbers, so those are refused.
 func floatLiteral(f float64) (string, error) {
 	if math.IsInf(f, 0) || math.IsNaN(f) {
 		return "", fmt.Errorf("%v is not a finite number", f)
+	}
+	if f != 0 && math.Abs(f) < 0x1p-1022 {
+		return "", fmt.Errorf("%v is too close to zero to write", f)
 	}
 	s := strconv.FormatFloat(f, 'g', -1, 64)
 	if !strings.ContainsAny(s, ".e") {
