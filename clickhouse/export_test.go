@@ -7,7 +7,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"payband/ingest"
 	"payband/reports"
@@ -231,4 +233,43 @@ func TestTwoShardsEqualLocal(t *testing.T) {
 	}
 
 	compareEngines(t, reports.LocalEngine{DB: w.DB}, NewEngine(tg, nil))
+
+	// report --engine: the same report, byte for byte, from either engine.
+	cfg := reports.DefaultReportConfig()
+	cfg.Charts = []string{"band"}
+	cfg.Real = 2024
+	now := time.Date(2026, 3, 1, 9, 30, 0, 0, time.UTC)
+	dirs := [2]string{filepath.Join(t.TempDir(), "local"), filepath.Join(t.TempDir(), "clickhouse")}
+	if _, err := reports.WriteReport(ctx, w.DB, dirs[0], cfg, nil, now); err != nil {
+		t.Fatal(err)
+	}
+	counted := &countingEngine{e: NewEngine(tg, nil)}
+	cfg.Engine = counted
+	if _, err := reports.WriteReport(ctx, w.DB, dirs[1], cfg, nil, now); err != nil {
+		t.Fatal(err)
+	}
+	if counted.n.Load() == 0 {
+		t.Error("the report asked the clickhouse engine for no band")
+	}
+	for _, name := range []string{"bands.json", "bands.csv", "report.md"} {
+		a, err1 := os.ReadFile(filepath.Join(dirs[0], name))
+		b, err2 := os.ReadFile(filepath.Join(dirs[1], name))
+		if err1 != nil || err2 != nil {
+			t.Fatal(err1, err2)
+		}
+		if len(a) < 100 || string(a) != string(b) {
+			t.Errorf("report %s: %d bytes locally, %d with the clickhouse engine, or they differ", name, len(a), len(b))
+		}
+	}
+}
+
+// countingEngine counts the queries it passes on.
+type countingEngine struct {
+	e reports.Engine
+	n atomic.Int64
+}
+
+func (c *countingEngine) Bands(ctx context.Context, q reports.BandQuery) ([]reports.Band, int, error) {
+	c.n.Add(1)
+	return c.e.Bands(ctx, q)
 }
