@@ -90,6 +90,10 @@ func (c *Client) do(ctx context.Context, query string, body io.Reader) (*http.Re
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err // the method and URL say nothing the address does not
+		}
 		return nil, fmt.Errorf("clickhouse %s: %w", c.addr, err)
 	}
 	if resp.StatusCode != http.StatusOK {
