@@ -140,9 +140,10 @@ type skippedFamily struct{ ID, Name string }
 // caller waits for it. Callers get their own copy of the slice, since some
 // sort it.
 type bandMemo struct {
-	db *sql.DB
-	mu sync.Mutex
-	m  map[string]*memoEntry
+	db  *sql.DB
+	eng Engine // nil: ComputeBands on db
+	mu  sync.Mutex
+	m   map[string]*memoEntry
 }
 
 type memoEntry struct {
@@ -164,7 +165,11 @@ func (bm *bandMemo) bands(ctx context.Context, q BandQuery) ([]Band, error) {
 	}
 	bm.mu.Unlock()
 	if !ok {
-		e.bands, _, e.err = ComputeBands(ctx, bm.db, q, nil)
+		if bm.eng != nil {
+			e.bands, _, e.err = bm.eng.Bands(ctx, q)
+		} else {
+			e.bands, _, e.err = ComputeBands(ctx, bm.db, q, nil)
+		}
 		close(e.done)
 	}
 	select {
@@ -244,7 +249,7 @@ func buildReport(ctx context.Context, db *sql.DB, cfg ReportConfig, tax *transfo
 		Real:      cfg.Real,
 		Years:     append([]int(nil), cfg.Years...),
 		csvSafe:   *cfg.CSVSafe,
-		memo:      &bandMemo{db: db},
+		memo:      &bandMemo{db: db, eng: cfg.Engine},
 	}
 	sort.Ints(r.Years)
 	r.YearsText = "all years"

@@ -23,6 +23,10 @@ type ReportConfig struct {
 	Real     int      `yaml:"real"`     // 0 = nominal only; else also show real dollars of that year
 	Charts   []string `yaml:"charts"`   // subset of band, hist, trend, ladder, box; default all
 	CSVSafe  *bool    `yaml:"csv_safe"` // default true
+	// Engine computes the report's bands; nil is the local warehouse. The
+	// counts, published figures, histograms and data quality always come
+	// from the local warehouse.
+	Engine Engine `yaml:"-" json:"-"`
 }
 
 // DefaultReportTitle heads a report whose config names no title.

@@ -9,6 +9,7 @@ import (
 
 	"payband/reports"
 	"payband/transform"
+	"payband/warehouse"
 )
 
 // bandFlags are the selection flags bands, chart and report share.
@@ -88,6 +89,7 @@ func bandsCmd(g *globals) *cobra.Command {
 		bf     bandFlags
 		format string
 		pub    bool
+		engine string
 	)
 	c := &cobra.Command{
 		Use:   "bands [flags]",
@@ -97,7 +99,8 @@ interpolate linearly between closest ranks (DuckDB quantile_cont, numpy's
 default); figures are rounded to whole dollars on output only. Each band also
 has a distribution-free 95% confidence interval for the median and a low_n
 flag under 30 rows. Groups under --min-n rows are left out and counted on
-stderr.`,
+stderr. --engine clickhouse://... computes the same bands on a ClickHouse
+server or cluster the warehouse was exported to (docs/scale-out.md).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := reports.CheckFormat(format); err != nil {
@@ -107,12 +110,22 @@ stderr.`,
 			if err != nil {
 				return err
 			}
-			w, err := g.open(cmd.Context(), true, "payband bands")
+			var w *warehouse.Warehouse
+			if isLocalEngine(engine) || pub {
+				if w, err = g.open(cmd.Context(), true, "payband bands"); err != nil {
+					return err
+				}
+				defer w.Close()
+			}
+			var db *sql.DB
+			if w != nil {
+				db = w.DB
+			}
+			eng, err := bandsEngine(engine, db)
 			if err != nil {
 				return err
 			}
-			defer w.Close()
-			bands, skipped, err := reports.ComputeBands(cmd.Context(), w.DB, q, nil)
+			bands, skipped, err := eng.Bands(cmd.Context(), q)
 			if err != nil {
 				return err
 			}
@@ -136,6 +149,7 @@ stderr.`,
 	}
 	bf.register(c, "")
 	c.Flags().StringVar(&format, "format", "table", "output format: table, csv, json, md")
+	engineFlag(c, &engine)
 	c.Flags().BoolVar(&pub, "with-published", false, "also print the published bands (BLS OEWS, reference figures) for the families shown")
 	return c
 }

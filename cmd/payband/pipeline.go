@@ -67,10 +67,10 @@ they are only reported.`,
 }
 
 func exportCmd(g *globals) *cobra.Command {
-	var format, out string
+	var format, out, to string
 	var partition []string
 	c := &cobra.Command{
-		Use:   "export --format parquet --out DIR [--partition COL,...]",
+		Use:   "export (--format parquet --out DIR [--partition COL,...] | --to clickhouse://HOST:PORT/DB[?cluster=NAME])",
 		Short: "Write a Parquet snapshot of the public views, Hive-partitioned",
 		Long: `Write every public view (salaries, rejects, sources, title_map, published_bands,
 runs) as Parquet into DIR. A view with every --partition column (default
@@ -79,9 +79,20 @@ DIR/VIEW.parquet. DIR/export.json lists views, row counts and paths.
 
 The warehouse is opened read-only, so an export never blocks on or holds the
 write lock beyond a shared one. The snapshot is built beside DIR and renamed into
-place; an existing DIR is replaced only when it holds an earlier export.`,
+place; an existing DIR is replaced only when it holds an earlier export.
+
+With --to clickhouse://HOST:PORT/DB[?cluster=NAME], salaries, sources and
+published_bands go to ClickHouse instead, incrementally by source: a MergeTree
+table on every shard and a Distributed table over them when a cluster is named
+(docs/scale-out.md).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if to != "" {
+				if out != "" || cmd.Flags().Changed("partition") {
+					return usagef("--to clickhouse://... takes neither --out nor --partition")
+				}
+				return exportClickHouse(cmd.Context(), g, to)
+			}
 			if format != "parquet" {
 				return usagef("--format must be parquet, not %q", format)
 			}
@@ -123,6 +134,7 @@ place; an existing DIR is replaced only when it holds an earlier export.`,
 	}
 	c.Flags().StringVar(&format, "format", "parquet", "output format: parquet")
 	c.Flags().StringVar(&out, "out", "", "output directory")
+	c.Flags().StringVar(&to, "to", "", "export to ClickHouse instead: clickhouse://HOST:PORT/DB[?cluster=NAME]")
 	c.Flags().StringSliceVar(&partition, "partition", nil, "Hive partition columns (default year,family; empty for none)")
 	return c
 }

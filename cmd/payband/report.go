@@ -120,9 +120,9 @@ func chartCmd(g *globals) *cobra.Command {
 }
 
 func reportCmd(g *globals) *cobra.Command {
-	var cfgPath, out string
+	var cfgPath, out, engine string
 	c := &cobra.Command{
-		Use:   "report [--config FILE] [--out DIR]",
+		Use:   "report [--config FILE] [--out DIR] [--engine URL]",
 		Short: "Write the full report: index.html, report.md, bands.json, bands.csv, charts/",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -138,11 +138,17 @@ func reportCmd(g *globals) *cobra.Command {
 				return err
 			}
 			defer w.Close()
+			if !isLocalEngine(engine) {
+				if cfg.Engine, err = bandsEngine(engine, w.DB); err != nil {
+					return err
+				}
+			}
 			return writeReport(cmd.Context(), g, w.DB, out, cfg)
 		},
 	}
 	c.Flags().StringVar(&cfgPath, "config", "", "report config YAML (families, by, years, min_n, real, charts)")
 	c.Flags().StringVar(&out, "out", "report", "output directory")
+	engineFlag(c, &engine)
 	return c
 }
 
