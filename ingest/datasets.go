@@ -201,7 +201,7 @@ func findSnapshots(ctx context.Context, c *sql.Conn, me snapshot) (supersession,
 }
 
 const (
-	sqlRetireSource    = `UPDATE source_files SET retired_at = now() WHERE source_id = ? AND retired_at IS NULL`
+	sqlRetireSource = `UPDATE source_files SET retired_at = now() WHERE source_id = ? AND retired_at IS NULL`
 	// A superseded source is a snapshot of its successor's dataset.
 	sqlSupersedeSource = `UPDATE source_files SET retired_at = coalesce(retired_at, now()), superseded_by = $1,
     dataset = coalesce((SELECT dataset FROM source_files WHERE source_id = $1), dataset)
@@ -344,6 +344,11 @@ func retirePath(ctx context.Context, c querier, path string) (int, error) {
 	return len(ids), nil
 }
 
+// RetirePathTx is RetirePath inside the caller's transaction.
+func RetirePathTx(ctx context.Context, tx *sql.Tx, path string) (int, error) {
+	return retirePath(ctx, tx, path)
+}
+
 // RetirePath retires, in one transaction, the active sources loaded from
 // path (run --prune, for a file no source entry matches any more). Rows
 // other sources held as duplicates of theirs are promoted, so the views
@@ -366,11 +371,34 @@ const sqlMoveSource = `UPDATE source_files SET path = ?, name = ? WHERE retired_
 // MoveSource records that the content loaded from oldPath (sha256 sum) now
 // lives at newPath: a rename keeps its rows. It reports whether a source
 // was moved.
-func MoveSource(ctx context.Context, db *sql.DB, oldPath, newPath, sum string) (bool, error) {
-	r, err := db.ExecContext(ctx, sqlMoveSource, newPath, filepath.Base(newPath), oldPath, sum)
+func MoveSource(ctx context.Context, tx *sql.Tx, oldPath, newPath, sum string) (bool, error) {
+	r, err := tx.ExecContext(ctx, sqlMoveSource, newPath, filepath.Base(newPath), oldPath, sum)
 	if err != nil {
 		return false, err
 	}
 	n, err := r.RowsAffected()
 	return n > 0, err
+}
+
+// SnapshotLine says in one line what a load's fingerprints found: the
+// overlap with the other source and which snapshot superseded which; ""
+// when the file shares no rows with another.
+func SnapshotLine(r Result) string {
+	var best *Overlap
+	for i := range r.Overlaps {
+		if best == nil || r.Overlaps[i].Fraction > best.Fraction {
+			best = &r.Overlaps[i]
+		}
+	}
+	if best == nil {
+		return ""
+	}
+	share := fmt.Sprintf("%s shares %d rows (%.1f%% of the smaller) with %s", r.Source, best.Shared, 100*best.Fraction, best.Source)
+	switch {
+	case r.SupersededBy != "":
+		return fmt.Sprintf("%s: an older snapshot of dataset %s; superseded by %s, its rows retired (lineage kept)", share, r.Dataset, r.SupersededBy)
+	case len(r.Supersedes) > 0:
+		return fmt.Sprintf("%s: a newer snapshot of dataset %s; supersedes %s, whose rows are retired (lineage kept)", share, r.Dataset, strings.Join(r.Supersedes, ", "))
+	}
+	return share + fmt.Sprintf(": under %.0f%%, so not another snapshot", 100*SnapshotOverlap)
 }

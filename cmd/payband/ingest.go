@@ -120,6 +120,7 @@ Profiles: survey, lca, oews, generic (with --map), auto (default).`,
 	}
 	f := c.Flags()
 	f.StringVar(&opt.Profile, "profile", "auto", "source profile: auto, survey, lca, oews, generic")
+	f.StringVar(&opt.Dataset, "dataset", "", "the dataset (publisher's series) the files belong to (default: from the file's name, profile or rows)")
 	f.StringVar(&opt.Format, "format", "", "input format: csv, tsv, jsonl, parquet, xlsx (default: detected)")
 	f.StringArrayVar(&maps, "map", nil, "generic profile: field=COLUMN[,field=COLUMN...] (fields: title, pay, pay_to, unit, currency, year, date, pay_usd, ...)")
 	f.IntVar(&year, "year", 0, "year of every row, for sources without a year or date column")
@@ -149,6 +150,9 @@ func printIngest(g *globals, r ingest.Result) {
 	}
 	fmt.Fprintf(g.stdout, "%s: read %d, loaded %d, rejected %d, duplicates %d (%s, %s, %.1fs%s)\n",
 		r.Source, r.Read, r.Loaded, r.Rejected, r.Duplicate, r.Profile, r.Format, r.Elapsed.Seconds(), extra)
+	if line := ingest.SnapshotLine(r); line != "" {
+		fmt.Fprintln(g.stdout, line)
+	}
 }
 
 func loadMatcher(path string) (*transform.Matcher, error) {

@@ -45,6 +45,12 @@ func writePublished(cmd *cobra.Command, g *globals, w *warehouse.Warehouse, q re
 	if err != nil {
 		return err
 	}
+	for i := range ps {
+		// With --real the published figures are in the band's dollars.
+		if err := ps[i].Convert(transform.DefaultCPI(), q.Real); err != nil {
+			return err
+		}
+	}
 	if format == "table" || format == "md" {
 		fmt.Fprintf(g.stdout, "\nPublished figures for %s (beside the computed band, never mixed into it):\n", fam)
 	}
