@@ -945,8 +945,8 @@ func (r *report) familyCharts(ctx context.Context, db *sql.DB, cfg ReportConfig,
 	}
 	if cfg.wants("box") {
 		fs.Charts = append(fs.Charts, &chartFile{Name: "box-" + id, Kind: "box",
-			Title: fmt.Sprintf("%s: pay by seniority, %d", fs.Name, fs.LatestYear),
-			Alt:   fmt.Sprintf("Box plot of %s pay by seniority in %d", fs.Name, fs.LatestYear)})
+			Title: fmt.Sprintf("%s: pay by level, %d", fs.Name, fs.LatestYear),
+			Alt:   fmt.Sprintf("Box plot of %s pay by level in %d", fs.Name, fs.LatestYear)})
 	}
 	var keep []*chartFile
 	for _, c := range fs.Charts {
@@ -1006,7 +1006,7 @@ func (r *report) familyPlot(ctx context.Context, db *sql.DB, cfg ReportConfig, f
 		}
 		return HistChart(vals, fs.Latest, ChartOptions{Title: c.Title, Caption: caption(len(vals), strconv.Itoa(fs.LatestYear)+" · nominal USD")})
 	case "box":
-		// By seniority; when the titles carry none, by the next column
+		// By level; when the rows carry none, by the next column
 		// that splits the latest year into at least two groups.
 		for _, col := range boxColumns {
 			bs, err := r.memo.bands(ctx, cfg.scoped(BandQuery{By: []string{col},
@@ -1033,13 +1033,16 @@ func (r *report) familyPlot(ctx context.Context, db *sql.DB, cfg ReportConfig, f
 }
 
 // boxColumns are tried in order for the box chart.
-var boxColumns = []string{"seniority", "experience_level", "company_size", "country"}
+var boxColumns = []string{"level", "company_size", "country"}
 
 // groupOrders put the values of ordinal columns in their natural order;
 // other values sort after them, alphabetically.
 var groupOrders = map[string][]string{
-	"seniority":        {"intern", "junior", "mid", "senior", "lead", "principal"},
-	"experience_level": {"EN", "MI", "SE", "EX"},
+	"level":            LevelLadder,
+	"seniority":        LevelLadder,
+	"title_seniority":  LevelLadder,
+	"experience_level": LevelLadder,
+	"experience_code":  {"EN", "MI", "SE", "EX"},
 	"company_size":     {"S", "M", "L"},
 }
 
