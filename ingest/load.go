@@ -27,13 +27,17 @@ import (
 
 // Options controls one ingest.
 type Options struct {
-	Profile  string           // built-in profile name, "generic" or "auto" (default)
-	Map      map[Field]string // generic: field -> column name
-	Target   string           // generic: "salaries", "published" or "" (by the mapped fields)
-	Format   string           // "" detects from the name and content
-	Reader   ReaderOptions
-	Convert  ConvertOptions
-	Matcher  *transform.Matcher
+	Profile string           // built-in profile name, "generic" or "auto" (default)
+	Map     map[Field]string // generic: field -> column name
+	Target  string           // generic: "salaries", "published" or "" (by the mapped fields)
+	Format  string           // "" detects from the name and content
+	Reader  ReaderOptions
+	Convert ConvertOptions
+	Matcher *transform.Matcher
+	// Dataset names the publisher's series the file belongs to; "" takes
+	// it from the file's name or profile, or from a loaded source the
+	// file is another snapshot of (datasets.go).
+	Dataset  string
 	Progress func(rows int64, bytes int64) // called after each batch; may be nil
 	// Known is the file's sha256 when the caller has just computed it (a
 	// run's plan hashes every source). It is used only while the file's
@@ -81,7 +85,14 @@ type Result struct {
 	Duplicate     int64
 	AlreadyLoaded bool
 	Replaced      int // earlier versions of the same path retired
-	Elapsed       time.Duration
+	Dataset       string
+	// Overlaps are the loaded sources sharing rows with this one (see
+	// datasets.go); Supersedes the older snapshots this one retired, and
+	// SupersededBy the newer snapshot that retires this one on arrival.
+	Overlaps     []Overlap
+	Supersedes   []string
+	SupersededBy string
+	Elapsed      time.Duration
 }
 
 // maxHeldRejects bounds the rejected rows held in memory: a chunk, one
@@ -168,6 +179,7 @@ func File(ctx context.Context, w *warehouse.Warehouse, path string, opt Options)
 	}
 	res.Profile, res.ProfileReason = b.Profile.Name, reason
 	if b.Profile.Published {
+		res.Dataset = datasetFor(res.Path, res.Profile, opt.Dataset)
 		res, err = loadPublished(ctx, w, path, src, b, opt.Convert.Year, res, start)
 		if errors.Is(err, errAlreadyLoaded) {
 			return alreadyLoaded(res.SHA256), nil
@@ -427,17 +439,17 @@ func loadObservations(ctx context.Context, c *sql.Conn, ar *duckdb.Arrow, db *sq
 	}
 
 	// Repeats within the file were dropped while streaming; a case number
-	// an earlier active source already holds is removed here. The DELETE
-	// runs only when needed: in the same transaction as a bulk insert it
-	// stops DuckDB writing the new rows straight to the file, which makes
-	// the commit several times slower.
+	// an earlier active source already holds marks the row a duplicate of
+	// that source's here. The UPDATE runs only when needed: in the same
+	// transaction as a bulk insert it stops DuckDB writing the new rows
+	// straight to the file, which makes the commit several times slower.
 	res.Duplicate = conv.dups
 	var others int64
 	if err := c.QueryRowContext(ctx, sqlOtherCases, sourceID).Scan(&others); err != nil {
 		return err
 	}
 	if others > 0 {
-		r, err := c.ExecContext(ctx, sqlDedupeAcrossSources, sourceID)
+		r, err := c.ExecContext(ctx, sqlMarkDuplicates, sourceID)
 		if err != nil {
 			return fmt.Errorf("dedupe: %w", err)
 		}
@@ -457,12 +469,74 @@ func loadObservations(ctx context.Context, c *sql.Conn, ar *duckdb.Arrow, db *sq
 	if err := mapTitles(ctx, c, ar, conv.titles, matcher); err != nil {
 		return fmt.Errorf("title map: %w", err)
 	}
+	// The file's titles are stored by now: the fingerprints read them.
+	res.Dataset = datasetFor(res.Path, res.Profile, opt.Dataset)
+	var snap supersession
+	if conv.cases.len() == 0 && res.Loaded > 0 {
+		me := snapshot{id: sourceID, name: res.Source, rows: res.Loaded}
+		if err := c.QueryRowContext(ctx, sqlMaxYear, sourceID).Scan(&me.maxYear); err != nil {
+			return err
+		}
+		if snap, err = findSnapshots(ctx, c, me); err != nil {
+			return fmt.Errorf("snapshots: %w", err)
+		}
+		res.Overlaps = snap.overlaps
+		if opt.Dataset == "" && datasetByName(res.Path, res.Profile) == "" && snap.dataset != "" {
+			res.Dataset = snap.dataset
+		}
+	}
 	if res.Read != res.Loaded+res.Rejected+res.Duplicate {
 		return fmt.Errorf("internal accounting error: read %d != loaded %d + rejected %d + duplicate %d",
 			res.Read, res.Loaded, res.Rejected, res.Duplicate)
 	}
-	return exec(ctx, c, sqlInsertSource, sourceID, res.Source, res.Path, res.SHA256, res.Profile, res.Format,
-		res.Read, res.Loaded, res.Rejected, res.Duplicate)
+	if err := exec(ctx, c, sqlInsertSource, sourceID, res.Source, res.Path, res.SHA256, res.Profile, res.Format,
+		res.Read, res.Loaded, res.Rejected, res.Duplicate, res.Dataset); err != nil {
+		return err
+	}
+	return applySupersession(ctx, c, sourceID, snap, res)
+}
+
+// applySupersession retires the older of each pair of snapshots: the
+// sources the new one supersedes, or the new one itself when a loaded
+// source is newer. A superseded source keeps its rows and counts (its
+// lineage); its rows leave the views with it.
+func applySupersession(ctx context.Context, c *sql.Conn, id int64, s supersession, res *Result) error {
+	winner := id
+	if s.supersededBy != nil {
+		winner = s.supersededBy.id
+		res.SupersededBy = s.supersededBy.name
+		if err := exec(ctx, c, sqlSupersedeSource, winner, id); err != nil {
+			return err
+		}
+		if s.supersededBy.dataset != "" {
+			res.Dataset = s.supersededBy.dataset
+		}
+	}
+	for _, o := range s.supersedes {
+		if err := exec(ctx, c, sqlHandOnSuperseded, winner, o.id); err != nil {
+			return err
+		}
+		if err := exec(ctx, c, sqlSupersedeSource, winner, o.id); err != nil {
+			return err
+		}
+		if winner == id {
+			res.Supersedes = append(res.Supersedes, o.name)
+		}
+	}
+	return nil
+}
+
+// datasetFor is the dataset of a file: the one given, else the one its
+// name or profile says, else its name's stem (a fingerprint match may
+// still name it after the source it is a snapshot of).
+func datasetFor(path, profile, given string) string {
+	if g := strings.TrimSpace(given); g != "" {
+		return g
+	}
+	if d := datasetByName(path, profile); d != "" {
+		return d
+	}
+	return datasetStem(path)
 }
 
 // insertArrow registers rd as a view and runs q, which reads from it.

@@ -29,20 +29,24 @@ import (
 //   - national_M2023/M2024: 7 OCC_CODEs (13-1020, 13-2020, 29-2010,
 //     31-1120, 39-7010, 47-4090, 51-2090) are listed twice, as "broad" and
 //     as "detailed", with identical figures: 7 duplicates each.
+//   - salaries_cyber.csv and ds_salaries_2023.csv are older snapshots of
+//     the isecjobs and aijobs surveys (88% and 91% of their rows are the
+//     surveys' rows): each is superseded by the survey loaded before it.
 var sharedSources = []struct {
 	file, profile                string
 	read, loaded, rejected, dupl int64
+	supersededBy                 string
 }{
-	{"infosec_jobs_salaries_2025-08-03.csv", "survey", 65951, 65951, 0, 0},
-	{"salaries_cyber.csv", "survey", 1247, 1229, 18, 0},
-	{"aijobs_salaries_2025-01-19.csv", "survey", 74301, 74301, 0, 0},
-	{"ds_salaries_2023.csv", "survey", 3755, 3733, 22, 0},
-	{"h1b_kaggle_first3248.csv", "lca", 3248, 3242, 6, 0},
-	{"h1b_sample_2015_2019.csv", "lca", 10000, 9997, 0, 3},
-	{"h1b_input_insight_fy2018.csv", "lca", 10, 9, 1, 0},
-	{"national_M2016_dl.xlsx", "oews", 1394, 1394, 0, 0},
-	{"national_M2023_dl.xlsx", "oews", 1403, 1396, 0, 7},
-	{"national_M2024_dl.xlsx", "oews", 1403, 1396, 0, 7},
+	{"infosec_jobs_salaries_2025-08-03.csv", "survey", 65951, 65951, 0, 0, ""},
+	{"salaries_cyber.csv", "survey", 1247, 1229, 18, 0, "infosec_jobs_salaries_2025-08-03.csv"},
+	{"aijobs_salaries_2025-01-19.csv", "survey", 74301, 74301, 0, 0, ""},
+	{"ds_salaries_2023.csv", "survey", 3755, 3733, 22, 0, "aijobs_salaries_2025-01-19.csv"},
+	{"h1b_kaggle_first3248.csv", "lca", 3248, 3242, 6, 0, ""},
+	{"h1b_sample_2015_2019.csv", "lca", 10000, 9997, 0, 3, ""},
+	{"h1b_input_insight_fy2018.csv", "lca", 10, 9, 1, 0, ""},
+	{"national_M2016_dl.xlsx", "oews", 1394, 1394, 0, 0, ""},
+	{"national_M2023_dl.xlsx", "oews", 1403, 1396, 0, 7, ""},
+	{"national_M2024_dl.xlsx", "oews", 1403, 1396, 0, 7, ""},
 }
 
 func TestSharedSourcesAuto(t *testing.T) {
@@ -65,6 +69,18 @@ func TestSharedSourcesAuto(t *testing.T) {
 			}
 			if res.Read != res.Loaded+res.Rejected+res.Duplicate {
 				t.Errorf("read %d != loaded %d + rejected %d + duplicate %d", res.Read, res.Loaded, res.Rejected, res.Duplicate)
+			}
+			if res.SupersededBy != tc.supersededBy {
+				t.Errorf("superseded by %q, want %q", res.SupersededBy, tc.supersededBy)
+			}
+			if tc.supersededBy != "" {
+				if got := count(t, w, `SELECT count(*) FROM salaries WHERE source = ?`, tc.file); got != 0 {
+					t.Errorf("%d rows of a superseded snapshot in salaries", got)
+				}
+				if got := count(t, w, `SELECT rows_loaded FROM source_lineage WHERE source = ?`, tc.file); got != res.Loaded {
+					t.Errorf("lineage keeps rows_loaded %d, loaded %d", got, res.Loaded)
+				}
+				return
 			}
 			s := sourceCounts(t, w, tc.file)
 			if s.read != res.Read || s.loaded != res.Loaded || s.rejected != res.Rejected || s.dup != res.Duplicate {

@@ -443,7 +443,7 @@ func loadPublishedTx(ctx context.Context, c *sql.Conn, ar *duckdb.Arrow, db *sql
 			res.Read, res.Loaded, res.Rejected, res.Duplicate)
 	}
 	return exec(ctx, c, sqlInsertSource, sourceID, res.Source, res.Path, res.SHA256, res.Profile, res.Format,
-		res.Read, res.Loaded, res.Rejected, res.Duplicate)
+		res.Read, res.Loaded, res.Rejected, res.Duplicate, res.Dataset)
 }
 
 // flushBatch inserts the rows accumulated in bld (if any) through q and

@@ -3,10 +3,9 @@ package ingest
 // SQL the loader runs. Values are always bound parameters; the only
 // identifiers are the fixed table and view names below.
 const (
-	sqlSourceBySHA = `SELECT count(*) FROM source_files WHERE sha256 = ? AND retired_at IS NULL`
-
-	// A changed file at the same path replaces its earlier version.
-	sqlRetirePath = `UPDATE source_files SET retired_at = now() WHERE retired_at IS NULL AND path = ?`
+	// Content already loaded: an active source, or a snapshot a newer one
+	// superseded (loading it again would only be superseded again).
+	sqlSourceBySHA = `SELECT count(*) FROM source_files WHERE sha256 = ? AND (retired_at IS NULL OR superseded_by IS NOT NULL)`
 
 	sqlInsertObservations = `INSERT INTO observations
     (source_id, row_no, year, title_id, pay_usd, pay_usd_low, pay_usd_high, pay_unit, currency,
@@ -29,17 +28,20 @@ SELECT ?, row_no, column_name, value, reason FROM payband_batch`
     WHERE o.source_id <> ? AND (o.case_code IS NOT NULL OR o.case_number IS NOT NULL) LIMIT 1)`
 
 	// A case number an earlier active source already holds makes the row a
-	// duplicate: the first filing wins. A case number is either packed
-	// (case_code) or text (case_number), the same one always the same way.
-	sqlDedupeAcrossSources = `DELETE FROM observations
-WHERE source_id = $1 AND (case_code IN (
-    SELECT o.case_code FROM observations o
+	// duplicate: the first filing wins. The row stays stored, with dup_of
+	// naming the source whose row it duplicates, so retiring that source
+	// can promote it (retireSource). A case number is either packed
+	// (case_code) or text (case_number), the same one always the same way;
+	// among active sources each is held by one row with dup_of NULL.
+	sqlMarkDuplicates = `UPDATE observations SET dup_of = p.source_id
+FROM (
+    SELECT o.source_id, o.case_code, o.case_number FROM observations o
     JOIN source_files f ON f.source_id = o.source_id AND f.retired_at IS NULL
-    WHERE o.source_id <> $1 AND o.case_code IS NOT NULL)
-  OR case_number IN (
-    SELECT o.case_number FROM observations o
-    JOIN source_files f ON f.source_id = o.source_id AND f.retired_at IS NULL
-    WHERE o.source_id <> $1 AND o.case_number IS NOT NULL))`
+    WHERE o.source_id <> $1 AND o.dup_of IS NULL
+      AND (o.case_code IS NOT NULL OR o.case_number IS NOT NULL)
+) p
+WHERE observations.source_id = $1 AND observations.dup_of IS NULL
+  AND (observations.case_code = p.case_code OR observations.case_number = p.case_number)`
 
 	// Title ids are numbered across the warehouse; the load holds its lock.
 	sqlNextTitleID = `SELECT CAST(coalesce(max(title_id), 0) + 1 AS INTEGER) FROM source_titles`
@@ -53,8 +55,8 @@ SELECT title_raw, title, family, seniority, confidence, method, ? FROM payband_b
 
 	sqlInsertSource = `INSERT INTO source_files
     (source_id, name, path, sha256, profile, format, rows_read, rows_loaded,
-     rows_rejected, rows_duplicate, loaded_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now())`
+     rows_rejected, rows_duplicate, loaded_at, dataset)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now(), ?)`
 )
 
 // sqlDropBatchView removes the view insertArrow registers, before commit.

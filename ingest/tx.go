@@ -37,12 +37,8 @@ func newSource(ctx context.Context, c *sql.Conn, absPath string) (id int64, repl
 	if err := c.QueryRowContext(ctx, "SELECT nextval('source_id_seq')").Scan(&id); err != nil {
 		return 0, 0, err
 	}
-	r, err := c.ExecContext(ctx, sqlRetirePath, absPath)
-	if err != nil {
-		return 0, 0, err
-	}
-	n, err := r.RowsAffected()
-	return id, int(n), err
+	n, err := retirePath(ctx, c, absPath)
+	return id, n, err
 }
 
 func exec(ctx context.Context, c *sql.Conn, q string, args ...any) error {

@@ -38,6 +38,7 @@ type Config struct {
 type Source struct {
 	Path      string            `yaml:"path"`
 	Profile   string            `yaml:"profile"`   // auto (default), survey, lca, oews, generic
+	Dataset   string            `yaml:"dataset"`   // the publisher's series; "" from the name, profile or rows
 	Format    string            `yaml:"format"`    // csv, tsv, jsonl, parquet, xlsx; "" detects
 	Map       map[string]string `yaml:"map"`       // generic profile: field -> column
 	Year      int               `yaml:"year"`      // year of every row when the source has none
@@ -160,7 +161,7 @@ func yamlLines(src []byte) map[string]int {
 		if _, ok := out[p]; !ok {
 			break
 		}
-		for _, k := range []string{"path", "profile", "format", "map", "year", "currency", "unit", "delimiter", "point", "min_pay", "max_pay"} {
+		for _, k := range []string{"path", "profile", "dataset", "format", "map", "year", "currency", "unit", "delimiter", "point", "min_pay", "max_pay"} {
 			probe(p + "." + k)
 		}
 	}
@@ -170,7 +171,7 @@ func yamlLines(src []byte) map[string]int {
 		if _, ok := out[p]; !ok {
 			break
 		}
-		for _, k := range []string{"title", "families", "by", "years", "min_n", "real", "charts", "csv_safe"} {
+		for _, k := range []string{"title", "families", "by", "years", "min_n", "real", "charts", "csv_safe", "country", "case_status"} {
 			probe(p + "." + k)
 		}
 	}
@@ -330,7 +331,7 @@ func (c *Config) Matcher(t *transform.Taxonomy) (*transform.Matcher, error) {
 // ingestOptions maps the source's keys onto ingest.Options (without the
 // matcher, which the run supplies).
 func (s *Source) ingestOptions() (ingest.Options, error) {
-	opt := ingest.Options{Profile: s.Profile, Format: s.Format}
+	opt := ingest.Options{Profile: s.Profile, Format: s.Format, Dataset: s.Dataset}
 	if opt.Profile == "" {
 		opt.Profile = "auto"
 	}

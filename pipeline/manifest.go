@@ -66,7 +66,8 @@ type Removed struct {
 	Path    string `json:"path"`
 	SHA256  string `json:"sha256"`
 	Rows    int64  `json:"rows_loaded"`
-	Retired bool   `json:"retired"` // its rows were retired (Prune)
+	Retired bool   `json:"retired"`            // its rows were retired (Prune)
+	MovedTo string `json:"moved_to,omitempty"` // its content is at this path now; the source followed it (Prune)
 }
 
 // RowCounts are the public views' row counts after the run's changes.

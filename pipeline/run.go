@@ -359,27 +359,70 @@ func (r *runner) ingest() ([]any, error) {
 		loaded += res.Loaded
 		rejected += res.Rejected
 	}
-	retired := 0
+	retired, moved := 0, 0
 	if r.opts.Prune && len(r.m.Removed) > 0 {
+		// A removed path whose content a current file holds was renamed or
+		// moved: its source follows the file, rows and all. Any other is
+		// retired, and the rows other sources held as duplicates of its
+		// rows become theirs (ingest.RetirePathTx): pruning never drops a
+		// row a current file holds.
+		current := map[string]string{} // sha256 -> a current input path holding it
+		for _, in := range r.m.Inputs {
+			if in.SHA256 != "" {
+				if _, ok := current[in.SHA256]; !ok {
+					current[in.SHA256] = in.Path
+				}
+			}
+		}
+		taken := map[string]bool{} // paths an active source is loaded from
 		tx, err := r.w.DB.BeginTx(r.ctx, nil)
 		if err != nil {
 			return nil, err
 		}
 		for i := range r.m.Removed {
-			if _, err := tx.ExecContext(r.ctx, `UPDATE source_files SET retired_at = now() WHERE retired_at IS NULL AND path = ?`, r.m.Removed[i].Path); err != nil {
-				tx.Rollback() //nolint:errcheck // the error that matters is err
-				return nil, fmt.Errorf("retire %s: %w", r.m.Removed[i].Path, err)
+			rm := &r.m.Removed[i]
+			if to, ok := current[rm.SHA256]; ok && rm.SHA256 != "" && !taken[to] {
+				if taken[to], err = r.activePath(to); err != nil {
+					tx.Rollback() //nolint:errcheck // the error that matters is err
+					return nil, err
+				}
 			}
+			if to, ok := current[rm.SHA256]; ok && rm.SHA256 != "" && !taken[to] {
+				ok, err := ingest.MoveSource(r.ctx, tx, rm.Path, to, rm.SHA256)
+				if err != nil {
+					tx.Rollback() //nolint:errcheck // the error that matters is err
+					return nil, fmt.Errorf("move %s to %s: %w", rm.Path, to, err)
+				}
+				if ok {
+					taken[to] = true
+					rm.MovedTo = to
+					moved++
+					r.log.Info("source moved", "run_id", r.m.RunID, "from", rm.Path, "to", to)
+					continue
+				}
+			}
+			if _, err := ingest.RetirePathTx(r.ctx, tx, rm.Path); err != nil {
+				tx.Rollback() //nolint:errcheck // the error that matters is err
+				return nil, fmt.Errorf("retire %s: %w", rm.Path, err)
+			}
+			rm.Retired = true
+			retired++
 		}
 		if err := tx.Commit(); err != nil {
+			for i := range r.m.Removed {
+				r.m.Removed[i].Retired, r.m.Removed[i].MovedTo = false, ""
+			}
 			return nil, err
 		}
-		for i := range r.m.Removed {
-			r.m.Removed[i].Retired = true
-		}
-		retired = len(r.m.Removed)
 	}
-	return []any{"files", files, "read", read, "loaded", loaded, "rejected", rejected, "retired", retired}, nil
+	return []any{"files", files, "read", read, "loaded", loaded, "rejected", rejected, "retired", retired, "moved", moved}, nil
+}
+
+// activePath reports whether an active source is loaded from path.
+func (r *runner) activePath(path string) (bool, error) {
+	var n int
+	err := r.w.DB.QueryRowContext(r.ctx, `SELECT count(*) FROM source_files WHERE retired_at IS NULL AND path = ?`, path).Scan(&n)
+	return n > 0, err
 }
 
 // normalize re-maps the titles that were never mapped or were mapped with

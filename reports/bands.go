@@ -24,11 +24,21 @@ import (
 // or filtered by. Anything else is refused before SQL is built, so a column
 // name never comes from the user.
 var GroupColumns = []string{
-	"family", "title", "seniority", "year", "country", "state", "source",
-	"employment_type", "company_size", "experience_level", "wage_basis",
-	"wage_level", "soc_code", "company_country", "case_status", "employer",
-	"remote_ratio",
+	"family", "title", "level", "year", "country", "state", "county", "city",
+	"postal_code", "source", "dataset", "source_kind", "case_status",
+	"employment_type", "company_size", "title_seniority", "experience_level",
+	"experience_code", "wage_level", "wage_basis", "soc_code",
+	"company_country", "employer", "remote_ratio",
+	"seniority", // the old name of level, kept for scripts that use it
 }
+
+// levelColumns hold ladder values and sort by rank (LevelLadder), not
+// alphabetically.
+var levelColumns = map[string]bool{"level": true, "seniority": true, "title_seniority": true, "experience_level": true}
+
+// LevelLadder is the one level ladder, lowest first; unspecified (nothing
+// says) sorts last.
+var LevelLadder = []string{"intern", "entry", "mid", "senior", "lead", "principal", "executive", "unspecified"}
 
 // DefaultMinN is the smallest group shown unless --min-n says otherwise.
 const DefaultMinN = 5
@@ -42,6 +52,11 @@ type BandQuery struct {
 	Filters map[string]string // column (from GroupColumns) = value
 	MinN    int               // groups with fewer rows are left out
 	Real    int               // 0 = nominal; else rescale to this year's dollars
+	// CaseStatus is which LCA filings count: "" or "certified" only those
+	// certified (CERTIFIED; not Certified-Withdrawn, Denied or Withdrawn),
+	// "all" every one. Rows without a case status (surveys) always count.
+	// A filter on case_status replaces the default.
+	CaseStatus string
 }
 
 // IsGroupColumn reports whether c is in GroupColumns.
@@ -74,7 +89,31 @@ func (q BandQuery) Validate() error {
 	if q.MinN < 0 {
 		return fmt.Errorf("--min-n must be at least 0, not %d", q.MinN)
 	}
+	switch q.CaseStatus {
+	case "", CaseStatusCertified, CaseStatusAll:
+	default:
+		return fmt.Errorf("--case-status takes certified or all, not %q", q.CaseStatus)
+	}
 	return nil
+}
+
+// sqlCertified keeps rows without a case status (surveys) and certified
+// LCA filings, however the file spells the status ("CERTIFIED",
+// "Certified").
+const sqlCertified = "(s.case_status IS NULL OR upper(trim(s.case_status)) = 'CERTIFIED')"
+
+// orderBy is the ORDER BY list of the group columns: level columns by
+// their rank on the ladder, the others by value.
+func (q BandQuery) orderBy() string {
+	parts := make([]string, len(q.By))
+	for i, c := range q.By {
+		if levelColumns[c] {
+			parts[i] = "list_position(['" + strings.Join(LevelLadder, "', '") + "'], " + c + "), " + c
+		} else {
+			parts[i] = c
+		}
+	}
+	return strings.Join(parts, ", ")
 }
 
 // filterColumns returns the filter columns in a stable order.
@@ -95,6 +134,9 @@ var intColumns = map[string]bool{"year": true, "remote_ratio": true}
 func (q BandQuery) where(prefix string) ([]string, []any, error) {
 	var args []any
 	var where []string
+	if _, named := q.Filters["case_status"]; q.CaseStatus != CaseStatusAll && !named {
+		where = append(where, strings.ReplaceAll(sqlCertified, "s.", prefix))
+	}
 	for _, c := range q.filterColumns() {
 		v := q.Filters[c]
 		if intColumns[c] {
@@ -115,6 +157,12 @@ func (q BandQuery) where(prefix string) ([]string, []any, error) {
 // allow-listed column names, bound values. factors maps a row year to the
 // real-dollar factor (nil for nominal).
 func (q BandQuery) base(factors map[int]float64) (string, []any, error) {
+	return q.baseWith(factors, nil)
+}
+
+// baseWith is base selecting also the columns extra (fixed names, never
+// input) after the group columns.
+func (q BandQuery) baseWith(factors map[int]float64, extra []string) (string, []any, error) {
 	if err := q.Validate(); err != nil {
 		return "", nil, err
 	}
@@ -144,6 +192,11 @@ func (q BandQuery) base(factors map[int]float64) (string, []any, error) {
 	b.WriteString("WITH base AS (\n  SELECT ")
 	for _, c := range q.By {
 		b.WriteString("s." + c + ", ")
+	}
+	for _, c := range extra {
+		if !slices.Contains(q.By, c) {
+			b.WriteString("s." + c + ", ")
+		}
 	}
 	b.WriteString(pay + " AS pay\n  FROM " + from)
 	if len(where) > 0 {
@@ -187,7 +240,7 @@ SELECT `)
   max(pay) FILTER (WHERE rn = ceil(1 + cnt / 2.0 + 1.959964 * sqrt(cnt) / 2))
 FROM ranked`)
 	if groupBy != "" {
-		b.WriteString("\nGROUP BY " + groupBy + "\nORDER BY " + groupBy)
+		b.WriteString("\nGROUP BY " + groupBy + "\nORDER BY " + q.orderBy())
 	}
 	return b.String(), args, nil
 }
@@ -241,7 +294,7 @@ func (q BandQuery) perGroupSQL(factors map[int]float64, aggregates string) (stri
 	}
 	b.WriteString(aggregates + " FROM base")
 	if groupBy := strings.Join(q.By, ", "); groupBy != "" {
-		b.WriteString("\nGROUP BY " + groupBy + "\nORDER BY " + groupBy)
+		b.WriteString("\nGROUP BY " + groupBy + "\nORDER BY " + q.orderBy())
 	}
 	return b.String(), args, nil
 }
@@ -299,6 +352,9 @@ func ComputeBands(ctx context.Context, db *sql.DB, q BandQuery, cpi *transform.C
 	}
 	if err != nil {
 		return nil, 0, fmt.Errorf("bands query: %w", err)
+	}
+	if err := fillScopes(ctx, db, q, bands); err != nil {
+		return nil, 0, fmt.Errorf("bands scope: %w", err)
 	}
 	return bands, skipped, nil
 }
@@ -534,11 +590,12 @@ func keyColumns(rec arrow.RecordBatch, by []string) ([]stringColumn, error) {
 func groupKV(keys []stringColumn, by []string, r int) []KV {
 	kv := make([]KV, len(by))
 	for i, c := range by {
-		v := ""
+		v, null := "", true
 		if !keys[i].IsNull(r) {
 			v = strings.Clone(keys[i].Value(r))
+			null = v == "" && emptyIsValue(c) // an unmatched title
 		}
-		kv[i] = KV{Key: c, Value: v}
+		kv[i] = KV{Key: c, Value: v, Null: null}
 	}
 	return kv
 }

@@ -48,7 +48,8 @@ func sqlBands(t *testing.T, db *sql.DB, q BandQuery, factors map[int]float64) []
 			b.MedianCILow, b.MedianCIHigh = lo.Float64, hi.Float64
 		}
 		for i, c := range q.By {
-			b.Group = append(b.Group, KV{Key: c, Value: keys[i].String})
+			b.Group = append(b.Group, KV{Key: c, Value: keys[i].String,
+				Null: !keys[i].Valid || keys[i].String == "" && emptyIsValue(c)})
 		}
 		if b.N >= q.MinN {
 			out = append(out, b)

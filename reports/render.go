@@ -35,7 +35,8 @@ type Table struct {
 
 // bandColumns are the statistic columns of a band, after the group keys.
 var bandColumns = []string{"n", "min", "p10", "p25", "median", "p75", "p90", "max", "mean", "stddev",
-	"median_ci_low", "median_ci_high", "low_n", "basis"}
+	"median_ci_low", "median_ci_high", "low_n", "basis", "scope_kinds", "scope_countries", "scope_years",
+	"scope_case_status"}
 
 // BandsTable lays bands out as a Table: group keys, then the statistics in
 // whole dollars (rounded on output only).
@@ -44,7 +45,13 @@ func BandsTable(bands []Band, keys []string) Table {
 	for _, b := range bands {
 		row := make([]any, 0, len(t.Columns))
 		for _, k := range keys {
-			row = append(row, b.Value(k))
+			var v any = b.Value(k)
+			for _, kv := range b.Group {
+				if kv.Key == k && kv.Null {
+					v = Missing(kv.Display())
+				}
+			}
+			row = append(row, v)
 		}
 		row = append(row, int64(b.N), Whole(b.Min), Whole(b.P10), Whole(b.P25), Whole(b.Median),
 			Whole(b.P75), Whole(b.P90), Whole(b.Max), Whole(b.Mean), Whole(b.Stddev))
@@ -53,10 +60,19 @@ func BandsTable(bands []Band, keys []string) Table {
 		} else {
 			row = append(row, Whole(b.MedianCILow), Whole(b.MedianCIHigh))
 		}
-		row = append(row, b.LowN, b.Basis)
+		row = append(row, b.LowN, b.Basis, b.Scope.KindsText(), b.Scope.CountriesText(), b.Scope.YearsText(),
+			nullable(b.Scope.CaseStatus))
 		t.Rows = append(t.Rows, row)
 	}
 	return t
+}
+
+// nullable is nil for "", else s.
+func nullable(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
 }
 
 // Whole rounds a dollar figure to whole dollars, half away from zero.
@@ -114,6 +130,9 @@ func (t Table) Write(w io.Writer, format string, opt RenderOptions) error {
 				buf.WriteString(": ")
 				if s, ok := v.(string); ok && opt.SafeJSON {
 					v = safeText(s)
+				}
+				if _, ok := v.(Missing); ok {
+					v = nil
 				}
 				if tm, ok := v.(time.Time); ok {
 					v = tm.UTC().Format(time.RFC3339)
@@ -174,6 +193,8 @@ func cell(v any, safe bool) string {
 	switch x := v.(type) {
 	case nil:
 		return ""
+	case Missing:
+		return string(x)
 	case string:
 		if safe {
 			return safeText(x)

@@ -112,6 +112,7 @@ func WriteReport(ctx context.Context, db *sql.DB, dir string, cfg ReportConfig, 
 // ComputeBands or from a count query, formatted once here.
 type report struct {
 	Title      string
+	ScopeText  string // the population every band of the report measures
 	Generated  string
 	MinN       int
 	LowN       int
@@ -153,7 +154,7 @@ type memoEntry struct {
 }
 
 func (bm *bandMemo) bands(ctx context.Context, q BandQuery) ([]Band, error) {
-	key := fmt.Sprintf("%q %q %d %d", q.By, q.Filters, q.MinN, q.Real)
+	key := fmt.Sprintf("%q %q %d %d %q", q.By, q.Filters, q.MinN, q.Real, q.CaseStatus)
 	bm.mu.Lock()
 	e, ok := bm.m[key]
 	if !ok {
@@ -198,6 +199,7 @@ type familySection struct {
 }
 
 type bandTable struct {
+	extra   bool // not by the report's columns: left out of bands.json and bands.csv
 	Heading string
 	Keys    []string
 	Bands   []Band
@@ -258,10 +260,12 @@ func buildReport(ctx context.Context, db *sql.DB, cfg ReportConfig, tax *transfo
 	}
 	yearArg := yearsArg(r.Years)
 
-	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM salaries WHERE `+yearsWhere, yearArg, yearArg).Scan(&r.TotalRows); err != nil {
+	r.ScopeText = cfg.scopeText()
+	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM salaries WHERE `+yearsWhere+` AND `+scopeWhere,
+		append([]any{yearArg, yearArg}, cfg.scopeArgs()...)...).Scan(&r.TotalRows); err != nil {
 		return nil, fmt.Errorf("report: count rows: %w", err)
 	}
-	counts, err := familyCounts(ctx, db, yearArg)
+	counts, err := familyCounts(ctx, db, yearArg, cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -321,6 +325,9 @@ func buildReport(ctx context.Context, db *sql.DB, cfg ReportConfig, tax *transfo
 		}
 		r.Families = append(r.Families, fs)
 		for _, t := range fs.Tables {
+			if t.extra {
+				continue
+			}
 			for _, b := range t.Bands {
 				nb := b
 				nb.Group = append([]KV{{Key: "family", Value: fam.ID}}, b.Group...)
@@ -341,6 +348,44 @@ func buildReport(ctx context.Context, db *sql.DB, cfg ReportConfig, tax *transfo
 	return r, nil
 }
 
+// scoped narrows q to the report's scope: its country and case statuses.
+func (c ReportConfig) scoped(q BandQuery) BandQuery {
+	f := make(map[string]string, len(q.Filters)+1)
+	for k, v := range q.Filters {
+		f[k] = v
+	}
+	if c.Country != "" && c.Country != "all" {
+		f["country"] = c.Country
+	}
+	q.Filters = f
+	q.CaseStatus = c.CaseStatus
+	return q
+}
+
+// scopeWhere filters salaries by the report's scope, given scopeArgs.
+const scopeWhere = `(? = 'all' OR country = ?) AND (? = 'all' OR case_status IS NULL OR upper(trim(case_status)) = 'CERTIFIED')`
+
+func (c ReportConfig) scopeArgs() []any {
+	country := c.Country
+	if country == "" {
+		country = "all"
+	}
+	return []any{country, country, c.CaseStatus}
+}
+
+// scopeText says the report's scope in a line.
+func (c ReportConfig) scopeText() string {
+	place := "every country"
+	if c.Country != "" && c.Country != "all" {
+		place = CountryName(c.Country)
+	}
+	filings := "LCA filings count only when certified"
+	if c.CaseStatus == CaseStatusAll {
+		filings = "LCA filings count whatever their case status (certified, withdrawn, denied)"
+	}
+	return fmt.Sprintf("Scope: %s; %s; survey answers, LCA offered and LCA prevailing wages measure different things and are shown apart where a family has several.", place, filings)
+}
+
 // yearsWhere filters salaries by the report's years, given yearsArg twice.
 const yearsWhere = `(? = '' OR list_contains(string_split(?, ','), CAST(year AS VARCHAR)))`
 
@@ -352,8 +397,9 @@ func yearsArg(years []int) string {
 	return strings.Join(s, ",")
 }
 
-func familyCounts(ctx context.Context, db *sql.DB, yearArg string) (map[string]int64, error) {
-	rows, err := db.QueryContext(ctx, `SELECT family, count(*) FROM salaries WHERE family <> '' AND `+yearsWhere+` GROUP BY family`, yearArg, yearArg)
+func familyCounts(ctx context.Context, db *sql.DB, yearArg string, cfg ReportConfig) (map[string]int64, error) {
+	rows, err := db.QueryContext(ctx, `SELECT family, count(*) FROM salaries WHERE family <> '' AND `+yearsWhere+` AND `+scopeWhere+` GROUP BY family`,
+		append([]any{yearArg, yearArg}, cfg.scopeArgs()...)...)
 	if err != nil {
 		return nil, fmt.Errorf("report: count families: %w", err)
 	}
@@ -392,7 +438,7 @@ func buildFamily(ctx context.Context, db *sql.DB, memo *bandMemo, cfg ReportConf
 	fs := &familySection{ID: fam.ID, Name: fam.Name, Rows: rows}
 	filter := map[string]string{"family": fam.ID}
 
-	byYearQ := BandQuery{By: []string{"year"}, Filters: filter, MinN: cfg.MinN}
+	byYearQ := cfg.scoped(BandQuery{By: []string{"year"}, Filters: filter, MinN: cfg.MinN})
 	byYear, err := memo.bands(ctx, byYearQ)
 	if err != nil {
 		return nil, fmt.Errorf("report: %s: %w", fam.ID, err)
@@ -412,14 +458,55 @@ func buildFamily(ctx context.Context, db *sql.DB, memo *bandMemo, cfg ReportConf
 	if strings.ContainsRune("AEIOUaeiou", rune(fam.Name[0])) {
 		article = "an"
 	}
+	// The source kinds of the family, side by side for each year: the
+	// headline states one kind, never a pool of them.
+	byKind, err := memo.bands(ctx, cfg.scoped(BandQuery{By: []string{"year", "source_kind"}, Filters: filter, MinN: cfg.MinN}))
+	if err != nil {
+		return nil, fmt.Errorf("report: %s: %w", fam.ID, err)
+	}
+	byKind = inYears(byKind, years)
 	if len(fs.byYear) == 0 {
-		fs.Summary = fmt.Sprintf("No year has at least %d rows for %s %s, so no band is shown.", cfg.MinN, article, fam.Name)
+		fs.Summary = fmt.Sprintf("No year has at least %d rows for %s %s %s, so no band is shown.", cfg.MinN, article, fam.Name, scopePlace(cfg))
 	} else {
 		latest := fs.byYear[len(fs.byYear)-1]
-		fs.Latest = latest
 		fs.LatestYear, _ = strconv.Atoi(latest.Value("year"))
-		fs.Summary = fmt.Sprintf("Average yearly salary of %s %s is %s (n = %s, %d). It starts around %s and can reach %s.",
-			article, fam.Name, money(latest.Mean), formatInt(int64(latest.N)), fs.LatestYear, money(latest.P10), money(latest.P90))
+		if latest.Scope.Mixed() {
+			// The kind with the most rows that year speaks for it.
+			var best *Band
+			for i, b := range byKind {
+				if b.Value("year") == latest.Value("year") && (best == nil || b.N > best.N) {
+					best = &byKind[i]
+				}
+			}
+			if best != nil {
+				latest = *best
+			}
+		}
+		fs.Latest = latest
+		fs.Summary = fmt.Sprintf("Average yearly salary of %s %s %s, %d, is %s (n = %s %s). It starts around %s and can reach %s.",
+			article, fam.Name, latest.Scope.Place(), fs.LatestYear, money(latest.Mean), formatInt(int64(latest.N)),
+			latest.Scope.Units(), money(latest.P10), money(latest.P90))
+	}
+	kinds := map[string]bool{}
+	for _, b := range byKind {
+		kinds[b.Value("source_kind")] = true
+	}
+	var kindTable *bandTable
+	if len(kinds) > 1 {
+		q := cfg.scoped(BandQuery{By: []string{"year", "source_kind"}, Filters: filter, MinN: cfg.MinN})
+		query, args, err := q.SQL(nil)
+		if err != nil {
+			return nil, fmt.Errorf("report: %s: %w", fam.ID, err)
+		}
+		kindTable = &bandTable{
+			extra:   true,
+			Heading: "Pay by source kind, side by side (nominal US dollars a year)",
+			Keys:    []string{"year", "source_kind"},
+			Bands:   byKind,
+			Command: QueryCommand(query, args),
+			Note: "Survey answers are self-reported pay; LCA offered and prevailing wages are what an employer filed for an H-1B position. " +
+				"They measure different things, so each stands on its own row and no band pools them.",
+		}
 	}
 
 	// The band tables: nominal, then real when asked for.
@@ -428,7 +515,7 @@ func buildFamily(ctx context.Context, db *sql.DB, memo *bandMemo, cfg ReportConf
 		bases = append(bases, cfg.Real)
 	}
 	for _, basis := range bases {
-		q := BandQuery{By: cfg.By, Filters: filter, MinN: cfg.MinN, Real: basis}
+		q := cfg.scoped(BandQuery{By: cfg.By, Filters: filter, MinN: cfg.MinN, Real: basis})
 		var bands []Band
 		if basis == 0 && len(cfg.By) == 1 {
 			bands = fs.byYear
@@ -455,6 +542,9 @@ func buildFamily(ctx context.Context, db *sql.DB, memo *bandMemo, cfg ReportConf
 		if len(years) > 0 {
 			note += " and years other than " + joinInts(years)
 		}
+		if mixed := MixedNote(bands); mixed != "" {
+			note += ". " + strings.Replace(mixed, "add --by source_kind or --where source_kind=K to see them apart", "the table by source kind shows them apart", 1)
+		}
 		fs.Tables = append(fs.Tables, &bandTable{
 			Heading: heading,
 			Keys:    cfg.By,
@@ -464,18 +554,28 @@ func buildFamily(ctx context.Context, db *sql.DB, memo *bandMemo, cfg ReportConf
 		})
 	}
 
+	if kindTable != nil {
+		fs.Tables = append(fs.Tables, kindTable)
+	}
+
 	pubs, err := PublishedFor(ctx, db, fam.ID, 0, tax)
 	if err != nil {
 		return nil, fmt.Errorf("report: published figures for %s: %w", fam.ID, err)
 	}
 	for _, p := range pubs {
 		fs.Published = append(fs.Published, publishedFigures(p))
+		if cfg.Real != 0 {
+			// Beside the real-dollar tables, the figure in the same dollars.
+			if err := p.Convert(transform.DefaultCPI(), cfg.Real); err == nil {
+				fs.Published = append(fs.Published, publishedFigures(p))
+			}
+		}
 	}
 
 	yearArg := yearsArg(years)
 	trows, err := db.QueryContext(ctx, `SELECT title_raw, count(*) AS n FROM salaries
-WHERE family = ? AND `+yearsWhere+`
-GROUP BY title_raw ORDER BY n DESC, title_raw LIMIT ?`, fam.ID, yearArg, yearArg, reportTopTitles)
+WHERE family = ? AND `+yearsWhere+` AND `+scopeWhere+`
+GROUP BY title_raw ORDER BY n DESC, title_raw LIMIT ?`, append(append([]any{fam.ID, yearArg, yearArg}, cfg.scopeArgs()...), reportTopTitles)...)
 	if err != nil {
 		return nil, fmt.Errorf("report: titles of %s: %w", fam.ID, err)
 	}
@@ -523,8 +623,24 @@ func publishedFigures(p Published) publishedView {
 	if p.Employment > 0 {
 		v.Figures = append(v.Figures, figure{"employment", formatInt(p.Employment)})
 	}
-	v.Note = strings.TrimSpace(occ + " · " + p.Area + " · nominal " + strconv.Itoa(p.Year) + " dollars")
+	dollars := "nominal " + strconv.Itoa(p.Year) + " dollars"
+	if strings.HasPrefix(p.Basis, "real:") {
+		dollars = strings.TrimPrefix(p.Basis, "real:") + " dollars (CPI-U, converted like the real-dollar bands)"
+		v.Heading += ", in " + strings.TrimPrefix(p.Basis, "real:") + " dollars"
+	}
+	v.Note = strings.TrimSpace(occ + " · " + p.Area + " · " + dollars)
+	if p.Comparison != "" {
+		v.Note += " · " + p.Comparison
+	}
 	return v
+}
+
+// scopePlace is the report's place for a sentence: "in the United States".
+func scopePlace(cfg ReportConfig) string {
+	if cfg.Country == "" || cfg.Country == "all" {
+		return "in any country"
+	}
+	return "in " + CountryName(cfg.Country)
 }
 
 func buildLadder(ctx context.Context, memo *bandMemo, cfg ReportConfig, tax *transform.Taxonomy, years []int) (*ladderSection, error) {
@@ -534,7 +650,7 @@ func buildLadder(ctx context.Context, memo *bandMemo, cfg ReportConfig, tax *tra
 		if _, ok := tax.Family(id); !ok {
 			continue
 		}
-		bs, err := memo.bands(ctx, BandQuery{By: []string{"year"}, Filters: map[string]string{"family": id}, MinN: cfg.MinN})
+		bs, err := memo.bands(ctx, cfg.scoped(BandQuery{By: []string{"year"}, Filters: map[string]string{"family": id}, MinN: cfg.MinN}))
 		if err != nil {
 			return nil, fmt.Errorf("report: ladder: %w", err)
 		}
@@ -700,7 +816,7 @@ func (t *bandTable) Grid() bandGrid {
 	for _, b := range t.Bands {
 		row := bandGridRow{LowN: b.LowN}
 		for _, k := range t.Keys {
-			row.Keys = append(row.Keys, b.Value(k))
+			row.Keys = append(row.Keys, b.Display(k))
 		}
 		row.Cells = []string{formatInt(int64(b.N)), money(b.Min), money(b.P10), money(b.P25), money(b.Median),
 			money(b.P75), money(b.P90), money(b.Max), money(b.Mean)}
@@ -779,8 +895,8 @@ func (r *report) familyCharts(ctx context.Context, db *sql.DB, cfg ReportConfig,
 	}
 	if cfg.wants("box") {
 		fs.Charts = append(fs.Charts, &chartFile{Name: "box-" + id, Kind: "box",
-			Title: fmt.Sprintf("%s: pay by seniority, %d", fs.Name, fs.LatestYear),
-			Alt:   fmt.Sprintf("Box plot of %s pay by seniority in %d", fs.Name, fs.LatestYear)})
+			Title: fmt.Sprintf("%s: pay by level, %d", fs.Name, fs.LatestYear),
+			Alt:   fmt.Sprintf("Box plot of %s pay by level in %d", fs.Name, fs.LatestYear)})
 	}
 	var keep []*chartFile
 	for _, c := range fs.Charts {
@@ -834,17 +950,17 @@ func (r *report) familyPlot(ctx context.Context, db *sql.DB, cfg ReportConfig, f
 		}
 		return TrendChart(nom, rl, basis, nil, ChartOptions{Title: c.Title, Caption: caption(total, "years with at least "+strconv.Itoa(cfg.MinN)+" rows")})
 	case "hist":
-		vals, err := PayValues(ctx, db, BandQuery{Filters: map[string]string{"family": fs.ID, "year": strconv.Itoa(fs.LatestYear)}})
+		vals, err := PayValues(ctx, db, cfg.scoped(BandQuery{Filters: map[string]string{"family": fs.ID, "year": strconv.Itoa(fs.LatestYear)}}))
 		if err != nil {
 			return nil, err
 		}
 		return HistChart(vals, fs.Latest, ChartOptions{Title: c.Title, Caption: caption(len(vals), strconv.Itoa(fs.LatestYear)+" · nominal USD")})
 	case "box":
-		// By seniority; when the titles carry none, by the next column
+		// By level; when the rows carry none, by the next column
 		// that splits the latest year into at least two groups.
 		for _, col := range boxColumns {
-			bs, err := r.memo.bands(ctx, BandQuery{By: []string{col},
-				Filters: map[string]string{"family": fs.ID, "year": strconv.Itoa(fs.LatestYear)}, MinN: cfg.MinN})
+			bs, err := r.memo.bands(ctx, cfg.scoped(BandQuery{By: []string{col},
+				Filters: map[string]string{"family": fs.ID, "year": strconv.Itoa(fs.LatestYear)}, MinN: cfg.MinN}))
 			if err != nil {
 				return nil, err
 			}
@@ -867,13 +983,16 @@ func (r *report) familyPlot(ctx context.Context, db *sql.DB, cfg ReportConfig, f
 }
 
 // boxColumns are tried in order for the box chart.
-var boxColumns = []string{"seniority", "experience_level", "company_size", "country"}
+var boxColumns = []string{"level", "company_size", "country"}
 
 // groupOrders put the values of ordinal columns in their natural order;
 // other values sort after them, alphabetically.
 var groupOrders = map[string][]string{
-	"seniority":        {"intern", "entry", "mid", "senior", "lead", "principal", "executive", "unspecified"},
-	"experience_level": {"EN", "MI", "SE", "EX"},
+	"level":            LevelLadder,
+	"seniority":        LevelLadder,
+	"title_seniority":  LevelLadder,
+	"experience_level": LevelLadder,
+	"experience_code":  {"EN", "MI", "SE", "EX"},
 	"company_size":     {"S", "M", "L"},
 }
 
@@ -987,6 +1106,7 @@ func (r *report) markdown() string {
 	fmt.Fprintf(&b, "# %s\n\n", mdText(r.Title))
 	fmt.Fprintf(&b, "Generated %s from %s salary rows (%s). Bands need at least %d rows; bands under %d rows are marked low n.\n\n",
 		r.Generated, formatInt(r.TotalRows), r.YearsText, r.MinN, r.LowN)
+	fmt.Fprintf(&b, "%s\n\n", mdText(r.ScopeText))
 	if len(r.Families) > 0 {
 		b.WriteString("Families: ")
 		for i, f := range r.Families {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"regexp"
 	"strings"
 
 	"github.com/goccy/go-yaml"
@@ -27,7 +28,16 @@ type ReportConfig struct {
 	// counts, published figures, histograms and data quality always come
 	// from the local warehouse.
 	Engine Engine `yaml:"-" json:"-"`
+	// Country is the report's scope: the country whose rows its bands
+	// measure (an ISO code, default US), or "all" for every country.
+	Country string `yaml:"country"`
+	// CaseStatus is which LCA filings count: certified (default) or all.
+	CaseStatus string `yaml:"case_status"`
 }
+
+// DefaultReportCountry is the report's scope unless its config says
+// otherwise.
+const DefaultReportCountry = "US"
 
 // DefaultReportTitle heads a report whose config names no title.
 const DefaultReportTitle = "Security pay bands"
@@ -37,11 +47,13 @@ const DefaultReportTitle = "Security pay bands"
 func DefaultReportConfig() ReportConfig {
 	safe := true
 	return ReportConfig{
-		Title:   DefaultReportTitle,
-		By:      []string{"year"},
-		MinN:    DefaultMinN,
-		Charts:  append([]string(nil), ChartKinds...),
-		CSVSafe: &safe,
+		Title:      DefaultReportTitle,
+		By:         []string{"year"},
+		MinN:       DefaultMinN,
+		Charts:     append([]string(nil), ChartKinds...),
+		CSVSafe:    &safe,
+		Country:    DefaultReportCountry,
+		CaseStatus: CaseStatusCertified,
 	}
 }
 
@@ -173,8 +185,18 @@ func (c ReportConfig) Validate() error {
 	if c.Real != 0 && (c.Real < 1900 || c.Real > 2200) {
 		return badField("real", "%d is not a plausible year", c.Real)
 	}
+	if c.Country != "" && c.Country != "all" && !countryCode.MatchString(c.Country) {
+		return badField("country", "takes a two-letter country code (US, GB …) or all, not %q", c.Country)
+	}
+	switch c.CaseStatus {
+	case "", CaseStatusCertified, CaseStatusAll:
+	default:
+		return badField("case_status", "takes certified or all, not %q", c.CaseStatus)
+	}
 	return nil
 }
+
+var countryCode = regexp.MustCompile(`^[A-Za-z]{2}$`)
 
 func isChartKind(k string) bool {
 	for _, x := range ChartKinds {
@@ -202,6 +224,16 @@ func (c ReportConfig) withDefaults() ReportConfig {
 	}
 	if c.CSVSafe == nil {
 		c.CSVSafe = d.CSVSafe
+	}
+	if c.Country == "" {
+		c.Country = d.Country
+	}
+	c.Country = strings.ToUpper(c.Country)
+	if c.Country == "ALL" {
+		c.Country = "all"
+	}
+	if c.CaseStatus == "" {
+		c.CaseStatus = d.CaseStatus
 	}
 	// The per-family tables are always by year: the summary, the trend
 	// and the years filter rest on it.

@@ -205,7 +205,7 @@ func TestReportFiles(t *testing.T) {
 		}
 	}
 	for _, want := range []string{
-		"Average yearly salary of a Security Manager is $",
+		"Average yearly salary of a Security Manager in the United States, ",
 		"career page (seed material), 2016",
 		"$60,985", "$33,037", "$109,370",
 		"payband query &#34;WITH base AS",
@@ -252,8 +252,9 @@ func TestReportAgreesWithComputeBands(t *testing.T) {
 	var order []string
 	// Security Manager leads; the other families follow in taxonomy order.
 	for _, fam := range []string{"security-manager", "ciso", "security-engineer", "security-analyst"} {
+		// The report's default scope: the United States.
 		bands, _, err := reports.ComputeBands(ctx, f.w.DB, reports.BandQuery{
-			By: []string{"year"}, Filters: map[string]string{"family": fam}, MinN: reports.DefaultMinN}, nil)
+			By: []string{"year"}, Filters: map[string]string{"family": fam, "country": "US"}, MinN: reports.DefaultMinN}, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -341,7 +342,7 @@ func TestReportAgreesWithComputeBands(t *testing.T) {
 	}
 	// The summary uses the latest year.
 	sm := want["security-manager/2024/nominal"]
-	sentence := fmt.Sprintf("Average yearly salary of a Security Manager is %s (n = %d, 2024). It starts around %s and can reach %s.",
+	sentence := fmt.Sprintf("Average yearly salary of a Security Manager in the United States, 2024, is %s (n = %d survey answers). It starts around %s and can reach %s.",
 		dollars(sm.Mean), sm.N, dollars(sm.P10), dollars(sm.P90))
 	if !strings.Contains(md, sentence) {
 		t.Errorf("report.md lacks the summary %q", sentence)
@@ -511,7 +512,7 @@ func TestReportChromium(t *testing.T) {
 	}
 
 	dom, _ := chromium(t, f.dir, "--dump-dom", page)
-	if !bytes.Contains(dom, []byte("Average yearly salary of a Security Manager is $")) {
+	if !bytes.Contains(dom, []byte("Average yearly salary of a Security Manager in the United States, ")) {
 		t.Error("the rendered page lacks the Security Manager summary")
 	}
 	if bytes.Contains(dom, []byte("<script>alert(1)")) {
@@ -570,7 +571,7 @@ func TestReportRealAndExtraGroups(t *testing.T) {
 	}
 	// The real-dollar figures agree with ComputeBands too.
 	want, _, err := reports.ComputeBands(ctx, f.w.DB, reports.BandQuery{By: []string{"year", "experience_level"},
-		Filters: map[string]string{"family": "security-manager"}, MinN: reports.DefaultMinN, Real: 2025}, nil)
+		Filters: map[string]string{"family": "security-manager", "country": "US"}, MinN: reports.DefaultMinN, Real: 2025}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -31,8 +31,8 @@ func (w *Warehouse) Check(ctx context.Context) ([]string, error) {
 	defer rows.Close()
 	for rows.Next() {
 		var name string
-		var read, loaded, rejected, dup, obs, rej int64
-		if err := rows.Scan(&name, &read, &loaded, &rejected, &dup, &obs, &rej); err != nil {
+		var read, loaded, rejected, dup, obs, obsDup, rej int64
+		if err := rows.Scan(&name, &read, &loaded, &rejected, &dup, &obs, &obsDup, &rej); err != nil {
 			return nil, err
 		}
 		if read != loaded+rejected+dup {
@@ -40,6 +40,11 @@ func (w *Warehouse) Check(ctx context.Context) ([]string, error) {
 		}
 		if obs != loaded {
 			problems = append(problems, fmt.Sprintf("source %s: rows_loaded %d but %d rows stored", name, loaded, obs))
+		}
+		// Duplicates of another source's rows are stored (dup_of), repeats
+		// within the file are not: the stored ones are at most rows_duplicate.
+		if obsDup > dup {
+			problems = append(problems, fmt.Sprintf("source %s: rows_duplicate %d but %d duplicates stored", name, dup, obsDup))
 		}
 		if rej != rejected {
 			problems = append(problems, fmt.Sprintf("source %s: rows_rejected %d but %d rejects stored", name, rejected, rej))
@@ -66,7 +71,8 @@ func (w *Warehouse) Check(ctx context.Context) ([]string, error) {
 }
 
 const sqlCheckCounts = `SELECT f.name, f.rows_read, f.rows_loaded, f.rows_rejected, f.rows_duplicate,
-       (SELECT count(*) FROM observations o WHERE o.source_id = f.source_id),
+       (SELECT count(*) FROM observations o WHERE o.source_id = f.source_id AND o.dup_of IS NULL),
+       (SELECT count(*) FROM observations o WHERE o.source_id = f.source_id AND o.dup_of IS NOT NULL),
        (SELECT count(*) FROM reject_rows r WHERE r.source_id = f.source_id)
 FROM source_files f
 WHERE f.profile <> 'oews'

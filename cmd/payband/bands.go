@@ -21,6 +21,7 @@ type bandFlags struct {
 	minN   int
 	real   int
 	where  []string
+	cases  string
 }
 
 func (f *bandFlags) register(c *cobra.Command, byDefault string) {
@@ -32,10 +33,11 @@ func (f *bandFlags) register(c *cobra.Command, byDefault string) {
 	fl.IntVar(&f.minN, "min-n", reports.DefaultMinN, "leave out groups with fewer rows")
 	fl.IntVar(&f.real, "real", 0, "express pay in this year's dollars (CPI-U)")
 	fl.StringArrayVar(&f.where, "where", nil, "filter COLUMN=VALUE (columns as --by); repeatable: different columns are ANDed, a column given twice is refused")
+	fl.StringVar(&f.cases, "case-status", reports.CaseStatusCertified, "which LCA filings count: certified (CERTIFIED only) or all (also Certified-Withdrawn, Denied, Withdrawn)")
 }
 
 func (f *bandFlags) query() (reports.BandQuery, error) {
-	q := reports.BandQuery{Filters: map[string]string{}, MinN: f.minN, Real: f.real}
+	q := reports.BandQuery{Filters: map[string]string{}, MinN: f.minN, Real: f.real, CaseStatus: f.cases}
 	if err := checkYear("--year", f.year); err != nil {
 		return q, err
 	}
@@ -99,8 +101,16 @@ interpolate linearly between closest ranks (DuckDB quantile_cont, numpy's
 default); figures are rounded to whole dollars on output only. Each band also
 has a distribution-free 95% confidence interval for the median and a low_n
 flag under 30 rows. Groups under --min-n rows are left out and counted on
-stderr. --engine clickhouse://... computes the same bands on a ClickHouse
-server or cluster the warehouse was exported to (docs/scale-out.md).`,
+stderr.
+
+Each band states its scope: the source kinds it pools (survey self-reported,
+LCA offered, LCA prevailing; a band that mixes them says so, here and on
+stderr), its countries, years and, with LCA rows, the case statuses counted.
+LCA filings count only when CERTIFIED unless --case-status all. Levels sort
+by rank: intern, entry, mid, senior, lead, principal, executive, unspecified.
+Missing values read (unmatched), (no state) ... in tables; JSON keeps null.
+--engine clickhouse://... computes the same bands on a ClickHouse server or
+cluster the warehouse was exported to (docs/scale-out.md).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := reports.CheckFormat(format); err != nil {
@@ -135,8 +145,11 @@ server or cluster the warehouse was exported to (docs/scale-out.md).`,
 			if len(bands) == 0 {
 				g.note("note: no rows match")
 			}
-			if q.Real != 0 {
+			if q.Real != 0 && w != nil {
 				noteCarriedCPI(cmd.Context(), g, w.DB)
+			}
+			if note := reports.MixedNote(bands); note != "" {
+				g.note("note: %s", note)
 			}
 			if err := reports.BandsTable(bands, q.By).Write(g.stdout, format, reports.RenderOptions{}); err != nil {
 				return err

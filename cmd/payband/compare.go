@@ -123,6 +123,7 @@ latest year with rows in the scope is used and named.`,
 	fl.StringVar(&state, "state", "", "only this state (two-letter code)")
 	fl.StringVar(&country, "country", "US", `only this country; "all" for every country`)
 	fl.StringVar(&format, "format", "table", "output format: table or json")
+	fl.StringVar(&bf.cases, "case-status", reports.CaseStatusCertified, "which LCA filings count: certified or all")
 	return c
 }
 

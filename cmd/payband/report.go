@@ -45,6 +45,12 @@ func writePublished(cmd *cobra.Command, g *globals, w *warehouse.Warehouse, q re
 	if err != nil {
 		return err
 	}
+	for i := range ps {
+		// With --real the published figures are in the band's dollars.
+		if err := ps[i].Convert(transform.DefaultCPI(), q.Real); err != nil {
+			return err
+		}
+	}
 	if format == "table" || format == "md" {
 		fmt.Fprintf(g.stdout, "\nPublished figures for %s (beside the computed band, never mixed into it):\n", fam)
 	}
@@ -70,7 +76,7 @@ func chartCmd(g *globals) *cobra.Command {
   hist    distribution of pay with band markers (use --family/--year to select)
   trend   median and p25–p75 by year (nominal, and real with --real)
   ladder  median pay along analyst → engineer → architect → manager → director → CISO (latest year, or --year)
-  box     boxes p10/p25/median/p75/p90 by --by (default seniority)`,
+  box     boxes p10/p25/median/p75/p90 by --by (default level)`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			kind := args[0]
@@ -86,7 +92,7 @@ func chartCmd(g *globals) *cobra.Command {
 				case "band":
 					bf.by = "family"
 				case "box":
-					bf.by = "seniority"
+					bf.by = "level"
 				default:
 					bf.by = ""
 				}

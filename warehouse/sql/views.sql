@@ -11,27 +11,73 @@ SELECT name AS source, path, sha256, profile, rows_read, rows_loaded,
 FROM source_files
 WHERE retired_at IS NULL;
 
+-- Every source ever loaded, active or not, with what retired it: a newer
+-- snapshot of its dataset (superseded_by names it), a changed file at the
+-- same path, or run --prune.
+CREATE OR REPLACE VIEW source_lineage AS
+SELECT f.name AS source, f.path, f.sha256, f.dataset, f.rows_read, f.rows_loaded,
+       f.rows_rejected, f.rows_duplicate, f.loaded_at, f.retired_at,
+       s.name AS superseded_by, f.retired_at IS NULL AS active
+FROM source_files f
+LEFT JOIN source_files s ON s.source_id = f.superseded_by;
+
 -- The title map is joined to each file's titles (thousands of rows) inside
 -- the subquery, so the observations (millions) are joined on the integer
 -- title_id alone.
+-- Levels (docs/methodology.md, "Levels"): one ladder, intern < entry < mid
+-- < senior < lead < principal < executive, and unspecified when nothing
+-- says. Each input keeps its own column: title_seniority (the title's
+-- words, as the matcher read them; the legacy "junior" reads entry),
+-- experience_level (the surveys' EN/MI/SE/EX decoded; experience_code
+-- keeps the code) and wage_level (the LCA's PW_WAGE_LEVEL as the file
+-- spells it, "Level II" or "II"). level takes the first
+-- that says something: the row's own experience_level, then the title's
+-- words, then the wage level (I entry, II mid, III senior, IV lead), which
+-- is last because DOL derives it from the wage itself.
 CREATE OR REPLACE VIEW salaries AS
 SELECT f.name AS source, o.row_no, o.year, t.title_raw,
        coalesce(t.title, '') AS title,
        coalesce(t.family, '') AS family,
-       coalesce(t.seniority, 'mid') AS seniority,
+       coalesce(x.level, t.title_seniority, w.level, 'unspecified') AS level,
+       t.title_seniority_named AS title_seniority,
+       x.level AS experience_level,
+       o.wage_level,
        coalesce(t.confidence, 0) AS match_confidence,
        o.pay_usd, o.pay_usd_low, o.pay_usd_high, o.pay_unit, o.currency,
-       o.country, o.state, o.employer, o.employment_type, o.experience_level,
-       o.company_size, o.wage_basis, o.wage_level, o.case_status, o.soc_code,
-       o.remote_ratio, o.company_country, f.dataset, o.county, o.city, o.postal_code
+       o.country, o.state, o.employer, o.employment_type,
+       o.company_size, o.wage_basis,
+       CASE o.wage_basis WHEN 'reported' THEN 'survey' WHEN 'offered' THEN 'lca-offered'
+            WHEN 'prevailing' THEN 'lca-prevailing' ELSE o.wage_basis END AS source_kind,
+       o.case_status, o.soc_code,
+       o.remote_ratio, o.company_country, f.dataset, o.county, o.city, o.postal_code,
+       coalesce(x.level, t.title_seniority, w.level, 'unspecified') AS seniority,
+       list_position(['intern', 'entry', 'mid', 'senior', 'lead', 'principal', 'executive', 'unspecified'],
+           coalesce(x.level, t.title_seniority, w.level, 'unspecified')) AS level_rank,
+       o.experience_level AS experience_code
 FROM observations o
 JOIN source_files f ON f.source_id = o.source_id AND f.retired_at IS NULL
     AND o.dup_of IS NULL
 JOIN (
-    SELECT st.title_id, st.title_raw, m.title, m.family, m.seniority, m.confidence
+    SELECT st.title_id, st.title_raw, m.title, m.family, m.confidence,
+           CASE WHEN m.seniority IN ('intern', 'entry', 'mid', 'senior', 'lead', 'principal', 'executive')
+                THEN m.seniority WHEN m.seniority = 'junior' THEN 'entry' END AS title_seniority,
+           CASE WHEN m.seniority IN ('intern', 'entry', 'mid', 'senior', 'lead', 'principal', 'executive')
+                THEN m.seniority WHEN m.seniority = 'junior' THEN 'entry' ELSE 'unspecified' END
+               AS title_seniority_named
     FROM source_titles st
     LEFT JOIN title_map_t m ON m.title_raw = st.title_raw
-) t ON t.title_id = o.title_id;
+) t ON t.title_id = o.title_id
+LEFT JOIN (VALUES ('EN', 'entry'), ('ENTRY', 'entry'), ('ENTRY-LEVEL', 'entry'), ('JUNIOR', 'entry'),
+                  ('MI', 'mid'), ('MID', 'mid'), ('MID-LEVEL', 'mid'), ('INTERMEDIATE', 'mid'),
+                  ('SE', 'senior'), ('SENIOR', 'senior'), ('SENIOR-LEVEL', 'senior'), ('EXPERT', 'senior'),
+                  ('EX', 'executive'), ('EXECUTIVE', 'executive'), ('EXECUTIVE-LEVEL', 'executive'),
+                  ('DIRECTOR', 'executive')) x(code, level)
+    ON x.code = upper(trim(o.experience_level))
+LEFT JOIN (VALUES ('I', 'entry'), ('1', 'entry'), ('LEVEL I', 'entry'), ('LEVEL 1', 'entry'),
+                  ('II', 'mid'), ('2', 'mid'), ('LEVEL II', 'mid'), ('LEVEL 2', 'mid'),
+                  ('III', 'senior'), ('3', 'senior'), ('LEVEL III', 'senior'), ('LEVEL 3', 'senior'),
+                  ('IV', 'lead'), ('4', 'lead'), ('LEVEL IV', 'lead'), ('LEVEL 4', 'lead')) w(code, level)
+    ON w.code = upper(trim(o.wage_level));
 
 CREATE OR REPLACE VIEW rejects AS
 SELECT f.name AS source, r.row_no, r.column_name AS "column", r.value, r.reason,
