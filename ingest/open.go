@@ -101,11 +101,11 @@ func OpenFile(ctx context.Context, path, format string, opt ReaderOptions) (*Sou
 			return fail(&RowError{Source: path, Err: fmt.Errorf("%w: a gzip-compressed %s file cannot be read (the format needs random access); decompress it first", ErrUnreadable, strings.ToUpper(format))})
 		}
 		if format == "xlsx" {
-			// excelize opens the workbook itself and unpacks it up front.
-			rd, err = NewXLSXReader(ctx, path, head, opt.Sheet)
-			if st, serr := f.Stat(); serr == nil && err == nil {
-				src.count.n.Store(st.Size())
+			st, serr := f.Stat()
+			if serr != nil {
+				return fail(&RowError{Source: path, Err: fmt.Errorf("%w: %v", ErrUnreadable, serr)})
 			}
+			rd, err = NewXLSXReader(ctx, &countingFile{f: f, c: src.count}, st.Size(), path, head, opt.Sheet)
 		} else {
 			rd, err = NewParquetReader(ctx, &countingFile{f: f, c: src.count}, path)
 		}
