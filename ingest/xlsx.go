@@ -365,8 +365,8 @@ type cellXML struct {
 	typ     cellType
 	style   int
 	v       []byte // <v> text, or the inline string's
-	hasV    bool // a <v> was read
-	hasIS   bool // an <is> was read (an inline string cell)
+	hasV    bool   // a <v> was read
+	hasIS   bool   // an <is> was read (an inline string cell)
 	formula bool
 	over    bool // the text passed MaxCellBytes
 }
@@ -644,4 +644,3 @@ func readPart(zf *zip.File) ([]byte, error) {
 	}
 	return b, nil
 }
-
