@@ -68,6 +68,11 @@ type batchBuilder struct {
 // MaxRecordBytes).
 var maxBatchBytes = 64 << 20 // a variable so tests can make it small
 
+// maxBatchCells cuts a batch early on wide files: every cell costs an
+// offset and a slot whatever its text, so 16,384 columns of 8,192 rows
+// would be 134 M cells (gigabytes) before a byte of text counts.
+var maxBatchCells = 1 << 20
+
 // uniqueHeader trims names and makes duplicates unique ("a", "a_2", ...),
 // so every column stays addressable by name.
 func uniqueHeader(names []string) []string {
@@ -158,9 +163,11 @@ func (b *batchBuilder) fixUTF8(decode func(string) string) {
 	}
 }
 
-// Full reports whether the batch should be cut: BatchSize rows, or
-// maxBatchBytes of cells.
-func (b *batchBuilder) Full() bool { return b.n >= BatchSize || b.bytes >= maxBatchBytes }
+// Full reports whether the batch should be cut: BatchSize rows,
+// maxBatchBytes of cells, or maxBatchCells cells.
+func (b *batchBuilder) Full() bool {
+	return b.n >= BatchSize || b.bytes >= maxBatchBytes || b.n*len(b.cols) >= maxBatchCells
+}
 
 // NewRecord hands over the accumulated rows and starts the next batch.
 func (b *batchBuilder) NewRecord() arrow.RecordBatch {

@@ -63,6 +63,7 @@ type xlsxReader struct {
 	vbuf  []byte // the raw <v> text of the cell being read
 	isbuf []byte // its inline string
 	rich  richText
+	ref   []byte // the current cell's reference
 	done  bool
 }
 
@@ -275,6 +276,9 @@ func (r *xlsxReader) next() (row int64, cells []string, problem string, ok bool,
 		}
 		col++
 		ref, hasRef := attr(t.attrs, "r")
+		// ref views the scanner's buffer, which reading the cell reuses.
+		r.ref = append(r.ref[:0], ref...)
+		ref = r.ref
 		if hasRef {
 			c, err := cellColumn(ref)
 			if err != nil {
