@@ -305,6 +305,14 @@ func (s *xmlScanner) text(dst []byte, limit int) (out []byte, over bool, err err
 				if err := s.skipPast([]byte("-->")); err != nil {
 					return dst, over, err
 				}
+			case bytes.HasPrefix(rest, []byte("<?")):
+				if err := s.skipPast([]byte("?>")); err != nil {
+					return dst, over, err
+				}
+			case bytes.HasPrefix(rest, []byte("<!")):
+				if err := s.skipPast([]byte(">")); err != nil {
+					return dst, over, err
+				}
 			default:
 				return dst, over, nil
 			}
