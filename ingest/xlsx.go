@@ -275,7 +275,7 @@ func (r *xlsxReader) next() (row int64, cells []string, problem string, ok bool,
 			continue
 		}
 		col++
-		ref, hasRef := attr(t.attrs, "r")
+		ref, typ, sv, hasRef, hasStyle := cellAttrs(t.attrs)
 		// ref views the scanner's buffer, which reading the cell reuses.
 		r.ref = append(r.ref[:0], ref...)
 		ref = r.ref
@@ -290,9 +290,8 @@ func (r *xlsxReader) next() (row int64, cells []string, problem string, ok bool,
 			return fail(fmt.Errorf("a cell in column %d, past the sheet's last column (%d)", col, MaxSheetColumns))
 		}
 		c := cellXML{col: col}
-		typ, _ := attr(t.attrs, "t")
 		c.typ = cellTypeOf(typ)
-		if sv, ok := attr(t.attrs, "s"); ok {
+		if hasStyle {
 			n, err := strconv.ParseInt(string(sv), 10, 64)
 			if err != nil {
 				return fail(fmt.Errorf("cell %s has style %q", clip(ref, 20), clip(sv, 20)))
@@ -406,6 +405,58 @@ func cellTypeOf(t []byte) cellType {
 // and <is>; anything else is skipped. The text goes to r.vbuf.
 func (r *xlsxReader) readCell(c *cellXML) error {
 	sc := r.sc
+	// The shapes nearly every writer uses, read without the tag machinery:
+	// <v>text</v></c> and <is><t>text</t></is></c>. Anything else, or
+	// anything unexpected after the text, goes on in the general loop.
+	for sc.end-sc.pos < 16 && sc.fill() {
+	}
+	rest := sc.buf[sc.pos:sc.end]
+	switch {
+	case bytes.HasPrefix(rest, []byte("<v>")):
+		sc.pos += 3
+		var over bool
+		var err error
+		r.vbuf, over, err = sc.text(r.vbuf[:0], MaxCellBytes)
+		if err != nil {
+			return err
+		}
+		c.over, c.hasV = over, true
+		for sc.end-sc.pos < 8 && sc.fill() {
+		}
+		if bytes.HasPrefix(sc.buf[sc.pos:sc.end], []byte("</v></c>")) {
+			sc.pos += 8
+			c.v = r.vbuf
+			return nil
+		}
+	case c.typ == cellInline && bytes.HasPrefix(rest, []byte("<is><t>")):
+		sc.pos += 7
+		rt := &r.rich
+		var over bool
+		var err error
+		rt.direct, over, err = sc.text(rt.direct[:0], MaxCellBytes)
+		if err != nil {
+			return err
+		}
+		rt.runs = rt.runs[:0]
+		for sc.end-sc.pos < 13 && sc.fill() {
+		}
+		if bytes.HasPrefix(sc.buf[sc.pos:sc.end], []byte("</t></is></c>")) && !over {
+			sc.pos += 13
+			r.isbuf = append(r.isbuf[:0], rt.direct...)
+			if bytes.Contains(r.isbuf, []byte("_x")) {
+				r.isbuf = bstrUnmarshal(r.isbuf)
+			}
+			c.v, c.hasIS = r.isbuf, true
+			return nil
+		}
+		// Go on inside <is>, the direct <t> read.
+		r.isbuf, over, err = rt.readFrom(sc, r.isbuf[:0], "is", over)
+		if err != nil {
+			return err
+		}
+		c.over = c.over || over
+		c.hasIS = true
+	}
 	for {
 		t, ok, err := sc.nextTag()
 		if err != nil {
@@ -468,6 +519,11 @@ type richText struct {
 // text is dropped (but still consumed).
 func (rt *richText) read(sc *xmlScanner, dst []byte, end string) (out []byte, over bool, err error) {
 	rt.direct, rt.runs = rt.direct[:0], rt.runs[:0]
+	return rt.readFrom(sc, dst, end, false)
+}
+
+// readFrom goes on reading an <si> or <is> with rt's buffers as they are.
+func (rt *richText) readFrom(sc *xmlScanner, dst []byte, end string, over bool) ([]byte, bool, error) {
 	inRun := false
 	for {
 		t, ok, err := sc.nextTag()

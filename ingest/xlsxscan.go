@@ -120,6 +120,16 @@ func (s *xmlScanner) readTag() (tag, bool, error) {
 	for s.end-s.pos < 12 && s.fill() {
 	}
 	rest := s.buf[s.pos:s.end]
+	// The common case: an element tag whose first '>' is outside quotes
+	// (no quote in it, or balanced double quotes).
+	if len(rest) > 1 && rest[1] != '!' && rest[1] != '?' {
+		if k := bytes.IndexByte(rest, '>'); k > 0 {
+			b := rest[1:k]
+			if bytes.IndexByte(b, '\'') < 0 && bytes.Count(b, []byte{'"'})%2 == 0 {
+				return s.tagAt(k), true, nil
+			}
+		}
+	}
 	switch {
 	case bytes.HasPrefix(rest, []byte("<!--")):
 		return tag{}, true, s.skipPast([]byte("-->"))
@@ -158,6 +168,11 @@ func (s *xmlScanner) readTag() (tag, bool, error) {
 		}
 	}
 found:
+	return s.tagAt(j), true, nil
+}
+
+// tagAt takes the tag from s.pos to the '>' at s.pos+j.
+func (s *xmlScanner) tagAt(j int) tag {
 	body := s.buf[s.pos+1 : s.pos+j]
 	s.pos += j + 1
 	var t tag
@@ -177,7 +192,7 @@ found:
 	}
 	t.name = localName(body[:n])
 	t.attrs = body[n:]
-	return t, true, nil
+	return t
 }
 
 func isXMLSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
@@ -246,9 +261,15 @@ func (s *xmlScanner) text(dst []byte, limit int) (out []byte, over bool, err err
 			return dst, over, s.err()
 		}
 		chunk := s.buf[s.pos:s.end]
-		i := 0
-		for i < len(chunk) && chunk[i] != '<' && chunk[i] != '&' && chunk[i] != '\r' {
-			i++
+		i := bytes.IndexByte(chunk, '<')
+		if i < 0 {
+			i = len(chunk)
+		}
+		if k := bytes.IndexByte(chunk[:i], '&'); k >= 0 {
+			i = k
+		}
+		if k := bytes.IndexByte(chunk[:i], '\r'); k >= 0 {
+			i = k
 		}
 		if i > 0 {
 			dst, over = appendLimited(dst, chunk[:i], limit, over)
@@ -380,6 +401,48 @@ func isXMLChar(r rune) bool {
 		r >= 0x20 && r <= 0xD7FF || r >= 0xE000 && r <= 0xFFFD || r >= 0x10000 && r <= 0x10FFFF
 }
 
+// cellAttrs reads a <c> tag's r, t and s attributes in one pass.
+func cellAttrs(attrs []byte) (ref, typ, style []byte, hasRef, hasStyle bool) {
+	b := attrs
+	for {
+		for len(b) > 0 && isXMLSpace(b[0]) {
+			b = b[1:]
+		}
+		eq := bytes.IndexByte(b, '=')
+		if eq < 0 {
+			return
+		}
+		key := b[:eq]
+		for len(key) > 0 && isXMLSpace(key[len(key)-1]) {
+			key = key[:len(key)-1]
+		}
+		b = b[eq+1:]
+		for len(b) > 0 && isXMLSpace(b[0]) {
+			b = b[1:]
+		}
+		if len(b) == 0 || (b[0] != '"' && b[0] != '\'') {
+			return
+		}
+		end := bytes.IndexByte(b[1:], b[0])
+		if end < 0 {
+			return
+		}
+		val := b[1 : 1+end]
+		b = b[2+end:]
+		if bytes.IndexByte(val, '&') >= 0 {
+			val = decodeAttr(val)
+		}
+		switch string(localName(key)) {
+		case "r":
+			ref, hasRef = val, true
+		case "t":
+			typ = val
+		case "s":
+			style, hasStyle = val, true
+		}
+	}
+}
+
 // attr finds attribute name (local part) in a tag's raw attribute text and
 // returns its value, entity-decoded only when it holds an entity.
 func attr(attrs []byte, name string) ([]byte, bool) {
@@ -394,7 +457,10 @@ func attr(attrs []byte, name string) ([]byte, bool) {
 		if eq < 0 {
 			return nil, false
 		}
-		key := bytes.TrimRight(b[:eq], " \t\r\n")
+		key := b[:eq]
+		for len(key) > 0 && isXMLSpace(key[len(key)-1]) {
+			key = key[:len(key)-1]
+		}
 		b = b[eq+1:]
 		for len(b) > 0 && isXMLSpace(b[0]) {
 			b = b[1:]
