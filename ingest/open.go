@@ -24,7 +24,7 @@ type ReaderOptions struct {
 // Source is an opened input file: its reader and what was detected.
 type Source struct {
 	Reader Reader
-	Format string // csv, tsv, jsonl, parquet, xlsx; "+gz" when compressed
+	Format string // csv, tsv, jsonl, parquet, xlsx, xls; "+gz" when compressed
 	closer []io.Closer
 	count  *countingReader
 }
@@ -96,7 +96,7 @@ func OpenFile(ctx context.Context, path, format string, opt ReaderOptions) (*Sou
 	}
 	var rd Reader
 	switch format {
-	case "xlsx", "parquet":
+	case "xlsx", "xls", "parquet":
 		if gz {
 			return fail(&RowError{Source: path, Err: fmt.Errorf("%w: a gzip-compressed %s file cannot be read (the format needs random access); decompress it first", ErrUnreadable, strings.ToUpper(format))})
 		}
@@ -106,6 +106,12 @@ func OpenFile(ctx context.Context, path, format string, opt ReaderOptions) (*Sou
 				return fail(&RowError{Source: path, Err: fmt.Errorf("%w: %v", ErrUnreadable, serr)})
 			}
 			rd, err = NewXLSXReader(ctx, &countingFile{f: f, c: src.count}, st.Size(), path, head, opt.Sheet)
+		} else if format == "xls" {
+			st, serr := f.Stat()
+			if serr != nil {
+				return fail(&RowError{Source: path, Err: fmt.Errorf("%w: %v", ErrUnreadable, serr)})
+			}
+			rd, err = NewXLSReader(ctx, &countingFile{f: f, c: src.count}, st.Size(), path, head, opt.Sheet)
 		} else {
 			rd, err = NewParquetReader(ctx, &countingFile{f: f, c: src.count}, path)
 		}
@@ -143,7 +149,7 @@ func OpenFile(ctx context.Context, path, format string, opt ReaderOptions) (*Sou
 			return fail(err)
 		}
 	default:
-		return fail(&RowError{Source: path, Err: fmt.Errorf("%w: format %q is not supported (use csv, tsv, jsonl, parquet or xlsx)", ErrUnreadable, format)})
+		return fail(&RowError{Source: path, Err: fmt.Errorf("%w: format %q is not supported (use csv, tsv, jsonl, parquet, xlsx or xls)", ErrUnreadable, format)})
 	}
 	src.Reader = rd
 	src.Format = format
@@ -186,6 +192,8 @@ func detectFormat(name string) string {
 		return "parquet"
 	case ".xlsx", ".xlsm":
 		return "xlsx"
+	case ".xls":
+		return "xls"
 	}
 	return "csv"
 }
