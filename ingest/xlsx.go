@@ -107,9 +107,10 @@ func openXLSXSheet(ctx context.Context, f io.ReaderAt, size int64, path string, 
 	if err != nil {
 		return nil, &RowError{Source: name, Err: fmt.Errorf("%w: sheet %q: %v", ErrUnreadable, ws.name, err)}
 	}
-	rd.part = part
+	ra := newReadAhead(part)
+	rd.part = ra
 	rd.sheet = ws.name
-	rd.sc = newXMLScanner(ctxReader{ctx, part})
+	rd.sc = newXMLScanner(ctxReader{ctx, ra})
 	return rd, nil
 }
 

@@ -471,3 +471,82 @@ func timeToExcelTime(t time.Time) float64 {
 	}
 	return result
 }
+
+// readAhead inflates a part on its own goroutine, a few chunks ahead of
+// the scanner, so inflating and scanning use two cores. Close stops it.
+type readAhead struct {
+	src  io.ReadCloser
+	ch   chan []byte
+	free chan []byte
+	done chan struct{}
+	err  error  // set before ch is closed
+	cur  []byte // unread bytes of full
+	full []byte // the chunk being read, returned to free when done
+}
+
+const readAheadChunk = 256 << 10
+
+func newReadAhead(src io.ReadCloser) *readAhead {
+	ra := &readAhead{src: src, ch: make(chan []byte, 4), free: make(chan []byte, 6), done: make(chan struct{})}
+	for i := 0; i < 6; i++ {
+		ra.free <- make([]byte, readAheadChunk)
+	}
+	go ra.run()
+	return ra
+}
+
+func (ra *readAhead) run() {
+	defer close(ra.ch)
+	for {
+		var buf []byte
+		select {
+		case buf = <-ra.free:
+		case <-ra.done:
+			return
+		}
+		n, err := io.ReadFull(ra.src, buf)
+		if n > 0 {
+			select {
+			case ra.ch <- buf[:n]:
+			case <-ra.done:
+				return
+			}
+		}
+		if err != nil {
+			if err != io.EOF && err != io.ErrUnexpectedEOF {
+				ra.err = err
+			}
+			return
+		}
+	}
+}
+
+func (ra *readAhead) Read(p []byte) (int, error) {
+	for len(ra.cur) == 0 {
+		buf, ok := <-ra.ch
+		if !ok {
+			if ra.err != nil {
+				return 0, ra.err
+			}
+			return 0, io.EOF
+		}
+		ra.cur, ra.full = buf, buf[:cap(buf)]
+	}
+	n := copy(p, ra.cur)
+	ra.cur = ra.cur[n:]
+	if len(ra.cur) == 0 {
+		select {
+		case ra.free <- ra.full:
+		default:
+		}
+	}
+	return n, nil
+}
+
+// Close stops the goroutine and closes the part.
+func (ra *readAhead) Close() error {
+	close(ra.done)
+	for range ra.ch {
+	}
+	return ra.src.Close()
+}
