@@ -453,11 +453,9 @@ type xlsReader struct {
 	bk    *xlsBook
 	recs  biffRecords
 	row   int64 // the last row handed out (1-based)
-	cur   int64 // the row being collected
 	cells []string
 	next1 []xlsCell // a cell read past the current row
 	done  bool
-	over  string // a cap broken in the current row
 }
 
 type xlsCell struct {
