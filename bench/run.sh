@@ -5,6 +5,8 @@
 #   (b) payband ingest
 #   (c) payband run: ingest, normalize, bands, charts, report
 #   (d) the pandas + matplotlib script in bench/pandas_job.py
+#   (e) the same rows as a 96-column DOL XLSX through payband ingest, beside
+#       their CSV and pandas' read_excel (bench/pandas_excel.py)
 # ROWS (default 2000000) sets the file size; REPEAT (default 1) runs the
 # four that many times in rounds and prints each round's ratios and the
 # medians. SQLPATH=1 also times the SQL-only ingest design (bench/sqlpath)
@@ -72,6 +74,34 @@ for round in $(seq "${REPEAT:-1}"); do
 		measure d_pandas "$PY" bench/pandas_job.py "$CSV" "$OUT/d_out"
 	fi
 done
+
+# (e) The same LCA rows as a 96-column DOL workbook (XLSX_ROWS rows,
+# default 300000) through `payband ingest`, beside the same rows as CSV and
+# pandas' read_excel on the same workbook. XLSX=0 skips it.
+if [ "${XLSX:-1}" = 1 ]; then
+	XROWS=${XLSX_ROWS:-300000}
+	DOLCSV="$OUT/dol_$XROWS.csv"
+	DOLXLSX="$OUT/dol_$XROWS.xlsx"
+	[ -f "$DOLCSV" ] || "$BIN" gen --profile lca --layout dol --rows "$XROWS" --seed 1 --out "$DOLCSV"
+	[ -f "$DOLXLSX" ] || "$BIN" gen --profile lca --layout dol --format xlsx --rows "$XROWS" --seed 1 --out "$DOLXLSX"
+	rm -f "$OUT"/e*.duckdb "$OUT"/e*.duckdb.wal
+	measure e_csv "$BIN" --db "$OUT/e_csv.duckdb" -q ingest "$DOLCSV"
+	measure e_xlsx "$BIN" --db "$OUT/e_xlsx.duckdb" -q ingest "$DOLXLSX"
+	XPY=
+	for p in /usr/bin/python3 python3; do
+		if "$p" -c 'import pandas, openpyxl' 2>/dev/null; then XPY=$p; break; fi
+	done
+	if [ -n "$XPY" ]; then
+		measure e_pandas_read_excel "$XPY" bench/pandas_excel.py "$DOLXLSX"
+	else
+		echo "bench: python3-pandas and python3-openpyxl are needed for pandas' read_excel; skipping it" >&2
+	fi
+	awk '/^e_/ { t[$1] = $2; r[$1] = $3 } END {
+		printf "(e) %s rows, 96 columns: CSV ingest %.2f s, XLSX ingest %.2f s (%.2fx the CSV, %.0f MiB)", '"$XROWS"', t["e_csv"], t["e_xlsx"], t["e_xlsx"] / t["e_csv"], r["e_xlsx"] / 1024
+		if ("e_pandas_read_excel" in t) printf ", pandas read_excel %.2f s (%.1fx the XLSX ingest)", t["e_pandas_read_excel"], t["e_pandas_read_excel"] / t["e_xlsx"]
+		print ""
+	}' "$OUT/results.txt"
+fi
 
 if [ "${SQLPATH:-0}" = 1 ]; then
 	go build -tags duckdb_arrow -o "$OUT/sqlpath" ./bench/sqlpath

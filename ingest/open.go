@@ -31,7 +31,7 @@ type ReaderOptions struct {
 // (Finish gives the sha256), so what is recorded is what was loaded.
 type Source struct {
 	Reader Reader
-	Format string // csv, tsv, jsonl, json, parquet, xlsx; "+gz" when compressed
+	Format string // csv, tsv, jsonl, json, parquet, xlsx, xls; "+gz" when compressed
 	closer []io.Closer
 	in     *hashingReader
 	f      *os.File
@@ -255,7 +255,7 @@ func OpenFile(ctx context.Context, path, format string, opt ReaderOptions) (*Sou
 	}
 	var rd Reader
 	switch format {
-	case "xlsx", "parquet":
+	case "xlsx", "xls", "parquet":
 		if gz {
 			return fail(&RowError{Source: path, Err: fmt.Errorf("%w: a gzip-compressed %s file cannot be read (the format needs random access); decompress it first", ErrUnreadable, strings.ToUpper(format))})
 		}
@@ -274,8 +274,9 @@ func OpenFile(ctx context.Context, path, format string, opt ReaderOptions) (*Sou
 			return fail(&RowError{Source: path, Err: unreadable(err)})
 		}
 		if format == "xlsx" {
-			// excelize opens the workbook itself and unpacks it up front.
-			rd, err = NewXLSXReader(ctx, path, head, opt.Sheet)
+			rd, err = NewXLSXReader(ctx, f, st.Size(), path, head, opt.Sheet)
+		} else if format == "xls" {
+			rd, err = NewXLSReader(ctx, f, st.Size(), path, head, opt.Sheet)
 		} else {
 			rd, err = NewParquetReader(ctx, &countingFile{f: f}, path)
 		}
@@ -316,7 +317,7 @@ func OpenFile(ctx context.Context, path, format string, opt ReaderOptions) (*Sou
 			return fail(err)
 		}
 	default:
-		return fail(&RowError{Source: path, Err: fmt.Errorf("%w: format %q is not supported (use csv, tsv, json, jsonl, parquet or xlsx)", ErrUnreadable, format)})
+		return fail(&RowError{Source: path, Err: fmt.Errorf("%w: format %q is not supported (use csv, tsv, json, jsonl, parquet, xlsx or xls)", ErrUnreadable, format)})
 	}
 	src.Reader = rd
 	src.Format = format
@@ -379,6 +380,8 @@ func detectFormat(name string) string {
 		return "parquet"
 	case ".xlsx", ".xlsm":
 		return "xlsx"
+	case ".xls":
+		return "xls"
 	}
 	return "csv"
 }

@@ -68,11 +68,10 @@ type batchBuilder struct {
 // MaxRecordBytes).
 var maxBatchBytes = 64 << 20 // a variable so tests can make it small
 
-// maxBatchCells cuts a batch early when rows × columns reaches it: every
-// cell costs an offset even when empty, so a file of many columns (a JSON
-// file whose records keep adding keys, a sheet 16,384 columns wide) would
-// otherwise build batches of gigabytes from a few megabytes of input.
-var maxBatchCells = 1 << 22
+// maxBatchCells cuts a batch early on wide files: every cell costs an
+// offset and a slot whatever its text, so 16,384 columns of 8,192 rows
+// would be 134 M cells (gigabytes) before a byte of text counts.
+var maxBatchCells = 1 << 20
 
 // uniqueHeader trims names and makes duplicates unique ("a", "a_2", ...),
 // so every column stays addressable by name.
@@ -165,7 +164,7 @@ func (b *batchBuilder) fixUTF8(decode func(string) string) {
 }
 
 // Full reports whether the batch should be cut: BatchSize rows,
-// maxBatchBytes of cells or maxBatchCells cells.
+// maxBatchBytes of cells, or maxBatchCells cells.
 func (b *batchBuilder) Full() bool {
 	return b.n >= BatchSize || b.bytes >= maxBatchBytes || b.n*len(b.cols) >= maxBatchCells
 }

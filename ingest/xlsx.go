@@ -1,95 +1,153 @@
 package ingest
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
+	"io"
+	"strconv"
 	"strings"
-
-	"github.com/xuri/excelize/v2"
+	"unsafe"
 )
 
 // zipMagic starts every XLSX file (an XLSX is a zip archive).
 var zipMagic = []byte("PK\x03\x04")
 
+// The XLSX reader's caps. Memory is bounded by bytes, never by a count of
+// cells a file claims: a small file may not cost gigabytes.
+const (
+	// MaxCellBytes bounds the text of one cell (an inline string, a
+	// shared string, a value). Excel itself holds at most 32,767
+	// characters in a cell, under 96 KiB of UTF-8. A row with a longer
+	// cell is rejected ("cell … longer than …"); its text is skipped,
+	// never held.
+	MaxCellBytes = 128 << 10
+	// MaxSharedStrings and MaxSharedStringBytes bound the shared-strings
+	// table, which must be held for the whole sheet: past either the
+	// workbook is refused.
+	MaxSharedStrings     = 16 << 20
+	MaxSharedStringBytes = 256 << 20
+	// MaxSheetColumns is Excel's own limit (column XFD); a cell past it
+	// makes the workbook unreadable, as it does in Excel.
+	MaxSheetColumns = 16384
+	// maxSheetRows is Excel's row limit.
+	maxSheetRows = 1048576
+	// maxPartBytes bounds the small parts read whole (workbook, its
+	// relationships, styles).
+	maxPartBytes = 16 << 20
+	// maxStreamBytes bounds the declared uncompressed size of a streamed
+	// part (a worksheet, the shared strings), as excelize's default
+	// UnzipSizeLimit does; archive/zip refuses a part that inflates past
+	// its declared size.
+	maxStreamBytes = 16 << 30
+)
+
+// xlsxReader reads one worksheet of an XLSX workbook as a stream: the
+// worksheet part is inflated and scanned tag by tag (xmlScanner), the
+// shared-strings table is held in one byte arena, and every cell is
+// rendered as excelize renders it (TestXLSXMatchesExcelize).
 type xlsxReader struct {
 	batchState
-	name string
-	file *excelize.File
-	rows *excelize.Rows
-	row  int64 // sheet row number of the current row
-	done bool
+	name  string
+	sheet string
+	wb    *workbook
+	part  io.ReadCloser
+	sc    *xmlScanner
+	row   int64 // sheet row number of the last row read
+	state int   // 0 before sheetData, 1 inside, 2 done
+	cells []string
+	arena []byte // this row's rendered cell text; cells point into it
+	vals  []cellVal
+	vbuf  []byte // the raw <v> text of the cell being read
+	isbuf []byte // its inline string
+	rich  richText
+	ref   []byte // the current cell's reference
+	done  bool
 }
 
-// NewXLSXReader reads one sheet of an XLSX workbook: sheet, or the first
-// sheet when sheet is "". Cells are read as the spreadsheet displays them
-// (number formats applied); a formula cell gives its cached value and is
-// never evaluated. Blank rows before the header are skipped; row numbers
-// are the sheet's own row numbers. The worksheet is streamed row by row
-// (excelize spills large worksheets to a temporary file); the
-// shared-strings table is held in memory, as every XLSX reader must.
-// head is the file's first bytes, used to refuse non-zip data early.
-func NewXLSXReader(ctx context.Context, path string, head []byte, sheet string) (Reader, error) {
+// openXLSXSheet opens the workbook and the sheet's part, before any row.
+func openXLSXSheet(ctx context.Context, f io.ReaderAt, size int64, path string, head []byte, sheet string) (*xlsxReader, error) {
 	name := path
 	if !bytes.HasPrefix(head, zipMagic) {
 		return nil, &RowError{Source: name, Err: fmt.Errorf("%w: not an XLSX file (not a zip archive)", ErrUnreadable)}
 	}
-	f, err := excelize.OpenFile(path)
+	wb, err := openWorkbook(ctx, f, size)
 	if err != nil {
-		return nil, &RowError{Source: name, Err: fmt.Errorf("%w: not a readable XLSX workbook: %v", ErrUnreadable, err)}
+		return nil, &RowError{Source: name, Err: err}
 	}
-	rd := &xlsxReader{batchState: batchState{ctx: ctx}, name: name, file: f}
-	sheets := f.GetSheetList()
+	rd := &xlsxReader{batchState: batchState{ctx: ctx}, name: name, wb: wb}
+	if len(wb.sheets) == 0 {
+		return nil, &RowError{Source: name, Err: fmt.Errorf("%w: the workbook has no sheets", ErrUnreadable)}
+	}
+	var ws *wbSheet
 	if sheet == "" {
-		if len(sheets) == 0 {
-			f.Close()
-			return nil, &RowError{Source: name, Err: fmt.Errorf("%w: the workbook has no sheets", ErrUnreadable)}
+		ws = &wb.sheets[0]
+	} else {
+		for i := range wb.sheets {
+			if strings.EqualFold(wb.sheets[i].name, sheet) {
+				ws = &wb.sheets[i]
+				break
+			}
 		}
-		sheet = sheets[0]
-	} else if idx, _ := f.GetSheetIndex(sheet); idx < 0 {
-		f.Close()
-		return nil, &RowError{Source: name, Err: fmt.Errorf("%w: the workbook has no sheet %q (it has %s)", ErrUnreadable, sheet, strings.Join(sheets, ", "))}
+		if ws == nil {
+			names := make([]string, len(wb.sheets))
+			for i, s := range wb.sheets {
+				names[i] = s.name
+			}
+			return nil, &RowError{Source: name, Err: fmt.Errorf("%w: the workbook has no sheet %q (it has %s)", ErrUnreadable, sheet, strings.Join(names, ", "))}
+		}
 	}
-	rows, err := f.Rows(sheet)
+	zf := wb.files[ws.path]
+	if zf == nil {
+		return nil, &RowError{Source: name, Err: fmt.Errorf("%w: sheet %q: the workbook has no part %s", ErrUnreadable, ws.name, ws.path)}
+	}
+	part, err := openPart(zf, maxStreamBytes)
 	if err != nil {
-		f.Close()
-		return nil, &RowError{Source: name, Err: fmt.Errorf("%w: sheet %q: %v", ErrUnreadable, sheet, err)}
+		return nil, &RowError{Source: name, Err: fmt.Errorf("%w: sheet %q: %v", ErrUnreadable, ws.name, err)}
 	}
-	rd.rows = rows
+	ra := newReadAhead(part)
+	rd.part = ra
+	rd.sheet = ws.name
+	rd.sc = newXMLScanner(ctxReader{ctx, ra})
+	return rd, nil
+}
+
+// NewXLSXReader reads one sheet of an XLSX workbook: sheet (matched
+// without regard to case), or the first sheet when sheet is "". Cells are
+// read as the spreadsheet displays them (the workbook's number formats
+// applied, as excelize applies them); a formula cell gives its cached
+// value and is never evaluated. Blank rows before the header are
+// skipped; row numbers are the sheet's own. f is the opened file, size
+// its length; head is its first bytes, used to refuse non-zip data early.
+func NewXLSXReader(ctx context.Context, f io.ReaderAt, size int64, path string, head []byte, sheet string) (Reader, error) {
+	rd, err := openXLSXSheet(ctx, f, size, path, head, sheet)
+	if err != nil {
+		return nil, err
+	}
+	name := rd.name
 	for {
-		cells, ok, err := rd.next()
+		_, cells, _, ok, err := rd.next()
 		if err != nil {
 			rd.close()
 			return nil, err
 		}
 		if !ok {
 			rd.close()
-			return nil, &RowError{Source: name, Err: fmt.Errorf("%w: sheet %q has no header row", ErrUnreadable, sheet)}
+			return nil, &RowError{Source: name, Err: fmt.Errorf("%w: sheet %q has no header row", ErrUnreadable, rd.sheet)}
 		}
 		if !blankRow(cells) {
-			rd.header = uniqueHeader(cells)
+			hdr := make([]string, len(cells))
+			for i, c := range cells {
+				hdr[i] = strings.Clone(c)
+			}
+			rd.header = uniqueHeader(hdr)
 			break
 		}
 	}
 	rd.b = newBatchBuilder(rd.header)
 	return rd, nil
-}
-
-// next reads the next sheet row. Missing rows in the sheet come back as
-// empty rows, so rd.row stays the sheet row number.
-func (r *xlsxReader) next() ([]string, bool, error) {
-	if !r.rows.Next() {
-		if err := r.rows.Error(); err != nil {
-			return nil, false, &RowError{Source: r.name, Row: r.row + 1, Err: fmt.Errorf("%w: %v", ErrUnreadable, err)}
-		}
-		return nil, false, nil
-	}
-	r.row++
-	cells, err := r.rows.Columns()
-	if err != nil {
-		return nil, false, &RowError{Source: r.name, Row: r.row, Err: fmt.Errorf("%w: %v", ErrUnreadable, err)}
-	}
-	return cells, true, nil
 }
 
 func blankRow(cells []string) bool {
@@ -106,7 +164,7 @@ func (r *xlsxReader) Next() bool {
 		return false
 	}
 	for !r.b.Full() {
-		cells, ok, err := r.next()
+		row, cells, problem, ok, err := r.next()
 		if err != nil {
 			r.err = err
 			return false
@@ -117,30 +175,533 @@ func (r *xlsxReader) Next() bool {
 		}
 		// Blank rows (spacing, or the formatted but empty tail many sheets
 		// carry) are not records.
-		if blankRow(cells) {
+		if blankRow(cells) && problem == "" {
 			continue
 		}
-		problem := ""
-		if len(cells) > len(r.header) && !blankRow(cells[len(r.header):]) {
+		if problem == "" && len(cells) > len(r.header) && !blankRow(cells[len(r.header):]) {
 			problem = fmt.Sprintf("%v: %d cells, the header has %d", ErrFieldCount, len(cells), len(r.header))
 		}
-		r.b.Append(r.row, cells, problem)
+		r.b.Append(row, cells, problem)
 	}
 	return r.emit()
 }
 
-func (r *xlsxReader) close() {
-	if r.rows != nil {
-		_ = r.rows.Close()
-		r.rows = nil
+// next reads the next <row> of the sheet: its number, its cells (views
+// into r.arena, valid until the next call) and, when the row broke a cap,
+// why it cannot be read. ok is false after the last row.
+func (r *xlsxReader) next() (row int64, cells []string, problem string, ok bool, err error) {
+	fail := func(err error) (int64, []string, string, bool, error) {
+		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+			return 0, nil, "", false, err
+		}
+		if !errors.Is(err, ErrUnreadable) {
+			err = fmt.Errorf("%w: %v", ErrUnreadable, err)
+		}
+		return 0, nil, "", false, &RowError{Source: r.name, Row: r.row + 1, Err: err}
 	}
-	if r.file != nil {
-		_ = r.file.Close()
-		r.file = nil
+	sc := r.sc
+	for r.state == 0 {
+		t, ok, err := sc.nextTag()
+		if err != nil {
+			return fail(err)
+		}
+		if !ok {
+			r.state = 2
+			break
+		}
+		if string(t.name) == "sheetData" {
+			switch t.kind {
+			case tagStart:
+				r.state = 1
+			case tagEmpty:
+				r.state = 2
+			}
+		}
+	}
+	if r.state != 1 {
+		return 0, nil, "", false, nil
+	}
+	// Find the next <row>.
+	var rt tag
+	for {
+		t, ok, err := sc.nextTag()
+		if err != nil {
+			return fail(err)
+		}
+		if !ok || (t.kind == tagEnd && string(t.name) == "sheetData") {
+			r.state = 2
+			return 0, nil, "", false, nil
+		}
+		if string(t.name) == "row" && t.kind != tagEnd {
+			rt = t
+			break
+		}
+	}
+	num := r.row + 1
+	if v, ok := attr(rt.attrs, "r"); ok {
+		n, err := strconv.Atoi(string(v))
+		switch {
+		case err != nil:
+			return fail(fmt.Errorf("a <row> with row number %q", clip(v, 20)))
+		case n > maxSheetRows:
+			return fail(fmt.Errorf("row number %d is past the sheet's last row (%d)", n, maxSheetRows))
+		case n != 0 && int64(n) <= r.row:
+			return fail(fmt.Errorf("row %d comes after row %d (rows out of order)", n, r.row))
+		case n != 0:
+			num = int64(n)
+		}
+	}
+	r.row = num
+	r.cells = r.cells[:0]
+	r.arena = r.arena[:0]
+	r.vals = r.vals[:0]
+	if rt.kind == tagEmpty {
+		return num, r.cells, "", true, nil
+	}
+	col := 0
+	recBytes := 0
+	for {
+		t, ok, err := sc.nextTag()
+		if err != nil {
+			return fail(err)
+		}
+		if !ok {
+			return fail(fmt.Errorf("%w: the sheet ends inside row %d", errXML, num))
+		}
+		name := string(t.name)
+		if t.kind == tagEnd && name == "row" {
+			break
+		}
+		if name != "c" || t.kind == tagEnd {
+			continue
+		}
+		col++
+		ref, typ, sv, hasRef, hasStyle := cellAttrs(t.attrs)
+		// ref views the scanner's buffer, which reading the cell reuses.
+		r.ref = append(r.ref[:0], ref...)
+		ref = r.ref
+		if hasRef {
+			c, err := cellColumn(ref)
+			if err != nil {
+				return fail(err)
+			}
+			col = c
+		}
+		if col > MaxSheetColumns {
+			return fail(fmt.Errorf("a cell in column %d, past the sheet's last column (%d)", col, MaxSheetColumns))
+		}
+		c := cellXML{col: col}
+		c.typ = cellTypeOf(typ)
+		if hasStyle {
+			n, err := strconv.ParseInt(string(sv), 10, 64)
+			if err != nil {
+				return fail(fmt.Errorf("cell %s has style %q", clip(ref, 20), clip(sv, 20)))
+			}
+			if n > 0 && n <= 1<<30 {
+				c.style = int(n)
+			}
+		}
+		r.vbuf, r.isbuf = r.vbuf[:0], r.isbuf[:0]
+		if t.kind == tagStart {
+			if err := r.readCell(&c); err != nil {
+				return fail(err)
+			}
+		}
+		if c.over {
+			if problem == "" {
+				problem = fmt.Sprintf("cell %s holds more than %d KiB of text (the cap per cell)", cellLabel(ref, col, num), MaxCellBytes>>10)
+			}
+			continue
+		}
+		start := len(r.arena)
+		var v cellVal
+		r.arena, v, err = r.wb.render(r.arena, &c)
+		if err != nil {
+			return fail(err)
+		}
+		if v.over {
+			if problem == "" {
+				problem = fmt.Sprintf("cell %s holds more than %d KiB of text (the cap per cell)", cellLabel(ref, col, num), MaxCellBytes>>10)
+			}
+			continue
+		}
+		n := len(v.ext)
+		if !v.isExt {
+			v.off, n = start, len(r.arena)-start
+		}
+		if n == 0 && !c.formula {
+			continue
+		}
+		if recBytes += n; recBytes > MaxRecordBytes {
+			if problem == "" {
+				problem = fmt.Sprintf("row %d holds more than %d MiB of text (the cap per record)", num, MaxRecordBytes>>20)
+			}
+			r.arena = r.arena[:start]
+			continue
+		}
+		v.col, v.n = col, n
+		r.vals = append(r.vals, v)
+	}
+	// The arena is final now: make the cells.
+	for _, v := range r.vals {
+		s := v.ext
+		if !v.isExt && v.n > 0 {
+			s = unsafe.String(&r.arena[v.off], v.n)
+		}
+		r.cells = appendCell(r.cells, v.col, s)
+	}
+	return num, r.cells, problem, true, nil
+}
+
+// cellVal is a rendered cell: text in the row's arena (off, n) or a
+// string held elsewhere (ext: a shared string).
+type cellVal struct {
+	col    int
+	off, n int
+	ext    string
+	isExt  bool
+	over   bool // the text passed MaxCellBytes
+}
+
+// cellXML is one <c> as read: its column, type, style and raw text.
+type cellXML struct {
+	col     int
+	typ     cellType
+	style   int
+	v       []byte // <v> text, or the inline string's
+	hasV    bool   // a <v> was read
+	hasIS   bool   // an <is> was read (an inline string cell)
+	formula bool
+	over    bool // the text passed MaxCellBytes
+}
+
+type cellType uint8
+
+const (
+	cellNumber cellType = iota // "n", absent, or any type excelize reads as a number
+	cellShared                 // "s"
+	cellInline                 // "inlineStr"
+	cellStr                    // "str": a formula's string result, never formatted
+	cellBool                   // "b"
+	cellDate                   // "d": an ISO 8601 date
+)
+
+func cellTypeOf(t []byte) cellType {
+	switch string(t) {
+	case "s":
+		return cellShared
+	case "inlineStr":
+		return cellInline
+	case "str":
+		return cellStr
+	case "b":
+		return cellBool
+	case "d":
+		return cellDate
+	}
+	return cellNumber
+}
+
+// readCell reads a <c> element's content after its start tag: <v>, <f>
+// and <is>; anything else is skipped. The text goes to r.vbuf.
+func (r *xlsxReader) readCell(c *cellXML) error {
+	sc := r.sc
+	// The shapes nearly every writer uses, read without the tag machinery:
+	// <v>text</v></c> and <is><t>text</t></is></c>. Anything else, or
+	// anything unexpected after the text, goes on in the general loop.
+	for sc.end-sc.pos < 16 && sc.fill() {
+	}
+	rest := sc.buf[sc.pos:sc.end]
+	switch {
+	case bytes.HasPrefix(rest, []byte("<v>")):
+		sc.pos += 3
+		var over bool
+		var err error
+		r.vbuf, over, err = sc.text(r.vbuf[:0], MaxCellBytes)
+		if err != nil {
+			return err
+		}
+		c.over, c.hasV = over, true
+		for sc.end-sc.pos < 8 && sc.fill() {
+		}
+		if bytes.HasPrefix(sc.buf[sc.pos:sc.end], []byte("</v></c>")) {
+			sc.pos += 8
+			c.v = r.vbuf
+			return nil
+		}
+	case c.typ == cellInline && bytes.HasPrefix(rest, []byte("<is><t>")):
+		sc.pos += 7
+		rt := &r.rich
+		var over bool
+		var err error
+		rt.direct, over, err = sc.text(rt.direct[:0], MaxCellBytes)
+		if err != nil {
+			return err
+		}
+		rt.runs = rt.runs[:0]
+		for sc.end-sc.pos < 13 && sc.fill() {
+		}
+		if bytes.HasPrefix(sc.buf[sc.pos:sc.end], []byte("</t></is></c>")) && !over {
+			sc.pos += 13
+			r.isbuf = append(r.isbuf[:0], rt.direct...)
+			if bytes.Contains(r.isbuf, []byte("_x")) {
+				r.isbuf = bstrUnmarshal(r.isbuf)
+			}
+			c.v, c.hasIS = r.isbuf, true
+			return nil
+		}
+		// Go on inside <is>, the direct <t> read.
+		r.isbuf, over, err = rt.readFrom(sc, r.isbuf[:0], "is", over)
+		if err != nil {
+			return err
+		}
+		c.over = c.over || over
+		c.hasIS = true
+	}
+	for {
+		t, ok, err := sc.nextTag()
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return fmt.Errorf("%w: the sheet ends inside a cell", errXML)
+		}
+		name := string(t.name)
+		switch {
+		case t.kind == tagEnd && name == "c":
+			c.v = r.vbuf
+			if c.hasIS {
+				c.v = r.isbuf
+			}
+			return nil
+		case name == "f":
+			c.formula = true
+			if t.kind == tagStart {
+				if err := sc.skipElement(t.name); err != nil {
+					return err
+				}
+			}
+		case name == "v" && t.kind == tagStart:
+			// The last <v> wins, as in encoding/xml.
+			var over bool
+			r.vbuf, over, err = sc.text(r.vbuf[:0], MaxCellBytes)
+			if err != nil {
+				return err
+			}
+			c.over = c.over || over
+			c.hasV = true
+		case name == "is" && t.kind == tagStart && c.typ == cellInline:
+			var over bool
+			r.isbuf, over, err = r.rich.read(sc, r.isbuf[:0], "is")
+			if err != nil {
+				return err
+			}
+			c.over = c.over || over
+			c.hasIS = true
+		case name == "is" && t.kind == tagStart:
+			// An inline string in a cell of another type is not its value.
+			if err := sc.skipElement(t.name); err != nil {
+				return err
+			}
+		}
+	}
+}
+
+// richText reads <si> and <is> elements; it keeps its buffers between
+// calls.
+type richText struct {
+	direct, runs []byte
+}
+
+// read reads an <si> or <is> element's content after its start tag, as
+// excelize's xlsxSI.String does: the last direct <t>, then every run's
+// <t>, phonetic runs (<rPh>) left out, then the _xHHHH_ escapes decoded.
+// The text is appended to dst; past MaxCellBytes, over is set and the
+// text is dropped (but still consumed).
+func (rt *richText) read(sc *xmlScanner, dst []byte, end string) (out []byte, over bool, err error) {
+	rt.direct, rt.runs = rt.direct[:0], rt.runs[:0]
+	return rt.readFrom(sc, dst, end, false)
+}
+
+// readFrom goes on reading an <si> or <is> with rt's buffers as they are.
+func (rt *richText) readFrom(sc *xmlScanner, dst []byte, end string, over bool) ([]byte, bool, error) {
+	inRun := false
+	for {
+		t, ok, err := sc.nextTag()
+		if err != nil {
+			return dst, over, err
+		}
+		if !ok {
+			return dst, over, fmt.Errorf("%w: <%s> is never closed", errXML, end)
+		}
+		name := string(t.name)
+		switch {
+		case t.kind == tagEnd && name == end:
+			if over || len(rt.direct)+len(rt.runs) > MaxCellBytes {
+				return dst, true, nil
+			}
+			base := len(dst)
+			dst = append(append(dst, rt.direct...), rt.runs...)
+			if bytes.Contains(dst[base:], []byte("_x")) {
+				dec := bstrUnmarshal(dst[base:])
+				dst = append(dst[:base], dec...)
+			}
+			return dst, false, nil
+		case name == "rPh" && t.kind == tagStart:
+			if err := sc.skipElement(t.name); err != nil {
+				return dst, over, err
+			}
+		case name == "r":
+			inRun = t.kind == tagStart
+		case name == "t" && t.kind == tagEmpty && !inRun:
+			rt.direct = rt.direct[:0]
+		case name == "t" && t.kind == tagStart:
+			var o bool
+			if inRun {
+				rt.runs, o, err = sc.text(rt.runs, MaxCellBytes)
+			} else {
+				rt.direct, o, err = sc.text(rt.direct[:0], MaxCellBytes)
+			}
+			if err != nil {
+				return dst, over, err
+			}
+			over = over || o
+		}
+	}
+}
+
+// bstrUnmarshal decodes the _xHHHH_ escapes of an OOXML string (ECMA-376
+// 22.9.2.19) exactly as excelize does: _x005F_ is an underscore, an escape
+// of a surrogate half is dropped.
+func bstrUnmarshal(s []byte) []byte {
+	out := make([]byte, 0, len(s))
+	for i := 0; i < len(s); {
+		if s[i] == '_' && i+7 <= len(s) && s[i+1] == 'x' && s[i+6] == '_' && isHex4(s[i+2:i+6]) {
+			v, _ := strconv.ParseUint(string(s[i+2:i+6]), 16, 32)
+			switch {
+			case v == 0x5F:
+				out = append(out, '_')
+			case v >= 0xD800 && v <= 0xDFFF:
+			default:
+				out = append(out, string(rune(v))...)
+			}
+			i += 7
+			continue
+		}
+		out = append(out, s[i])
+		i++
+	}
+	return out
+}
+
+func isHex4(b []byte) bool {
+	for _, c := range b {
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F') {
+			return false
+		}
+	}
+	return true
+}
+
+// appendCell places a cell at column col (1-based) as excelize does: the
+// gap before it is filled with empty cells; a cell whose column is not past
+// the row's end is appended at the end.
+func appendCell(cells []string, col int, v string) []string {
+	for len(cells) < col-1 {
+		cells = append(cells, "")
+	}
+	return append(cells, v)
+}
+
+// cellColumn reads the column of a cell reference like "AB12" (1-based),
+// checking the row part as excelize does.
+func cellColumn(ref []byte) (int, error) {
+	i, col := 0, 0
+	for i < len(ref) {
+		c := ref[i]
+		if c >= 'a' && c <= 'z' {
+			c -= 'a' - 'A'
+		}
+		if c < 'A' || c > 'Z' {
+			break
+		}
+		col = col*26 + int(c-'A'+1)
+		if col > MaxSheetColumns {
+			return 0, fmt.Errorf("cell reference %q is past the sheet's last column (%d)", clip(ref, 20), MaxSheetColumns)
+		}
+		i++
+	}
+	row := 0
+	digits := ref[i:]
+	for _, c := range digits {
+		if c < '0' || c > '9' {
+			row = -1
+			break
+		}
+		row = row*10 + int(c-'0')
+		if row > maxSheetRows {
+			break
+		}
+	}
+	if col == 0 || len(digits) == 0 || row < 1 || row > maxSheetRows {
+		return 0, fmt.Errorf("cell reference %q is not a cell name", clip(ref, 20))
+	}
+	return col, nil
+}
+
+func cellLabel(ref []byte, col int, row int64) string {
+	if len(ref) > 0 && len(ref) <= 12 {
+		return string(ref)
+	}
+	return columnName(col) + strconv.FormatInt(row, 10)
+}
+
+// columnName is the spreadsheet name of a 1-based column (1 is A).
+func columnName(col int) string {
+	var b []byte
+	for col > 0 {
+		col--
+		b = append([]byte{byte('A' + col%26)}, b...)
+		col /= 26
+	}
+	return string(b)
+}
+
+func (r *xlsxReader) close() {
+	if r.part != nil {
+		_ = r.part.Close()
+		r.part = nil
 	}
 }
 
 func (r *xlsxReader) Release() {
 	r.release()
 	r.close()
+	r.wb = nil
+}
+
+// openPart opens a zip entry for streaming after checking its declared
+// size (archive/zip then refuses more bytes than declared).
+func openPart(zf *zip.File, limit uint64) (io.ReadCloser, error) {
+	if zf.UncompressedSize64 > limit {
+		return nil, fmt.Errorf("part %s would inflate to %d MiB, more than the %d MiB allowed (a zip bomb?)", zf.Name, zf.UncompressedSize64>>20, limit>>20)
+	}
+	if zf.Method != zip.Store && zf.Method != zip.Deflate {
+		return nil, fmt.Errorf("part %s uses an unsupported compression method %d", zf.Name, zf.Method)
+	}
+	return zf.Open()
+}
+
+// readPart reads a small part whole.
+func readPart(zf *zip.File) ([]byte, error) {
+	rc, err := openPart(zf, maxPartBytes)
+	if err != nil {
+		return nil, err
+	}
+	defer rc.Close()
+	b, err := io.ReadAll(io.LimitReader(rc, maxPartBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("part %s: %v", zf.Name, err)
+	}
+	return b, nil
 }

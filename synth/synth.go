@@ -16,7 +16,31 @@ type Options struct {
 	Rows    int
 	Seed    int64
 	Profile string // "lca" (default) or "survey"
+	// Titles is "vocabulary" (or ""): every title drawn from the fixed
+	// vocabulary of a few thousand spellings; or "realistic" (lca only):
+	// besides, about one row in twelve carries the row-level noise real
+	// filings have (a requisition code, a location, a typo, the role word
+	// moved first), which gives tens of thousands of distinct raw titles
+	// per million rows. The other columns are the same either way.
+	Titles string
+	// Layout is "compact" (or ""): the 15 columns payband reads; or "dol"
+	// (lca only): the FY2020+ DOL disclosure layout, all 96 columns, the
+	// compact columns holding the same values.
+	Layout string
+	// Format is "csv" (or "") or "xlsx": one sheet, text as inline
+	// strings, numbers as numbers, dates as date-formatted serials.
+	Format string
 }
+
+// Option values.
+const (
+	TitlesVocabulary = "vocabulary"
+	TitlesRealistic  = "realistic"
+	LayoutCompact    = "compact"
+	LayoutDOL        = "dol"
+	FormatCSV        = "csv"
+	FormatXLSX       = "xlsx"
+)
 
 // Profile names accepted in Options.Profile.
 const (
@@ -47,24 +71,64 @@ func Generate(ctx context.Context, w io.Writer, opts Options) error {
 	if profile == "" {
 		profile = ProfileLCA
 	}
+	if profile != ProfileLCA && profile != ProfileSurvey {
+		return fmt.Errorf("synth: unknown profile %q (want %q or %q)", opts.Profile, ProfileLCA, ProfileSurvey)
+	}
+	switch opts.Titles {
+	case "", TitlesVocabulary:
+	case TitlesRealistic:
+		if profile != ProfileLCA {
+			return fmt.Errorf("synth: realistic titles are for the lca profile")
+		}
+	default:
+		return fmt.Errorf("synth: unknown titles %q (want %q or %q)", opts.Titles, TitlesVocabulary, TitlesRealistic)
+	}
+	dol := false
+	switch opts.Layout {
+	case "", LayoutCompact:
+	case LayoutDOL:
+		if profile != ProfileLCA {
+			return fmt.Errorf("synth: the dol layout is for the lca profile")
+		}
+		dol = true
+	default:
+		return fmt.Errorf("synth: unknown layout %q (want %q or %q)", opts.Layout, LayoutCompact, LayoutDOL)
+	}
+	xlsx := false
+	switch opts.Format {
+	case "", FormatCSV:
+	case FormatXLSX:
+		xlsx = true
+	default:
+		return fmt.Errorf("synth: unknown format %q (want %q or %q)", opts.Format, FormatCSV, FormatXLSX)
+	}
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	bw := bufio.NewWriterSize(w, bufSize)
+	// The generators write compact CSV rows; another layout or format is a
+	// rewrite of each row (rows never hold a newline).
+	var conv *rowConverter
+	out := w
+	if dol || xlsx {
+		conv = &rowConverter{w: w, dol: dol, xlsx: xlsx, profile: profile, seed: opts.Seed}
+		out = conv
+	}
+	bw := bufio.NewWriterSize(out, bufSize)
 	var err error
 	switch profile {
 	case ProfileLCA:
 		err = generateLCA(ctx, bw, opts)
 	case ProfileSurvey:
 		err = generateSurvey(ctx, bw, opts)
-	default:
-		return fmt.Errorf("synth: unknown profile %q (want %q or %q)", opts.Profile, ProfileLCA, ProfileSurvey)
 	}
 	if err != nil {
 		return err
 	}
 	if err := bw.Flush(); err != nil {
 		return fmt.Errorf("synth: flush: %w", err)
+	}
+	if conv != nil {
+		return conv.Close()
 	}
 	return nil
 }
