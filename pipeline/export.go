@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"payband/internal/fsatomic"
 	"payband/reports"
 	"payband/warehouse"
 )
@@ -95,7 +96,7 @@ func Export(ctx context.Context, db *sql.DB, out string, opt ExportOptions) (Exp
 	if err := os.MkdirAll(parent, 0o755); err != nil {
 		return ExportSummary{}, fmt.Errorf("export: %w", err)
 	}
-	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(out)+".tmp-")
+	tmp, err := fsatomic.TempDir(out)
 	if err != nil {
 		return ExportSummary{}, fmt.Errorf("export: %w", err)
 	}
@@ -105,9 +106,6 @@ func Export(ctx context.Context, db *sql.DB, out string, opt ExportOptions) (Exp
 			os.RemoveAll(tmp)
 		}
 	}()
-	if err := os.Chmod(tmp, 0o755); err != nil {
-		return ExportSummary{}, fmt.Errorf("export: %w", err)
-	}
 	now := opt.Now
 	if now.IsZero() {
 		now = time.Now()
@@ -138,8 +136,8 @@ func Export(ctx context.Context, db *sql.DB, out string, opt ExportOptions) (Exp
 	if err := os.WriteFile(filepath.Join(tmp, ExportManifest), append(b, '\n'), 0o644); err != nil {
 		return sum, fmt.Errorf("export: %w", err)
 	}
-	if err := replaceExportDir(tmp, out); err != nil {
-		return sum, err
+	if err := fsatomic.ReplaceDir(tmp, out); err != nil {
+		return sum, fmt.Errorf("export: %w", err)
 	}
 	done = true
 	return sum, nil
@@ -213,28 +211,4 @@ func checkExportDir(dir string) error {
 		return nil
 	}
 	return fmt.Errorf("export: %s is not empty and holds no earlier export (no %s); refusing to replace it", dir, ExportManifest)
-}
-
-// replaceExportDir moves tmp to dir, moving an older export aside first and
-// removing it once the new one is in place.
-func replaceExportDir(tmp, dir string) error {
-	old := ""
-	if _, err := os.Stat(dir); err == nil {
-		old = tmp + ".old"
-		if err := os.Rename(dir, old); err != nil {
-			return fmt.Errorf("export: cannot move the older export aside: %w", err)
-		}
-	}
-	if err := os.Rename(tmp, dir); err != nil {
-		if old != "" {
-			_ = os.Rename(old, dir)
-		}
-		return fmt.Errorf("export: %w", err)
-	}
-	if old != "" {
-		if err := os.RemoveAll(old); err != nil {
-			return fmt.Errorf("export: written to %s, but the older export %s could not be removed: %w", dir, old, err)
-		}
-	}
-	return nil
 }

@@ -20,6 +20,7 @@ import (
 	"golang.org/x/sync/errgroup"
 	"gonum.org/v1/plot"
 
+	"payband/internal/fsatomic"
 	"payband/transform"
 )
 
@@ -80,7 +81,7 @@ func WriteReport(ctx context.Context, db *sql.DB, dir string, cfg ReportConfig, 
 		return ReportSummary{}, err
 	}
 
-	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(dir)+".tmp-")
+	tmp, err := fsatomic.TempDir(dir)
 	if err != nil {
 		return ReportSummary{}, fmt.Errorf("report: %w", err)
 	}
@@ -90,14 +91,11 @@ func WriteReport(ctx context.Context, db *sql.DB, dir string, cfg ReportConfig, 
 			os.RemoveAll(tmp)
 		}
 	}()
-	if err := os.Chmod(tmp, 0o755); err != nil {
-		return ReportSummary{}, fmt.Errorf("report: %w", err)
-	}
 	if err := rep.writeFiles(tmp); err != nil {
 		return ReportSummary{}, err
 	}
-	if err := replaceDir(tmp, dir); err != nil {
-		return ReportSummary{}, err
+	if err := fsatomic.ReplaceDir(tmp, dir); err != nil {
+		return ReportSummary{}, fmt.Errorf("report: %w", err)
 	}
 	done = true
 
@@ -134,37 +132,6 @@ func checkReportDir(dir string) error {
 		}
 	}
 	return fmt.Errorf("report: %s is not empty and holds no earlier report (no index.html or report.md); refusing to replace it", dir)
-}
-
-// replaceDir moves tmp to dir, moving an older dir aside first and
-// removing it once the new one is in place.
-func replaceDir(tmp, dir string) error {
-	old := ""
-	if _, err := os.Stat(dir); err == nil {
-		o, err := os.MkdirTemp(filepath.Dir(dir), "."+filepath.Base(dir)+".old-")
-		if err != nil {
-			return fmt.Errorf("report: %w", err)
-		}
-		if err := os.Remove(o); err != nil {
-			return fmt.Errorf("report: %w", err)
-		}
-		if err := os.Rename(dir, o); err != nil {
-			return fmt.Errorf("report: cannot move the older report aside: %w", err)
-		}
-		old = o
-	}
-	if err := os.Rename(tmp, dir); err != nil {
-		if old != "" {
-			_ = os.Rename(old, dir)
-		}
-		return fmt.Errorf("report: %w", err)
-	}
-	if old != "" {
-		if err := os.RemoveAll(old); err != nil {
-			return fmt.Errorf("report: written to %s, but the older report %s could not be removed: %w", dir, old, err)
-		}
-	}
-	return nil
 }
 
 // report is everything the renderers show; every number in it comes from

@@ -4,13 +4,13 @@ import (
 	"bufio"
 	"encoding/json"
 	"fmt"
-	"os"
-	"path/filepath"
+	"io"
 	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
 
+	"payband/internal/fsatomic"
 	"payband/synth"
 	"payband/transform"
 )
@@ -34,7 +34,7 @@ func genCmd(g *globals) *cobra.Command {
 			if out == "" {
 				return usagef("--out FILE is required")
 			}
-			return writeAtomic(out, func(f *os.File) error {
+			return fsatomic.WriteFile(out, 0o644, func(f io.Writer) error {
 				bw := bufio.NewWriterSize(f, 1<<20)
 				if err := synth.Generate(cmd.Context(), bw, opt); err != nil {
 					return err
@@ -48,26 +48,6 @@ func genCmd(g *globals) *cobra.Command {
 	c.Flags().StringVar(&opt.Profile, "profile", "lca", "lca or survey")
 	c.Flags().StringVar(&out, "out", "", "output CSV file")
 	return c
-}
-
-// writeAtomic writes path through a temporary file in the same directory,
-// renamed into place only when fn and Close both succeed.
-func writeAtomic(path string, fn func(*os.File) error) error {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	if err := fn(f); err != nil {
-		f.Close()
-		os.Remove(tmp)
-		return err
-	}
-	if err := f.Close(); err != nil {
-		os.Remove(tmp)
-		return err
-	}
-	return os.Rename(tmp, path)
 }
 
 func checkCmd(g *globals) *cobra.Command {

@@ -3,11 +3,12 @@ package main
 import (
 	"context"
 	"fmt"
-	"os"
+	"io"
 
 	"github.com/spf13/cobra"
 
 	"payband/ingest"
+	"payband/internal/fsatomic"
 	"payband/reports"
 	"payband/transform"
 )
@@ -116,7 +117,7 @@ func taxonomyCmd(g *globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if err := writeAtomic(out, func(f *os.File) error { return t.WriteYAML(f) }); err != nil {
+			if err := fsatomic.WriteFile(out, 0o644, func(f io.Writer) error { return t.WriteYAML(f) }); err != nil {
 				return err
 			}
 			g.note("wrote %s: %d families (taxonomy version %s)", out, len(t.Families), t.Version)
