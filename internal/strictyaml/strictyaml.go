@@ -82,7 +82,6 @@ func (d *Doc) Errorf(p, format string, args ...any) *FileError {
 	return &FileError{File: d.name, Line: d.Line(p), Err: fmt.Errorf(format, args...)}
 }
 
-
 // Line is the 1-based line of the YAML path p ("$.sources[1].path"): the
 // line of the key for a mapping entry, of the element for a list entry.
 // A path that is absent (a required key left out) gives its nearest
