@@ -23,6 +23,7 @@ import (
 	"gonum.org/v1/plot/vg/vgsvg"
 
 	"payband/internal/fsatomic"
+	"payband/internal/numfmt"
 )
 
 // ChartOptions are the texts around a chart. Empty labels fall back to the
@@ -289,22 +290,7 @@ func Dollars(v float64) string {
 }
 
 // groupDigits writes n with thousands separators ("1,234").
-func groupDigits(n int) string {
-	s := strconv.Itoa(n)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	var b strings.Builder
-	for i, r := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(r)
-	}
-	if neg {
-		return "-" + b.String()
-	}
-	return b.String()
-}
+func groupDigits(n int) string { return numfmt.Int(int64(n)) }
 
 // dollarTicks marks a pay axis with Dollars labels at 1-2-5 steps; the
 // steps never fall below $1k on axes reaching $10k, so rounded "k" labels

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 
 	"payband/internal/strictyaml"
@@ -189,10 +190,5 @@ func (c ReportConfig) withDefaults() ReportConfig {
 }
 
 func (c ReportConfig) wants(chart string) bool {
-	for _, k := range c.Charts {
-		if k == chart {
-			return true
-		}
-	}
-	return false
+	return slices.Contains(c.Charts, chart)
 }

@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 
@@ -181,12 +182,7 @@ func (t *Taxonomy) validate() error {
 }
 
 func validSeniority(s string) bool {
-	for _, l := range seniorityLevels {
-		if s == l {
-			return true
-		}
-	}
-	return false
+	return slices.Contains(seniorityLevels, s)
 }
 
 func (t *Taxonomy) buildIndex() {

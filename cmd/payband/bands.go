@@ -1,6 +1,7 @@
 package main
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -40,7 +41,7 @@ func (f *bandFlags) query() (reports.BandQuery, error) {
 	}
 	if f.family != "" {
 		q.Filters["family"] = f.family
-		if !contains(q.By, "family") {
+		if !slices.Contains(q.By, "family") {
 			q.By = append([]string{"family"}, q.By...)
 		}
 	}
@@ -121,13 +122,4 @@ stderr.`,
 	c.Flags().StringVar(&format, "format", "table", "output format: table, csv, json, md")
 	c.Flags().BoolVar(&pub, "with-published", false, "also print the published bands (BLS OEWS, reference figures) for the families shown")
 	return c
-}
-
-func contains(ss []string, s string) bool {
-	for _, x := range ss {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
