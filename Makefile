@@ -32,7 +32,7 @@ test: ## run the tests (no race detector, no crash tier)
 
 # The packages that run goroutines of their own; -race on the whole suite
 # takes half an hour on two cores, most of it re-running the same queries.
-RACE_PKGS := ./ingest ./reports ./warehouse ./pipeline ./internal/...
+RACE_PKGS := ./ingest ./reports ./warehouse ./internal/...
 
 test-race: ## the concurrent packages' tests under the race detector
 	$(GO) test $(GOFLAGS_T) -race -timeout 30m $(RACE_PKGS)
