@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"os"
-	"os/exec"
 	"testing"
 
 	"payband/synth"
@@ -18,13 +17,6 @@ func paybandBinary() string {
 		return p
 	}
 	return os.Args[0]
-}
-
-// asMain runs the payband command in a child process (paybandBinary).
-func asMain(args ...string) *exec.Cmd {
-	cmd := exec.Command(paybandBinary(), args...)
-	cmd.Env = append(os.Environ(), "PAYBAND_TEST_AS_MAIN=1")
-	return cmd
 }
 
 func genFile(t *testing.T, path, profile string, rows int, seed int64) {

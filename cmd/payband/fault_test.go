@@ -19,6 +19,13 @@ import (
 	"time"
 )
 
+// asMain runs the payband command in a child process (paybandBinary).
+func asMain(args ...string) *exec.Cmd {
+	cmd := exec.Command(paybandBinary(), args...)
+	cmd.Env = append(os.Environ(), "PAYBAND_TEST_AS_MAIN=1")
+	return cmd
+}
+
 // killLoop starts the payband command args n times and SIGKILLs each at a
 // random moment within span. When a child finishes before its kill, rotate
 // rewrites an input so the next one has work to do again. After every kill
