@@ -17,7 +17,7 @@ export CGO_ENABLED := 1
 
 .DEFAULT_GOAL := help
 
-.PHONY: help build test test-fuzz demo bench eval-titles lint fmt clean
+.PHONY: help build test test-race test-crash test-fuzz demo bench eval-titles lint fmt clean
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -25,8 +25,21 @@ help: ## list the targets
 build: ## build bin/payband
 	$(GO) build $(GOFLAGS_T) -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/payband
 
-test: ## run every test with the race detector
-	$(GO) test $(GOFLAGS_T) -race -timeout 30m ./...
+# Three tiers (docs/architecture.md, "Test tiers"). make test is the
+# everyday loop, under three minutes on two cores (docs/benchmarks.md).
+test: ## run the tests (no race detector, no crash tier)
+	$(GO) test $(GOFLAGS_T) -timeout 15m ./...
+
+# The packages that run goroutines of their own; -race on the whole suite
+# takes half an hour on two cores, most of it re-running the same queries.
+RACE_PKGS := ./ingest ./reports ./warehouse ./internal/...
+
+test-race: ## the concurrent packages' tests under the race detector
+	$(GO) test $(GOFLAGS_T) -race -timeout 30m $(RACE_PKGS)
+
+# The crash tier runs children of bin/payband, built once without -race.
+test-crash: build ## SIGKILL loops, full-disk and read-only-mount tests (build tag crash)
+	PAYBAND_BIN=$(abspath $(BIN)) $(GO) test $(GOFLAGS_T),crash -count=1 -timeout 30m -run 'SIGKILL|DiskFull|ReadOnlyWarehouse' ./cmd/payband
 
 test-fuzz: ## run each fuzz target for FUZZTIME (default 10s)
 	@for t in $$($(GO) test $(GOFLAGS_T) -list 'Fuzz.*' ./... | grep -E '^(Fuzz|ok)' | awk '/^ok/ {pkg=$$2} /^Fuzz/ {print pkg":"$$1}'); do \

@@ -57,6 +57,7 @@ func benchBatch(b *testing.B) arrow.RecordBatch {
 }
 
 func benchConn(b *testing.B, fn func(c *sql.Conn, raw driver.Conn)) {
+	warehouse.TuneMalloc() // as payband's main does
 	w, err := warehouse.Open(context.Background(), filepath.Join(b.TempDir(), "w.duckdb"), warehouse.Options{})
 	if err != nil {
 		b.Fatal(err)

@@ -8,10 +8,8 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/goccy/go-yaml"
-	"github.com/goccy/go-yaml/parser"
-
 	"payband/ingest"
+	"payband/internal/strictyaml"
 	"payband/reports"
 	"payband/transform"
 )
@@ -30,8 +28,8 @@ type Config struct {
 	// File is the config file's path, Dir its directory (both absolute).
 	File string `yaml:"-"`
 	Dir  string `yaml:"-"`
-	// lines maps YAML paths ("$.sources[0].path") to 1-based lines.
-	lines map[string]int
+	// doc finds the line of a YAML path ("$.sources[0].path").
+	doc *strictyaml.Doc
 }
 
 // Source is one entry of sources: a file or a glob plus ingest options.
@@ -66,21 +64,9 @@ type Retention struct {
 	Keep int `yaml:"keep"` // 0 keeps every folder
 }
 
-// ConfigError is a bad config: "FILE:LINE: reason".
-type ConfigError struct {
-	File string
-	Line int // 0 when unknown
-	Err  error
-}
-
-func (e *ConfigError) Error() string {
-	if e.Line > 0 {
-		return fmt.Sprintf("%s:%d: %v", e.File, e.Line, e.Err)
-	}
-	return fmt.Sprintf("%s: %v", e.File, e.Err)
-}
-
-func (e *ConfigError) Unwrap() error { return e.Err }
+// ConfigError is a bad config: "FILE:LINE: reason" (File, Line and Err
+// are strictyaml.FileError's).
+type ConfigError struct{ strictyaml.FileError }
 
 // LoadConfig reads and validates a pipeline config. Unknown keys, bad
 // values and source paths that match no file are errors naming the file
@@ -106,22 +92,17 @@ func ParseConfig(src []byte, path string) (*Config, error) {
 	}
 	cfg := &Config{File: abs, Dir: filepath.Dir(abs)}
 	if strings.TrimSpace(string(src)) == "" {
-		return nil, &ConfigError{File: path, Err: errors.New("empty config: it needs at least output and sources")}
+		return nil, &ConfigError{strictyaml.FileError{File: path, Err: errors.New("empty config: it needs at least output and sources")}}
 	}
-	if err := unmarshalYAML(src, cfg); err != nil {
-		var ye yaml.Error
-		if errors.As(err, &ye) {
-			line := 0
-			if tk := ye.GetToken(); tk != nil && tk.Position != nil {
-				line = tk.Position.Line
-			}
-			return nil, &ConfigError{File: path, Line: line, Err: errors.New(ye.GetMessage())}
-		}
-		return nil, &ConfigError{File: path, Err: err}
+	doc, err := strictyaml.Decode(src, path, cfg)
+	if err != nil {
+		var ye *strictyaml.FileError
+		errors.As(err, &ye)
+		return nil, &ConfigError{*ye}
 	}
 	// A document that is only a comment or null resets the whole struct.
 	cfg.File, cfg.Dir = abs, filepath.Dir(abs)
-	cfg.lines = yamlLines(src)
+	cfg.doc = doc
 	for i := range cfg.Sources {
 		cfg.Sources[i].line = cfg.line(fmt.Sprintf("$.sources[%d]", i))
 	}
@@ -131,70 +112,11 @@ func ParseConfig(src []byte, path string) (*Config, error) {
 	return cfg, nil
 }
 
-// yamlLines indexes the line of every mapping value and sequence element
-// by its YAML path, for validation messages.
-func yamlLines(src []byte) map[string]int {
-	out := map[string]int{}
-	f, err := parser.ParseBytes(src, 0)
-	if err != nil || len(f.Docs) == 0 {
-		return out
-	}
-	// Probe the paths validation may name; cheap for config-sized files.
-	probe := func(p string) {
-		yp, err := yaml.PathString(p)
-		if err != nil {
-			return
-		}
-		n, err := yp.FilterFile(f)
-		if err != nil || n == nil || n.GetToken() == nil || n.GetToken().Position == nil {
-			return
-		}
-		out[p] = n.GetToken().Position.Line
-	}
-	for _, k := range []string{"output", "sources", "taxonomy", "overrides", "reports", "gates", "retention",
-		"gates.max_reject_ratio", "gates.max_row_drop_pct", "gates.max_median_move_pct", "retention.keep"} {
-		probe("$." + k)
-	}
-	for i := 0; i < 1000; i++ {
-		p := fmt.Sprintf("$.sources[%d]", i)
-		probe(p)
-		if _, ok := out[p]; !ok {
-			break
-		}
-		for _, k := range []string{"path", "profile", "dataset", "format", "map", "year", "currency", "unit", "delimiter", "point", "min_pay", "max_pay"} {
-			probe(p + "." + k)
-		}
-	}
-	for i := 0; i < 1000; i++ {
-		p := fmt.Sprintf("$.reports[%d]", i)
-		probe(p)
-		if _, ok := out[p]; !ok {
-			break
-		}
-		for _, k := range []string{"title", "families", "by", "years", "min_n", "real", "charts", "csv_safe", "country", "case_status"} {
-			probe(p + "." + k)
-		}
-	}
-	return out
-}
-
 // line returns the line of the YAML path p, falling back to its parents.
-func (c *Config) line(p string) int {
-	for p != "" {
-		if l, ok := c.lines[p]; ok {
-			return l
-		}
-		i := strings.LastIndexAny(p, ".[")
-		if i <= 0 {
-			break
-		}
-		p = p[:i]
-	}
-	return 0
-}
+func (c *Config) line(p string) int { return c.doc.Line(p) }
 
 func (c *Config) errorf(p, format string, args ...any) error {
-	return &ConfigError{File: c.File, Line: c.line(p), Err: fmt.Errorf(format, args...)}
+	return &ConfigError{strictyaml.FileError{File: c.File, Line: c.line(p), Err: fmt.Errorf(format, args...)}}
 }
 
 func (c *Config) abs(p string) string {
@@ -461,17 +383,4 @@ func Plan(c *Config) ([]string, error) {
 		out[i] = f.Path
 	}
 	return out, nil
-}
-
-// unmarshalYAML is yaml.UnmarshalWithOptions in strict mode, with a panic
-// inside the YAML library (it has nil dereferences on some malformed input,
-// such as a tag on a scalar where a list belongs: "KEY: !0 0") returned as
-// an error.
-func unmarshalYAML(src []byte, v any) (err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("malformed YAML (%v)", r)
-		}
-	}()
-	return yaml.UnmarshalWithOptions(src, v, yaml.DisallowUnknownField(), yaml.Strict())
 }

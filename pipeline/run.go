@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"payband/ingest"
+	"payband/internal/fsatomic"
 	"payband/reports"
 	"payband/transform"
 	"payband/warehouse"
@@ -526,16 +527,10 @@ func (r *runner) publish() ([]any, error) {
 // switchLatest points OUT/latest at name with a relative link, atomically.
 func switchLatest(out, name string) error {
 	link := filepath.Join(out, LatestLink)
-	if st, err := os.Lstat(link); err == nil && st.Mode()&os.ModeSymlink == 0 {
-		return fmt.Errorf("%s exists and is not a symbolic link; move it away", link)
-	}
-	tmp := filepath.Join(out, ".latest-"+name)
-	_ = os.Remove(tmp)
-	if err := os.Symlink(name, tmp); err != nil {
-		return fmt.Errorf("switching %s: %w", link, err)
-	}
-	if err := os.Rename(tmp, link); err != nil {
-		os.Remove(tmp)
+	if err := fsatomic.Symlink(name, link); err != nil {
+		if errors.Is(err, fsatomic.ErrNotSymlink) {
+			return err
+		}
 		return fmt.Errorf("switching %s: %w", link, err)
 	}
 	return nil

@@ -61,12 +61,7 @@ type BandQuery struct {
 
 // IsGroupColumn reports whether c is in GroupColumns.
 func IsGroupColumn(c string) bool {
-	for _, g := range GroupColumns {
-		if g == c {
-			return true
-		}
-	}
-	return false
+	return slices.Contains(GroupColumns, c)
 }
 
 // Validate checks every column name against the allow-list.

@@ -8,7 +8,6 @@ import (
 	"image/png"
 	"io"
 	"math"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -22,6 +21,9 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgimg"
 	"gonum.org/v1/plot/vg/vgsvg"
+
+	"payband/internal/fsatomic"
+	"payband/internal/numfmt"
 )
 
 // ChartOptions are the texts around a chart. Empty labels fall back to the
@@ -288,22 +290,7 @@ func Dollars(v float64) string {
 }
 
 // groupDigits writes n with thousands separators ("1,234").
-func groupDigits(n int) string {
-	s := strconv.Itoa(n)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	var b strings.Builder
-	for i, r := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(r)
-	}
-	if neg {
-		return "-" + b.String()
-	}
-	return b.String()
-}
+func groupDigits(n int) string { return numfmt.Int(int64(n)) }
 
 // dollarTicks marks a pay axis with Dollars labels at 1-2-5 steps; the
 // steps never fall below $1k on axes reaching $10k, so rounded "k" labels
@@ -421,7 +408,7 @@ func checkBands(kind string, bands []Band) error {
 // SaveChart writes p to path as PNG or SVG (by extension) at 1200×700 px.
 // It writes to a temporary file in the same directory and renames it, so
 // readers never see a half-written chart.
-func SaveChart(p *plot.Plot, path string) (err error) {
+func SaveChart(p *plot.Plot, path string) error {
 	format := strings.TrimPrefix(strings.ToLower(filepath.Ext(path)), ".")
 	if format != "png" && format != "svg" {
 		return fmt.Errorf("save chart %s: unsupported extension %q (want .png or .svg)", path, filepath.Ext(path))
@@ -430,28 +417,10 @@ func SaveChart(p *plot.Plot, path string) (err error) {
 	if err := WriteChart(&buf, p, format); err != nil {
 		return fmt.Errorf("save chart %s: %w", path, err)
 	}
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return fmt.Errorf("save chart: %w", err)
-	}
-	tmp := f.Name()
-	defer func() {
-		if err != nil {
-			os.Remove(tmp)
-		}
-	}()
-	if _, err = f.Write(buf.Bytes()); err != nil {
-		f.Close()
-		return fmt.Errorf("save chart %s: %w", path, err)
-	}
-	if err = f.Chmod(0o644); err != nil {
-		f.Close()
-		return fmt.Errorf("save chart %s: %w", path, err)
-	}
-	if err = f.Close(); err != nil {
-		return fmt.Errorf("save chart %s: %w", path, err)
-	}
-	if err = os.Rename(tmp, path); err != nil {
+	if err := fsatomic.WriteFile(path, 0o644, func(w io.Writer) error {
+		_, err := w.Write(buf.Bytes())
+		return err
+	}); err != nil {
 		return fmt.Errorf("save chart %s: %w", path, err)
 	}
 	return nil

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"payband/internal/numfmt"
 	"payband/transform"
 )
 
@@ -200,22 +201,7 @@ func PublishedTable(ps []Published) Table {
 }
 
 // formatInt writes n with thousands separators: 239200 -> "239,200".
-func formatInt(n int64) string {
-	d := strconv.FormatInt(n, 10)
-	neg := strings.HasPrefix(d, "-")
-	d = strings.TrimPrefix(d, "-")
-	var b strings.Builder
-	if neg {
-		b.WriteByte('-')
-	}
-	for i, c := range d {
-		if i > 0 && (len(d)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	return b.String()
-}
+func formatInt(n int64) string { return numfmt.Int(n) }
 
 func nan0(v float64) float64 {
 	if math.IsNaN(v) {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -18,10 +19,8 @@ var Formats = []string{"table", "csv", "json", "md"}
 
 // CheckFormat refuses anything but Formats.
 func CheckFormat(f string) error {
-	for _, x := range Formats {
-		if f == x {
-			return nil
-		}
+	if slices.Contains(Formats, f) {
+		return nil
 	}
 	return fmt.Errorf("unknown format %q: use table, csv, json or md", f)
 }

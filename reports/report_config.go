@@ -5,9 +5,10 @@ import (
 	"fmt"
 	"os"
 	"regexp"
+	"slices"
 	"strings"
 
-	"github.com/goccy/go-yaml"
+	"payband/internal/strictyaml"
 )
 
 // ChartKinds are the charts a report can draw.
@@ -57,21 +58,9 @@ func DefaultReportConfig() ReportConfig {
 	}
 }
 
-// ReportConfigError reports a bad report config: "FILE:LINE: reason".
-type ReportConfigError struct {
-	File string
-	Line int // 0 when unknown
-	Err  error
-}
-
-func (e *ReportConfigError) Error() string {
-	if e.Line > 0 {
-		return fmt.Sprintf("%s:%d: %v", e.File, e.Line, e.Err)
-	}
-	return fmt.Sprintf("%s: %v", e.File, e.Err)
-}
-
-func (e *ReportConfigError) Unwrap() error { return e.Err }
+// ReportConfigError reports a bad report config: "FILE:LINE: reason"
+// (File, Line and Err are strictyaml.FileError's).
+type ReportConfigError struct{ strictyaml.FileError }
 
 // LoadReportConfig reads a YAML report config. Keys left out keep their
 // defaults; an unknown key, a group column outside GroupColumns or a chart
@@ -88,18 +77,15 @@ func parseReportConfig(src []byte, name string) (ReportConfig, error) {
 	cfg := DefaultReportConfig()
 	// Lists replace the defaults rather than merge with them.
 	cfg.By, cfg.Charts = nil, nil
+	var doc *strictyaml.Doc
 	if strings.TrimSpace(string(src)) != "" {
-		if err := unmarshalYAML(src, &cfg); err != nil {
-			var ye yaml.Error
-			if errors.As(err, &ye) {
-				line := 0
-				if tk := ye.GetToken(); tk != nil && tk.Position != nil {
-					line = tk.Position.Line
-				}
-				return ReportConfig{}, &ReportConfigError{File: name, Line: line, Err: errors.New(ye.GetMessage())}
-			}
-			return ReportConfig{}, &ReportConfigError{File: name, Err: err}
+		d, err := strictyaml.Decode(src, name, &cfg)
+		if err != nil {
+			var ye *strictyaml.FileError
+			errors.As(err, &ye)
+			return ReportConfig{}, &ReportConfigError{*ye}
 		}
+		doc = d
 	}
 	if cfg.By == nil {
 		cfg.By = []string{"year"}
@@ -110,9 +96,9 @@ func parseReportConfig(src []byte, name string) (ReportConfig, error) {
 	if err := cfg.Validate(); err != nil {
 		var fe *fieldError
 		if errors.As(err, &fe) {
-			return ReportConfig{}, &ReportConfigError{File: name, Line: keyLine(src, fe.key), Err: err}
+			return ReportConfig{}, &ReportConfigError{strictyaml.FileError{File: name, Line: doc.Line("$." + fe.key), Err: err}}
 		}
-		return ReportConfig{}, &ReportConfigError{File: name, Err: err}
+		return ReportConfig{}, &ReportConfigError{strictyaml.FileError{File: name, Err: err}}
 	}
 	return cfg, nil
 }
@@ -127,16 +113,6 @@ func (e *fieldError) Error() string { return e.key + ": " + e.msg }
 
 func badField(key, format string, args ...any) error {
 	return &fieldError{key: key, msg: fmt.Sprintf(format, args...)}
-}
-
-// keyLine returns the 1-based line of a top-level key in src, or 0.
-func keyLine(src []byte, key string) int {
-	for i, l := range strings.Split(string(src), "\n") {
-		if strings.HasPrefix(l, key+":") {
-			return i + 1
-		}
-	}
-	return 0
 }
 
 // Validate checks the config without a warehouse: group columns against
@@ -250,23 +226,5 @@ func (c ReportConfig) withDefaults() ReportConfig {
 }
 
 func (c ReportConfig) wants(chart string) bool {
-	for _, k := range c.Charts {
-		if k == chart {
-			return true
-		}
-	}
-	return false
-}
-
-// unmarshalYAML is yaml.UnmarshalWithOptions in strict mode, with a panic
-// inside the YAML library (it has nil dereferences on some malformed input,
-// such as a tag on a scalar where a list belongs: "KEY: !0 0") returned as
-// an error.
-func unmarshalYAML(src []byte, v any) (err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("malformed YAML (%v)", r)
-		}
-	}()
-	return yaml.UnmarshalWithOptions(src, v, yaml.DisallowUnknownField(), yaml.Strict())
+	return slices.Contains(c.Charts, chart)
 }

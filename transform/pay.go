@@ -8,6 +8,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"payband/internal/numfmt"
 )
 
 // Sentinel errors of pay normalization. Every error returned by this file,
@@ -129,24 +131,10 @@ func formatUSD(v float64) string {
 	if v != math.Trunc(v) && v < 1e15 {
 		prec = 2
 	}
-	s := strconv.FormatFloat(v, 'f', prec, 64)
-	intPart, frac := s, ""
-	if i := strings.IndexByte(s, '.'); i >= 0 {
-		intPart, frac = s[:i], s[i:]
-	}
-	var b strings.Builder
 	if neg {
-		b.WriteByte('-')
+		return "-$" + numfmt.Fixed(v, prec)
 	}
-	b.WriteByte('$')
-	for i := 0; i < len(intPart); i++ {
-		if i > 0 && (len(intPart)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteByte(intPart[i])
-	}
-	b.WriteString(frac)
-	return b.String()
+	return "$" + numfmt.Fixed(v, prec)
 }
 
 // ParseAmount parses a pay string into one figure or a range, with the

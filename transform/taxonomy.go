@@ -14,9 +14,9 @@ import (
 	"sync"
 
 	"github.com/goccy/go-yaml"
-	"github.com/goccy/go-yaml/parser"
 
 	"payband/data"
+	"payband/internal/strictyaml"
 )
 
 // Seniority levels, lowest to highest: the one level ladder of SPEC §5.1.
@@ -97,21 +97,13 @@ type Taxonomy struct {
 	index map[string]int // family id -> position in Families
 }
 
-// TaxonomyError reports a malformed taxonomy: "FILE:LINE: reason".
-type TaxonomyError struct {
-	File string
-	Line int // 0 when unknown
-	Err  error
-}
+// TaxonomyError reports a malformed taxonomy: "FILE:LINE: reason" (File,
+// Line and Err are strictyaml.FileError's).
+type TaxonomyError struct{ strictyaml.FileError }
 
-func (e *TaxonomyError) Error() string {
-	if e.Line > 0 {
-		return fmt.Sprintf("%s:%d: %v", e.File, e.Line, e.Err)
-	}
-	return fmt.Sprintf("%s: %v", e.File, e.Err)
+func taxonomyError(name string, line int, err error) error {
+	return &TaxonomyError{strictyaml.FileError{File: name, Line: line, Err: err}}
 }
-
-func (e *TaxonomyError) Unwrap() error { return e.Err }
 
 var (
 	familyIDPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]*$`)
@@ -123,35 +115,24 @@ var (
 func ParseTaxonomy(r io.Reader, name string) (*Taxonomy, error) {
 	src, err := io.ReadAll(r)
 	if err != nil {
-		return nil, &TaxonomyError{File: name, Err: err}
+		return nil, taxonomyError(name, 0, err)
 	}
 	var t Taxonomy
-	if err := unmarshalYAML(src, &t); err != nil {
-		return nil, yamlError(name, err)
+	doc, err := strictyaml.Decode(src, name, &t)
+	if err != nil {
+		var ye *strictyaml.FileError
+		errors.As(err, &ye)
+		return nil, &TaxonomyError{*ye}
 	}
 	if err := t.validate(); err != nil {
 		var ve *validationError
 		if errors.As(err, &ve) {
-			return nil, &TaxonomyError{File: name, Line: lineOf(src, ve.path), Err: errors.New(ve.msg)}
+			return nil, taxonomyError(name, doc.Line(ve.path), errors.New(ve.msg))
 		}
-		return nil, &TaxonomyError{File: name, Err: err}
+		return nil, taxonomyError(name, 0, err)
 	}
 	t.buildIndex()
 	return &t, nil
-}
-
-// yamlError turns a go-yaml error into a TaxonomyError with the line of the
-// offending token and the library's message without its source excerpt.
-func yamlError(name string, err error) error {
-	var ye yaml.Error
-	if errors.As(err, &ye) {
-		line := 0
-		if tk := ye.GetToken(); tk != nil && tk.Position != nil {
-			line = tk.Position.Line
-		}
-		return &TaxonomyError{File: name, Line: line, Err: errors.New(ye.GetMessage())}
-	}
-	return &TaxonomyError{File: name, Err: err}
 }
 
 // validationError carries the YAML path of a semantic error so that
@@ -164,31 +145,6 @@ func (e *validationError) Error() string { return e.msg }
 
 func invalid(path, format string, args ...any) error {
 	return &validationError{path: path, msg: fmt.Sprintf(format, args...)}
-}
-
-// lineOf finds the line of a YAML path, walking up to the parent when the
-// path itself is missing (a required key that was left out).
-func lineOf(src []byte, path string) int {
-	f, err := parser.ParseBytes(src, 0)
-	if err != nil {
-		return 0
-	}
-	for p := path; p != "" && p != "$"; {
-		yp, err := yaml.PathString(p)
-		if err == nil {
-			if n, err := yp.FilterFile(f); err == nil && n != nil {
-				if tk := n.GetToken(); tk != nil && tk.Position != nil {
-					return tk.Position.Line
-				}
-			}
-		}
-		i := strings.LastIndexAny(p, ".[")
-		if i <= 0 {
-			break
-		}
-		p = p[:i]
-	}
-	return 0
 }
 
 func (t *Taxonomy) validate() error {
@@ -388,17 +344,4 @@ func cloneMap(m map[string]string) map[string]string {
 func isSecurityFamily(t *Taxonomy, id string) bool {
 	f, ok := t.Family(id)
 	return ok && f.Security
-}
-
-// unmarshalYAML is yaml.UnmarshalWithOptions in strict mode, with a panic
-// inside the YAML library (it has nil dereferences on some malformed input,
-// such as a tag on a scalar where a list belongs: "KEY: !0 0") returned as
-// an error.
-func unmarshalYAML(src []byte, v any) (err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("malformed YAML (%v)", r)
-		}
-	}()
-	return yaml.UnmarshalWithOptions(src, v, yaml.DisallowUnknownField(), yaml.Strict())
 }

@@ -3,6 +3,7 @@ package transform
 import (
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -731,7 +732,7 @@ func (m *Matcher) overlap(pass int, a *analysis) (fam int, conf float64, text st
 	for e, s := range shared {
 		ent := &m.entries[pass][e]
 		for _, t := range common {
-			if contains(ent.tokens, t) {
+			if slices.Contains(ent.tokens, t) {
 				s += m.idf[t]
 			}
 		}
@@ -1075,7 +1076,7 @@ func (m *Matcher) finish(words, paren []string, level int, steps *[]Step) analys
 			}
 			continue
 		}
-		if w == "" || contains(a.tokens, w) {
+		if w == "" || slices.Contains(a.tokens, w) {
 			continue
 		}
 		a.tokens = append(a.tokens, w)
@@ -1086,7 +1087,7 @@ func (m *Matcher) finish(words, paren []string, level int, steps *[]Step) analys
 			best = max(best, i)
 			continue
 		}
-		if w == "" || contains(a.tokens, w) || contains(a.paren, w) {
+		if w == "" || slices.Contains(a.tokens, w) || slices.Contains(a.paren, w) {
 			continue
 		}
 		a.paren = append(a.paren, w)
@@ -1161,7 +1162,7 @@ func findExcl(idx map[string][]excl, tokens, extra []string) string {
 			for _, e := range idx[t] {
 				all := true
 				for _, w := range e.words[1:] {
-					if !contains(tokens, w) && !contains(extra, w) {
+					if !slices.Contains(tokens, w) && !slices.Contains(extra, w) {
 						all = false
 						break
 					}
@@ -1205,15 +1206,6 @@ func equalWords(a, b []string) bool {
 		}
 	}
 	return true
-}
-
-func contains(ws []string, w string) bool {
-	for _, x := range ws {
-		if x == w {
-			return true
-		}
-	}
-	return false
 }
 
 func hasDigit(s string) bool {

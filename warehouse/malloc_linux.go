@@ -19,6 +19,10 @@ static int payband_tune_malloc(void) {
 */
 import "C"
 
-// mallocTuned is how many of the three glibc settings took effect (0 when
-// the C library is not glibc's and ignores them).
-var mallocTuned = int(C.payband_tune_malloc())
+// TuneMalloc tells glibc to keep the memory DuckDB frees for its next
+// allocations rather than unmap it (docs/benchmarks.md: it speeds a load's
+// DuckDB side). It changes the whole process's allocator, so it is the
+// program's choice: cmd/payband's main calls it first thing, not this
+// package's init. It returns how many of the three settings took effect (0
+// when the C library is not glibc's and ignores them).
+func TuneMalloc() int { return int(C.payband_tune_malloc()) }

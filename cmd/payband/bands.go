@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"database/sql"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -51,7 +52,7 @@ func (f *bandFlags) query() (reports.BandQuery, error) {
 	}
 	if f.family != "" {
 		q.Filters["family"] = f.family
-		if !contains(q.By, "family") {
+		if !slices.Contains(q.By, "family") {
 			q.By = append([]string{"family"}, q.By...)
 		}
 	}
@@ -165,15 +166,6 @@ cluster the warehouse was exported to (docs/scale-out.md).`,
 	engineFlag(c, &engine)
 	c.Flags().BoolVar(&pub, "with-published", false, "also print the published bands (BLS OEWS, reference figures) for the families shown")
 	return c
-}
-
-func contains(ss []string, s string) bool {
-	for _, x := range ss {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // noteCarriedCPI says on stderr which years' real figures carry the latest

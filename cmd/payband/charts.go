@@ -9,6 +9,7 @@ import (
 
 	"gonum.org/v1/plot"
 
+	"payband/internal/numfmt"
 	"payband/reports"
 	"payband/transform"
 )
@@ -155,14 +156,4 @@ func basisWord(q reports.BandQuery) string {
 	return "nominal"
 }
 
-func thousands(n int) string {
-	s := strconv.Itoa(n)
-	var b strings.Builder
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	return b.String()
-}
+func thousands(n int) string { return numfmt.Int(int64(n)) }

@@ -3,12 +3,14 @@ package main
 import (
 	"bufio"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 
 	"github.com/spf13/cobra"
 
 	"payband/ingest"
+	"payband/internal/fsatomic"
 	"payband/reports"
 	"payband/synth"
 )
@@ -42,7 +44,7 @@ the path of index.html.`,
 			}
 			csvPath := filepath.Join(out, "lca_demo.csv")
 			g.note("generating %d rows into %s", rows, csvPath)
-			if err := writeAtomic(csvPath, func(f *os.File) error {
+			if err := fsatomic.WriteFile(csvPath, 0o644, func(f io.Writer) error {
 				bw := bufio.NewWriterSize(f, 1<<20)
 				if err := synth.Generate(ctx, bw, synth.Options{Rows: rows, Seed: 2016, Profile: "lca"}); err != nil {
 					return err

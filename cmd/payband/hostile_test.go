@@ -315,7 +315,7 @@ func runChild(t *testing.T, timeout time.Duration, args ...string) childResult {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, os.Args[0], args...)
+	cmd := exec.CommandContext(ctx, paybandBinary(), args...)
 	cmd.Env = append(os.Environ(), "PAYBAND_TEST_AS_MAIN=1")
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
@@ -587,93 +587,4 @@ func sysMaxRSS(ps *os.ProcessState) int64 {
 		return ru.Maxrss << 10 // kilobytes on Linux
 	}
 	return 0
-}
-
-// smallFS mounts a tmpfs of size bytes for the test, or skips with the reason.
-func smallFS(t *testing.T, size string) string {
-	t.Helper()
-	if os.Geteuid() != 0 {
-		t.Skip("mounting a small tmpfs needs root")
-	}
-	dir := t.TempDir()
-	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size="+size, "tmpfs", dir).CombinedOutput(); err != nil {
-		t.Skipf("cannot mount a tmpfs: %v: %s", err, out)
-	}
-	t.Cleanup(func() {
-		if out, err := exec.Command("umount", dir).CombinedOutput(); err != nil {
-			t.Errorf("umount %s: %v: %s", dir, err, out)
-		}
-	})
-	return dir
-}
-
-// TestIngestDiskFull loads a file larger than the free space of the
-// warehouse's file system: the error is one clear line naming the input
-// file, and the warehouse still opens, passes check and holds what it held.
-func TestIngestDiskFull(t *testing.T) {
-	fs := smallFS(t, "4m")
-	dir := t.TempDir()
-	base := filepath.Join(dir, "base.csv")
-	genFile(t, base, "survey", 2000, 3)
-	big := filepath.Join(dir, "big.csv")
-	genFile(t, big, "survey", 100_000, 9)
-	db := filepath.Join(fs, "w.duckdb")
-	mustRun(t, "--db", db, "-q", "ingest", base)
-	before := queryCSV(t, db, totalsSQL)
-
-	r := runChild(t, 2*time.Minute, "--db", db, "ingest", big)
-	if r.code != 1 {
-		t.Fatalf("exit code %d, want 1\nstdout: %s\nstderr: %s", r.code, r.stdout, r.stderr)
-	}
-	first := strings.SplitN(r.stderr, "\n", 2)[0]
-	if !strings.HasPrefix(first, "payband: "+big+": ") || !strings.Contains(first, "No space left on device") {
-		t.Errorf("error %q, want it to name %s and say the device is full", first, big)
-	}
-	if after := queryCSV(t, db, totalsSQL); fmt.Sprint(after) != fmt.Sprint(before) {
-		t.Errorf("warehouse changed by a failed load: %v -> %v", before, after)
-	}
-	if out, errs, err := run(t, "--db", db, "check"); err != nil {
-		t.Errorf("check after disk full: %v\n%s%s", err, out, errs)
-	}
-	// Once there is room again, the same file loads in full.
-	if out, err := exec.Command("mount", "-o", "remount,size=64m", fs).CombinedOutput(); err != nil {
-		t.Skipf("cannot grow the tmpfs: %v: %s", err, out)
-	}
-	out := mustRun(t, "--db", db, "ingest", big)
-	if !strings.Contains(out, "read 100000,") {
-		t.Errorf("ingest after freeing space: %q", out)
-	}
-	if out, errs, err := run(t, "--db", db, "check"); err != nil {
-		t.Errorf("check: %v\n%s%s", err, out, errs)
-	}
-}
-
-// TestReadOnlyWarehouse: on a read-only file system, writers fail with one
-// line naming the warehouse and readers still work. (chmod 0555 does not
-// stop root, so the file system itself is remounted read-only.)
-func TestReadOnlyWarehouse(t *testing.T) {
-	fs := smallFS(t, "8m")
-	dir := t.TempDir()
-	base := filepath.Join(dir, "base.csv")
-	genFile(t, base, "survey", 500, 3)
-	db := filepath.Join(fs, "w.duckdb")
-	mustRun(t, "--db", db, "-q", "ingest", base)
-	want := queryCSV(t, db, totalsSQL)
-	if out, err := exec.Command("mount", "-o", "remount,ro", fs).CombinedOutput(); err != nil {
-		t.Skipf("cannot remount read-only: %v: %s", err, out)
-	}
-	other := filepath.Join(dir, "other.csv")
-	genFile(t, other, "survey", 100, 4)
-	r := runChild(t, time.Minute, "--db", db, "ingest", other)
-	if r.code != 1 || strings.Count(strings.TrimSpace(r.stderr), "\n") != 0 ||
-		!strings.Contains(r.stderr, db) || !strings.Contains(r.stderr, "read-only file system") {
-		t.Errorf("ingest into a read-only warehouse: exit %d, stderr %q; want exit 1 and one line naming %s", r.code, r.stderr, db)
-	}
-	if got := queryCSV(t, db, totalsSQL); fmt.Sprint(got) != fmt.Sprint(want) {
-		t.Errorf("read-only warehouse reads %v, want %v", got, want)
-	}
-	if out, errs, err := run(t, "--db", db, "check"); err != nil {
-		t.Errorf("check on a read-only warehouse: %v\n%s%s", err, out, errs)
-	}
-	mustRun(t, "--db", db, "bands", "--by", "year")
 }

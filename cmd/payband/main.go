@@ -11,9 +11,13 @@ import (
 	"syscall"
 
 	"payband/reports"
+	"payband/warehouse"
 )
 
 func main() {
+	// Before DuckDB allocates anything: a process-wide allocator setting,
+	// so the program makes it, not a package's init.
+	warehouse.TuneMalloc()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	err := Run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	stop()

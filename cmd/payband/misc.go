@@ -4,13 +4,13 @@ import (
 	"bufio"
 	"encoding/json"
 	"fmt"
-	"os"
-	"path/filepath"
+	"io"
 	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
 
+	"payband/internal/fsatomic"
 	"payband/synth"
 	"payband/transform"
 )
@@ -56,7 +56,7 @@ date-formatted serials) instead of CSV.`,
 			case opt.Profile == "survey" && (opt.Titles == synth.TitlesRealistic || opt.Layout == synth.LayoutDOL):
 				return usagef("--titles realistic and --layout dol are for --profile lca")
 			}
-			if err := writeAtomic(out, func(f *os.File) error {
+			if err := fsatomic.WriteFile(out, 0o644, func(f io.Writer) error {
 				bw := bufio.NewWriterSize(f, 1<<20)
 				if err := synth.Generate(cmd.Context(), bw, opt); err != nil {
 					return err
@@ -77,33 +77,6 @@ date-formatted serials) instead of CSV.`,
 	c.Flags().StringVar(&opt.Format, "format", synth.FormatCSV, "csv or xlsx")
 	c.Flags().StringVar(&out, "out", "", "output file")
 	return c
-}
-
-// writeAtomic writes path through a temporary file in the same directory,
-// renamed into place only when fn and Close both succeed. The file is made
-// readable by all (0644) as os.WriteFile under the usual umask would:
-// CreateTemp's 0600 would hide data and taxonomies from other users.
-func writeAtomic(path string, fn func(*os.File) error) error {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	if err := f.Chmod(0o644); err != nil {
-		f.Close()
-		os.Remove(tmp)
-		return err
-	}
-	if err := fn(f); err != nil {
-		f.Close()
-		os.Remove(tmp)
-		return err
-	}
-	if err := f.Close(); err != nil {
-		os.Remove(tmp)
-		return err
-	}
-	return os.Rename(tmp, path)
 }
 
 func checkCmd(g *globals) *cobra.Command {

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -80,7 +81,7 @@ func chartCmd(g *globals) *cobra.Command {
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			kind := args[0]
-			if !contains(chartKinds, kind) {
+			if !slices.Contains(chartKinds, kind) {
 				return usagef("unknown chart %q: use %s", kind, strings.Join(chartKinds, ", "))
 			}
 			ext := strings.ToLower(filepath.Ext(out))

@@ -5,13 +5,14 @@ import (
 	"database/sql"
 	"encoding/csv"
 	"fmt"
+	"io"
 	"math"
-	"os"
 	"strconv"
 
 	"github.com/spf13/cobra"
 
 	"payband/ingest"
+	"payband/internal/fsatomic"
 	"payband/reports"
 	"payband/taxonomy/onet"
 	"payband/transform"
@@ -68,7 +69,7 @@ func titleList(cmd *cobra.Command, g *globals, command, q string, format, out st
 	}
 	// Plain CSV, the raw titles byte for byte: the file comes back as
 	// overrides, so nothing may be escaped or rewritten.
-	if err := writeAtomic(out, func(f *os.File) error {
+	if err := fsatomic.WriteFile(out, 0o644, func(f io.Writer) error {
 		cw := csv.NewWriter(f)
 		if err := cw.Write(reviewColumns); err != nil {
 			return err
@@ -207,7 +208,7 @@ func taxonomyCmd(g *globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if err := writeAtomic(out, func(f *os.File) error { return t.WriteYAML(f) }); err != nil {
+			if err := fsatomic.WriteFile(out, 0o644, func(f io.Writer) error { return t.WriteYAML(f) }); err != nil {
 				return err
 			}
 			g.note("wrote %s: %d families (taxonomy version %s)", out, len(t.Families), t.Version)

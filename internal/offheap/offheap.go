@@ -1,0 +1,36 @@
+// Package offheap allocates large, zeroed number arrays outside the Go heap,
+// on transparent huge pages where the kernel has them: the case-number
+// tables of a load (probed at random: with 4 KiB pages nearly every probe
+// of a table of tens of MiB also missed the TLB) and the pay of a band
+// query (tens of MiB filled once: with 4 KiB pages a fifth of the time was
+// page faults). Outside the heap they also do not raise the garbage
+// collector's target.
+//
+// It is an opt-out speed trick: off Linux, under the race detector (build
+// tag race, which does not watch memory it did not allocate) and with the
+// build tag nooffheap, Alloc is make and Free does nothing.
+package offheap
+
+// Number is what Alloc can hand out: 8-byte words.
+type Number interface{ ~uint64 | ~float64 }
+
+// Alloc returns n zeroed values. mapped reports whether they live outside
+// the Go heap, in which case they must be given back with Free once nothing
+// refers to them; a failed mapping falls back to the heap (mapped false).
+func Alloc[T Number](n int) (v []T, mapped bool) {
+	if n <= 0 {
+		return nil, false
+	}
+	if v, ok := mapWords[T](n); ok {
+		return v, true
+	}
+	return make([]T, n), false
+}
+
+// Free unmaps v, which Alloc returned with mapped true. Nothing may use v
+// after.
+func Free[T Number](v []T) {
+	if len(v) > 0 {
+		unmapWords(v)
+	}
+}
