@@ -75,8 +75,8 @@ func (e *Engine) Bands(ctx context.Context, q reports.BandQuery) ([]reports.Band
 	var bands []reports.Band
 	skipped := 0
 	for _, row := range r.Data {
-		if len(row) != nk+12 {
-			return nil, 0, fmt.Errorf("bands query: %d columns, want %d", len(row), nk+12)
+		if len(row) != nk+17 {
+			return nil, 0, fmt.Errorf("bands query: %d columns, want %d", len(row), nk+17)
 		}
 		n, err := asInt(row[nk])
 		if err != nil {
@@ -91,17 +91,23 @@ func (e *Engine) Bands(ctx context.Context, q reports.BandQuery) ([]reports.Band
 		}
 		b := reports.Band{N: int(n), Basis: basis, LowN: n < reports.LowN}
 		for i, c := range q.By {
-			v, _, err := asString(row[i])
+			v, ok, err := asString(row[i])
 			if err != nil {
 				return nil, 0, fmt.Errorf("bands query: %s: %w", c, err)
 			}
-			b.Group = append(b.Group, reports.KV{Key: c, Value: v})
+			// An unmatched family or title is "" in the view and reads as
+			// missing, as the local engine's groups (reports.groupKV).
+			null := !ok || (v == "" && (c == "family" || c == "title"))
+			b.Group = append(b.Group, reports.KV{Key: c, Value: v, Null: null})
 		}
 		fields := []*float64{&b.Min, &b.P10, &b.P25, &b.Median, &b.P75, &b.P90, &b.Max, &b.Mean, &b.Stddev, &b.MedianCILow, &b.MedianCIHigh}
 		for i, f := range fields {
 			if *f, err = asFloat(row[nk+1+i]); err != nil {
 				return nil, 0, fmt.Errorf("bands query: %s: %w", r.Meta[nk+1+i].Name, err)
 			}
+		}
+		if b.Scope, err = scopeOf(row[nk+12:], q); err != nil {
+			return nil, 0, fmt.Errorf("bands query: scope: %w", err)
 		}
 		bands = append(bands, b)
 	}
@@ -142,6 +148,11 @@ func (e *Engine) bandsSQL(q reports.BandQuery, factors map[int]float64) (string,
 		return "", err
 	}
 	var where []string
+	// LCA filings count only when certified, as in the local engine
+	// (reports.BandQuery.where); DuckDB's trim() removes spaces only.
+	if _, named := q.Filters["case_status"]; q.CaseStatus != reports.CaseStatusAll && !named {
+		where = append(where, "(case_status IS NULL OR upper(replaceRegexpAll(case_status, '^ +| +$', '')) = 'CERTIFIED')")
+	}
 	for _, c := range sortedKeysS(q.Filters) {
 		v := q.Filters[c]
 		k, ok := columnKind(c)
@@ -192,23 +203,25 @@ func (e *Engine) bandsSQL(q reports.BandQuery, factors map[int]float64) (string,
 	}
 	b.WriteString("arrayElement(v, n), s / n, if(n > 1, sd, 0),\n  ")
 	b.WriteString("if(" + ciOK + ", arrayElement(v, toUInt64(greatest(" + ciLo + ", 1))), 0),\n  ")
-	b.WriteString("if(" + ciOK + ", arrayElement(v, toUInt64(greatest(" + ciHi + ", 1))), 0)\n")
+	b.WriteString("if(" + ciOK + ", arrayElement(v, toUInt64(greatest(" + ciHi + ", 1))), 0),\n  ")
+	b.WriteString("kinds, nc, arraySlice(arraySort(cs), 1, " + strconv.Itoa(maxScopeCountries) + "), y0, y1\n")
 	b.WriteString("FROM (\n  SELECT ")
 	if keys != "" {
 		b.WriteString(keys + ", ")
 	}
-	b.WriteString("count() AS n, arraySort(groupArray(pay)) AS v, sumKahan(pay) AS s, stddevSamp(pay) AS sd\n")
+	b.WriteString("count() AS n, arraySort(groupArray(pay)) AS v, sumKahan(pay) AS s, stddevSamp(pay) AS sd,\n")
+	b.WriteString("    arraySort(groupUniqArray(source_kind)) AS kinds, uniqExact(country) AS nc, groupUniqArray(country) AS cs, min(year) AS y0, max(year) AS y1\n")
 	b.WriteString("  FROM (SELECT ")
 	if keys != "" {
 		b.WriteString(keys + ", ")
 	}
-	b.WriteString(pay + " AS pay FROM " + e.layout.read(salariesTable))
+	b.WriteString(pay + " AS pay, source_kind, country, year FROM " + e.layout.read(salariesTable))
 	if len(where) > 0 {
 		b.WriteString(" WHERE " + strings.Join(where, " AND "))
 	}
 	b.WriteString(")")
 	if keys != "" {
-		b.WriteString("\n  GROUP BY " + keys + "\n)\nORDER BY " + keys)
+		b.WriteString("\n  GROUP BY " + keys + "\n)\nORDER BY " + orderBy(q.By))
 	} else {
 		b.WriteString("\n)")
 	}
@@ -251,4 +264,88 @@ func sortedKeysS(m map[string]string) []string {
 	}
 	sortStrings(ks)
 	return ks
+}
+
+// maxScopeCountries is how many countries a band's scope names, as the
+// local engine's (reports.Scope).
+const maxScopeCountries = 3
+
+// levelLadder orders level columns by rank, as the local engine does;
+// values off the ladder (and NULL) sort after it.
+var levelColumns = map[string]bool{"level": true, "seniority": true, "title_seniority": true, "experience_level": true}
+
+// orderBy is the ORDER BY list of the group columns (allow-listed names):
+// level columns by their rank on reports.LevelLadder, the others by value.
+func orderBy(by []string) string {
+	lits := make([]string, len(reports.LevelLadder))
+	for i, l := range reports.LevelLadder {
+		lits[i] = quoteString(l)
+	}
+	ladder := "[" + strings.Join(lits, ", ") + "]"
+	parts := make([]string, len(by))
+	for i, c := range by {
+		if levelColumns[c] {
+			pos := "indexOf(" + ladder + ", ifNull(" + c + ", ''))"
+			parts[i] = "if(" + pos + " = 0, 1000, " + pos + "), " + c
+		} else {
+			parts[i] = c
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+// scopeOf reads the five scope columns (source kinds, the count of
+// countries, the first countries, the first and last year) of a band.
+func scopeOf(v []any, q reports.BandQuery) (reports.Scope, error) {
+	var s reports.Scope
+	var err error
+	if s.Kinds, err = asStrings(v[0]); err != nil {
+		return s, err
+	}
+	n, err := asInt(v[1])
+	if err != nil {
+		return s, err
+	}
+	s.NCountries = int(n)
+	if s.Countries, err = asStrings(v[2]); err != nil {
+		return s, err
+	}
+	y0, err := asInt(v[3])
+	if err != nil {
+		return s, err
+	}
+	y1, err := asInt(v[4])
+	if err != nil {
+		return s, err
+	}
+	s.YearFrom, s.YearTo = int(y0), int(y1)
+	for _, k := range s.Kinds {
+		if strings.HasPrefix(k, "lca-") {
+			s.CaseStatus = reports.CaseStatusCertified
+			if q.CaseStatus == reports.CaseStatusAll {
+				s.CaseStatus = reports.CaseStatusAll
+			}
+			break
+		}
+	}
+	return s, nil
+}
+
+// asStrings reads a JSON array of strings.
+func asStrings(v any) ([]string, error) {
+	xs, ok := v.([]any)
+	if !ok {
+		return nil, fmt.Errorf("%w %v (%T), want an array", errValue, v, v)
+	}
+	out := make([]string, 0, len(xs))
+	for _, x := range xs {
+		s, ok, err := asString(x)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			out = append(out, s)
+		}
+	}
+	return out, nil
 }

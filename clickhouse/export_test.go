@@ -16,9 +16,11 @@ import (
 	"payband/warehouse"
 )
 
-// realFiles are the survey and H-1B files the equality test loads, and a
+// realFiles are the survey and H-1B files the equality test loads (two
+// surveys of different datasets: a Kaggle copy of one would be superseded
+// by it and not exported), and a
 // BLS OEWS table for published_bands.
-var realFiles = []string{"infosec_jobs_salaries_2025-08-03.csv", "salaries_cyber.csv", "h1b_sample_2015_2019.csv", "national_M2024_dl.xlsx"}
+var realFiles = []string{"infosec_jobs_salaries_2025-08-03.csv", "aijobs_salaries_2025-01-19.csv", "h1b_sample_2015_2019.csv", "national_M2024_dl.xlsx"}
 
 // loadWarehouse ingests files (paths) into a new warehouse.
 func loadWarehouse(t testing.TB, paths ...string) *warehouse.Warehouse {

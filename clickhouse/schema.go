@@ -46,6 +46,8 @@ var salariesTable = table{
 		{"case_status", kString, true}, {"soc_code", kString, true}, {"remote_ratio", kInt32, true},
 		{"company_country", kString, true}, {"dataset", kString, true}, {"county", kString, true},
 		{"city", kString, true}, {"postal_code", kString, true},
+		{"level", kString, true}, {"title_seniority", kString, true}, {"experience_code", kString, true},
+		{"source_kind", kString, true},
 	},
 	// One partition per source: a source is replaced or removed with DROP
 	// PARTITION, which is immediate, where ALTER ... DELETE is an
