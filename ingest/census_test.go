@@ -164,8 +164,8 @@ func TestCensus(t *testing.T) {
 				t.Errorf("rows_read %d, an independent reader counts %d records", res.Read, want)
 			}
 			var read, loaded, rejected, dup int64
-			if err := w.DB.QueryRow(`SELECT rows_read, rows_loaded, rows_rejected, rows_duplicate FROM source_files WHERE path = ? AND retired_at IS NULL`,
-				res.Path).Scan(&read, &loaded, &rejected, &dup); err != nil {
+			if err := w.DB.QueryRow(`SELECT rows_read, rows_loaded, rows_rejected, rows_duplicate FROM source_files WHERE path = ? AND sha256 = ?`,
+				res.Path, res.SHA256).Scan(&read, &loaded, &rejected, &dup); err != nil {
 				t.Fatal(err)
 			}
 			if read != res.Read || read != loaded+rejected+dup {

@@ -61,7 +61,7 @@ func TestMalformedRecordsCostOneRejectEach(t *testing.T) {
 func TestJSONArrayAndObjectEqualCSV(t *testing.T) {
 	ctx := context.Background()
 	const (
-		qSalaries = `SELECT * EXCLUDE (source) FROM salaries ORDER BY row_no`
+		qSalaries = `SELECT * EXCLUDE (source, dataset) FROM salaries ORDER BY row_no` // the dataset is named after the file
 		qRejects  = `SELECT * EXCLUDE (source) FROM rejects ORDER BY row_no, "column"`
 		qSources  = `SELECT profile, rows_read, rows_loaded, rows_rejected, rows_duplicate FROM sources`
 		qBands    = `SELECT family, count(*), quantile_cont(pay_usd, 0.5) FROM salaries GROUP BY family ORDER BY family`
