@@ -38,8 +38,9 @@ test-race: ## the concurrent packages' tests under the race detector
 	$(GO) test $(GOFLAGS_T) -race -timeout 30m $(RACE_PKGS)
 
 # The crash tier runs children of bin/payband, built once without -race.
-test-crash: build ## SIGKILL loops, full-disk and read-only-mount tests (build tag crash)
+test-crash: build ## SIGKILL loops (runs, exports), full-disk and read-only-mount tests (build tag crash)
 	PAYBAND_BIN=$(abspath $(BIN)) $(GO) test $(GOFLAGS_T),crash -count=1 -timeout 30m -run 'SIGKILL|DiskFull|ReadOnlyWarehouse' ./cmd/payband
+	$(GO) test $(GOFLAGS_T),crash -count=1 -timeout 15m -run 'Killed' ./clickhouse
 
 test-fuzz: ## run each fuzz target for FUZZTIME (default 10s)
 	@for t in $$($(GO) test $(GOFLAGS_T) -list 'Fuzz.*' ./... | grep -E '^(Fuzz|ok)' | awk '/^ok/ {pkg=$$2} /^Fuzz/ {print pkg":"$$1}'); do \
