@@ -30,7 +30,7 @@ func (f *bandFlags) register(c *cobra.Command, byDefault string) {
 	fl.IntVar(&f.year, "year", 0, "only this year")
 	fl.IntVar(&f.minN, "min-n", reports.DefaultMinN, "leave out groups with fewer rows")
 	fl.IntVar(&f.real, "real", 0, "express pay in this year's dollars (CPI-U)")
-	fl.StringArrayVar(&f.where, "where", nil, "filter COLUMN=VALUE (columns as --by); repeatable: different columns are ANDed, a column given twice is refused")
+	fl.StringArrayVar(&f.where, "where", nil, "filter COLUMN=VALUE, COLUMN=V1,V2 (any of), or a range on year/remote_ratio: COLUMN>=V, >, <=, <; columns as --by; repeatable: conditions are ANDed, a column takes one value or list, or one lower and one upper bound")
 }
 
 func (f *bandFlags) query() (reports.BandQuery, error) {
@@ -59,17 +59,9 @@ func (f *bandFlags) query() (reports.BandQuery, error) {
 		q.Filters["year"] = itoa(f.year)
 	}
 	for _, w := range f.where {
-		k, v, ok := strings.Cut(w, "=")
-		if !ok {
-			return q, usagef("--where takes COLUMN=VALUE, not %q", w)
+		if err := addWhere(&q, w); err != nil {
+			return q, err
 		}
-		// Different columns are ANDed; one column twice would select
-		// nothing (or, as before, only the last), so it is refused.
-		k = strings.TrimSpace(k)
-		if _, dup := q.Filters[k]; dup {
-			return q, usagef("--where %s is given twice (or with --%s/--year); give one value per column", k, k)
-		}
-		q.Filters[k] = v
 	}
 	if f.real != 0 {
 		if _, ok := transform.DefaultCPI().Index(f.real); !ok {
@@ -103,6 +95,14 @@ stderr.`,
 			if err := reports.CheckFormat(format); err != nil {
 				return usageError{err}
 			}
+			// Every flag combination is checked before the warehouse is
+			// opened, so a mistake never follows a printed table.
+			if pub && bf.family == "" {
+				return usagef("--with-published needs --family (the published figures are per family)")
+			}
+			if pub && format == "json" {
+				return usagef("--with-published prints a second table, which --format json cannot hold in one document; use table, md or csv")
+			}
 			q, err := bf.query()
 			if err != nil {
 				return err
@@ -112,6 +112,9 @@ stderr.`,
 				return err
 			}
 			defer w.Close()
+			if err := checkValues(cmd.Context(), w.DB, &q); err != nil {
+				return err
+			}
 			bands, skipped, err := reports.ComputeBands(cmd.Context(), w.DB, q, nil)
 			if err != nil {
 				return err

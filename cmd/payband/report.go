@@ -100,6 +100,9 @@ func chartCmd(g *globals) *cobra.Command {
 				return err
 			}
 			defer w.Close()
+			if err := checkValues(cmd.Context(), w.DB, &q); err != nil {
+				return err
+			}
 			p, err := drawChart(cmd.Context(), w.DB, kind, q, bf)
 			if err != nil {
 				return err
