@@ -201,7 +201,7 @@ SELECT `)
   max(pay) FILTER (WHERE rn = ceil(1 + cnt / 2.0 + 1.959964 * sqrt(cnt) / 2))
 FROM ranked`)
 	if groupBy != "" {
-		b.WriteString("\nGROUP BY " + groupBy + "\nORDER BY " + groupBy)
+		b.WriteString("\nGROUP BY " + groupBy + "\nORDER BY " + orderBy(q.By))
 	}
 	return b.String(), args, nil
 }
@@ -314,6 +314,7 @@ func ComputeBands(ctx context.Context, db *sql.DB, q BandQuery, cpi *transform.C
 	if err != nil {
 		return nil, 0, fmt.Errorf("bands query: %w", err)
 	}
+	SortLevels(bands, q.By)
 	return bands, skipped, nil
 }
 

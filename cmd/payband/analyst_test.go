@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
 	"path/filepath"
 	"strings"
@@ -138,6 +140,83 @@ func TestBandsFlagCombinationsCheckedFirst(t *testing.T) {
 		}
 		if out != "" {
 			t.Errorf("bands %v printed before failing:\n%s", args, out)
+		}
+	}
+}
+
+func TestBandsOutputForAnalysts(t *testing.T) {
+	db := analystDB(t)
+	// md: dollars with $ and separators, numeric columns right-aligned,
+	// years plain.
+	md := mustRun(t, "--db", db, "bands", "--family", "security-manager", "--by", "year", "--format", "md")
+	lines := strings.Split(md, "\n")
+	if len(lines) < 3 || !strings.HasPrefix(lines[1], "|---|---:|---:|---:|") {
+		t.Errorf("md alignment row %q, want text then numeric columns ---:", lines[1])
+	}
+	if !strings.Contains(lines[2], "| 2020 |") || !strings.Contains(md, "$") {
+		t.Errorf("md rows lack plain years or dollar signs:\n%s", md)
+	}
+	for _, l := range lines[2:] {
+		if l == "" {
+			continue
+		}
+		cells := strings.Split(l, " | ")
+		if median := cells[6]; !strings.HasPrefix(median, "$") || !strings.Contains(median, ",") {
+			t.Errorf("md median %q, want $ and a thousands separator", median)
+		}
+	}
+	// json: the year is a number.
+	for _, b := range bandsJSON(t, "--db", db, "bands", "--family", "ciso", "--by", "year", "--min-n", "1") {
+		if _, ok := b["year"].(float64); !ok {
+			t.Errorf("json year %#v is not a number", b["year"])
+		}
+	}
+	// table: narrower than 140 characters grouped by three columns, and
+	// --wide brings back every column.
+	for _, l := range strings.Split(mustRun(t, "--db", db, "bands", "--by", "family,year,seniority", "--min-n", "1"), "\n") {
+		if n := len([]rune(l)); n > 140 {
+			t.Errorf("table line of %d characters: %q", n, l)
+			break
+		}
+	}
+	if wide := mustRun(t, "--db", db, "bands", "--family", "ciso", "--wide"); !strings.Contains(wide, "stddev") || !strings.Contains(wide, "median_ci_low") {
+		t.Errorf("--wide lacks stddev or median_ci_low:\n%s", wide)
+	}
+	// Levels run up the ladder, not alphabetically.
+	var got []string
+	for _, b := range bandsJSON(t, "--db", db, "bands", "--by", "seniority", "--min-n", "1") {
+		got = append(got, b["seniority"].(string))
+	}
+	if want := []string{"intern", "entry", "mid", "senior", "lead", "principal", "executive", "unspecified"}; strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Errorf("seniority order %v, want %v", got, want)
+	}
+}
+
+func TestTitlesNormalizeJSONArrayAndLines(t *testing.T) {
+	in := "Sr Security Engineer\nCISO\n"
+	runIn := func(args ...string) string {
+		t.Helper()
+		var out, errb bytes.Buffer
+		if err := Run(context.Background(), args, strings.NewReader(in), &out, &errb); err != nil {
+			t.Fatalf("%v: %v\n%s", args, err, errb.String())
+		}
+		return out.String()
+	}
+	var arr []map[string]any
+	if err := json.Unmarshal([]byte(runIn("titles", "normalize", "--format", "json")), &arr); err != nil || len(arr) != 2 {
+		t.Fatalf("--format json is not an array of 2: %v %v", err, arr)
+	}
+	if arr[1]["family"] != "ciso" {
+		t.Errorf("second result %v", arr[1])
+	}
+	lines := strings.Split(strings.TrimSpace(runIn("titles", "normalize", "--format", "jsonl")), "\n")
+	if len(lines) != 2 {
+		t.Fatalf("--format jsonl: %d lines, want 2", len(lines))
+	}
+	for _, l := range lines {
+		var m map[string]any
+		if err := json.Unmarshal([]byte(l), &m); err != nil {
+			t.Errorf("jsonl line %q: %v", l, err)
 		}
 	}
 }

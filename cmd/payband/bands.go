@@ -80,6 +80,7 @@ func bandsCmd(g *globals) *cobra.Command {
 		bf     bandFlags
 		format string
 		pub    bool
+		wide   bool
 	)
 	c := &cobra.Command{
 		Use:   "bands [flags]",
@@ -89,7 +90,21 @@ interpolate linearly between closest ranks (DuckDB quantile_cont, numpy's
 default); figures are rounded to whole dollars on output only. Each band also
 has a distribution-free 95% confidence interval for the median and a low_n
 flag under 30 rows. Groups under --min-n rows are left out and counted on
-stderr.`,
+stderr.
+
+Filters: --family takes a taxonomy id, --title a canonical title, and
+--where COLUMN=VALUE, COLUMN=V1,V2 (any of the list) or, on year and
+remote_ratio, COLUMN>=V, >, <=, < (one lower and one upper bound may be
+given). A family, title or value that the taxonomy or warehouse does not
+have is refused (exit 2) with a did-you-mean and the values there are;
+other text values match case-insensitively, and state takes a postal code
+or name in any case (va, VA, Virginia).
+
+Levels (seniority, experience_level) sort up the ladder, intern to
+executive, then unspecified. The table format leaves out stddev and basis
+and names the median's interval ci_low/ci_high (--wide shows all); csv,
+json and md always have every column. md prints dollars with $ and
+thousands separators, numeric columns right-aligned.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := reports.CheckFormat(format); err != nil {
@@ -128,7 +143,14 @@ stderr.`,
 			if q.Real != 0 {
 				noteCarriedCPI(cmd.Context(), g, w.DB)
 			}
-			if err := reports.BandsTable(bands, q.By).Write(g.stdout, format, reports.RenderOptions{}); err != nil {
+			t := reports.BandsTable(bands, q.By)
+			if format == "table" && !wide {
+				t = t.Narrow()
+				if q.Real != 0 {
+					g.note("note: pay in %d dollars (CPI-U)", q.Real)
+				}
+			}
+			if err := t.Write(g.stdout, format, reports.RenderOptions{}); err != nil {
 				return err
 			}
 			if pub {
@@ -139,6 +161,7 @@ stderr.`,
 	}
 	bf.register(c, "")
 	c.Flags().StringVar(&format, "format", "table", "output format: table, csv, json, md")
+	c.Flags().BoolVar(&wide, "wide", false, "table format: also the stddev and basis columns, and the interval as median_ci_low/high")
 	c.Flags().BoolVar(&pub, "with-published", false, "also print the published bands (BLS OEWS, reference figures) for the families shown")
 	return c
 }

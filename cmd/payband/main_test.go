@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -121,7 +122,7 @@ func TestBandsAgreeWithIndependentPercentiles(t *testing.T) {
 				t.Fatalf("%s: only %d bands", tc.name, len(got))
 			}
 			for _, b := range got {
-				fam, year := b["family"].(string), b["year"].(string)
+				fam, year := b["family"].(string), strconv.Itoa(int(b["year"].(float64))) // JSON years are numbers
 				vals := append([]float64(nil), byGroup[fam+"/"+year]...)
 				if real != "" {
 					for i := range vals {
