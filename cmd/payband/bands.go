@@ -31,6 +31,7 @@ func (f *bandFlags) register(c *cobra.Command, byDefault string) {
 	fl.IntVar(&f.minN, "min-n", reports.DefaultMinN, "leave out groups with fewer rows")
 	fl.IntVar(&f.real, "real", 0, "express pay in this year's dollars (CPI-U)")
 	fl.StringArrayVar(&f.where, "where", nil, "filter COLUMN=VALUE, COLUMN=V1,V2 (any of), or a range on year/remote_ratio: COLUMN>=V, >, <=, <; columns as --by; repeatable: conditions are ANDed, a column takes one value or list, or one lower and one upper bound")
+	registerCompletions(c)
 }
 
 func (f *bandFlags) query() (reports.BandQuery, error) {
@@ -161,6 +162,7 @@ thousands separators, numeric columns right-aligned.`,
 	}
 	bf.register(c, "")
 	c.Flags().StringVar(&format, "format", "table", "output format: table, csv, json, md")
+	_ = c.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(reports.Formats, cobra.ShellCompDirectiveNoFileComp))
 	c.Flags().BoolVar(&wide, "wide", false, "table format: also the stddev and basis columns, and the interval as median_ci_low/high")
 	c.Flags().BoolVar(&pub, "with-published", false, "also print the published bands (BLS OEWS, reference figures) for the families shown")
 	return c

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/spf13/cobra"
+
 	"payband/ingest"
 	"payband/reports"
 	"payband/transform"
@@ -242,4 +244,31 @@ func editDistance(a, b string) int {
 		prev, cur = cur, prev
 	}
 	return prev[len(rb)]
+}
+
+// registerCompletions offers values for --by (the group columns, after
+// the commas already typed) and --family (the taxonomy ids).
+func registerCompletions(c *cobra.Command) {
+	_ = c.RegisterFlagCompletionFunc("by", func(_ *cobra.Command, _ []string, typed string) ([]string, cobra.ShellCompDirective) {
+		done := ""
+		if i := strings.LastIndexByte(typed, ','); i >= 0 {
+			done = typed[:i+1]
+		}
+		out := make([]string, len(reports.GroupColumns))
+		for i, col := range reports.GroupColumns {
+			out[i] = done + col
+		}
+		return out, cobra.ShellCompDirectiveNoFileComp | cobra.ShellCompDirectiveNoSpace
+	})
+	_ = c.RegisterFlagCompletionFunc("family", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		tax, err := transform.DefaultTaxonomy()
+		if err != nil {
+			return nil, cobra.ShellCompDirectiveError
+		}
+		ids := make([]string, len(tax.Families))
+		for i, f := range tax.Families {
+			ids[i] = f.ID
+		}
+		return ids, cobra.ShellCompDirectiveNoFileComp
+	})
 }

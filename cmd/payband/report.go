@@ -71,7 +71,8 @@ func chartCmd(g *globals) *cobra.Command {
   trend   median and p25–p75 by year (nominal, and real with --real)
   ladder  median pay along analyst → engineer → architect → manager → director → CISO (latest year, or --year)
   box     boxes p10/p25/median/p75/p90 by --by (default seniority)`,
-		Args: cobra.ExactArgs(1),
+		Args:      cobra.ExactArgs(1),
+		ValidArgs: chartKinds,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			kind := args[0]
 			if !contains(chartKinds, kind) {
