@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -15,6 +16,9 @@ import (
 	"payband/reports"
 	"payband/warehouse"
 )
+
+// UnmatchedPartition is the family partition of rows without a family.
+const UnmatchedPartition = "__unmatched__"
 
 // DefaultPartition is the Hive partitioning of an export when none is given.
 var DefaultPartition = []string{"year", "family"}
@@ -179,8 +183,16 @@ func exportView(ctx context.Context, conn *sql.Conn, dir, view string, part []st
 			idents[i] = sqlIdent(c) // c is from the allow-list; quoted anyway
 		}
 		ev.Path, ev.PartitionBy = view, part
-		q = fmt.Sprintf("COPY (SELECT * FROM %s) TO %s (FORMAT parquet, PARTITION_BY (%s))",
-			sqlIdent(view), sqlString(filepath.Join(dir, view)), strings.Join(idents, ", "))
+		sel := "*"
+		if slices.Contains(part, "family") {
+			// A row no family matched would land in an empty "family="
+			// directory, which Hive readers take for a missing value or
+			// skip: it goes to family=__unmatched__ instead (a name DuckDB
+			// writes without percent-encoding), and reads back as that value.
+			sel = "* REPLACE (coalesce(nullif(family, ''), " + sqlString(UnmatchedPartition) + ") AS family)"
+		}
+		q = fmt.Sprintf("COPY (SELECT %s FROM %s) TO %s (FORMAT parquet, PARTITION_BY (%s))",
+			sel, sqlIdent(view), sqlString(filepath.Join(dir, view)), strings.Join(idents, ", "))
 	} else {
 		ev.Path = view + ".parquet"
 		q = fmt.Sprintf("COPY (SELECT * FROM %s) TO %s (FORMAT parquet)", sqlIdent(view), sqlString(filepath.Join(dir, ev.Path)))

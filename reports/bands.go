@@ -50,6 +50,7 @@ const LowN = 30
 type BandQuery struct {
 	By      []string          // group columns, from GroupColumns
 	Filters map[string]string // column (from GroupColumns) = value
+	Conds   []Cond            // ranges and lists, ANDed with Filters (filter.go)
 	MinN    int               // groups with fewer rows are left out
 	Real    int               // 0 = nominal; else rescale to this year's dollars
 	// CaseStatus is which LCA filings count: "" or "certified" only those
@@ -79,6 +80,11 @@ func (q BandQuery) Validate() error {
 	for c := range q.Filters {
 		if !IsGroupColumn(c) {
 			return fmt.Errorf("cannot filter by %q: allowed columns are %s", c, strings.Join(GroupColumns, ", "))
+		}
+	}
+	for _, c := range q.Conds {
+		if err := c.validate(); err != nil {
+			return err
 		}
 	}
 	if q.MinN < 0 {
@@ -144,6 +150,14 @@ func (q BandQuery) where(prefix string) ([]string, []any, error) {
 			args = append(args, v)
 		}
 		where = append(where, prefix+c+" = ?")
+	}
+	for _, c := range q.Conds {
+		p, a, err := c.predicate(prefix)
+		if err != nil {
+			return nil, nil, err
+		}
+		where = append(where, p)
+		args = append(args, a...)
 	}
 	return where, args, nil
 }
@@ -329,7 +343,7 @@ func ComputeBands(ctx context.Context, db *sql.DB, q BandQuery, cpi *transform.C
 		factors = f
 		basis = "real:" + strconv.Itoa(q.Real)
 	}
-	hashed := len(q.Filters) == 0
+	hashed := len(q.Filters) == 0 && len(q.Conds) == 0
 	if gatherWay != 0 {
 		hashed = gatherWay == 1
 	}
@@ -351,6 +365,7 @@ func ComputeBands(ctx context.Context, db *sql.DB, q BandQuery, cpi *transform.C
 	if err := fillScopes(ctx, db, q, bands); err != nil {
 		return nil, 0, fmt.Errorf("bands scope: %w", err)
 	}
+	SortLevels(bands, q.By)
 	return bands, skipped, nil
 }
 

@@ -177,7 +177,7 @@ func PublishedFor(ctx context.Context, db *sql.DB, family string, year int, tax 
 // top-coded percentile shows as "≥ $X".
 func PublishedTable(ps []Published) Table {
 	t := Table{Columns: []string{"publisher", "code", "occupation", "year", "area", "employment",
-		"mean", "p10", "p25", "median", "p75", "p90", "low", "high", "topcoded", "basis", "compared_with"}}
+		"mean", "p10", "p25", "median", "p75", "p90", "low", "high", "topcoded", "basis", "compared_with"}, Kinds: publishedKinds}
 	num := func(v float64, col string, p Published) any {
 		if v == 0 || math.IsNaN(v) {
 			return nil
@@ -199,6 +199,10 @@ func PublishedTable(ps []Published) Table {
 	}
 	return t
 }
+
+// publishedKinds are PublishedTable's dollar and count columns.
+var publishedKinds = map[string]string{"employment": "count", "mean": "usd", "p10": "usd", "p25": "usd",
+	"median": "usd", "p75": "usd", "p90": "usd", "low": "usd", "high": "usd"}
 
 // formatInt writes n with thousands separators: 239200 -> "239,200".
 func formatInt(n int64) string { return numfmt.Int(n) }

@@ -30,6 +30,10 @@ func CheckFormat(f string) error {
 type Table struct {
 	Columns []string
 	Rows    [][]any
+	// Kinds names what a column's numbers are, for md output: "usd"
+	// ($ and thousands separators) or "count" (thousands separators).
+	// Other whole numbers, such as years, print plainly.
+	Kinds map[string]string
 }
 
 // bandColumns are the statistic columns of a band, after the group keys.
@@ -40,11 +44,11 @@ var bandColumns = []string{"n", "min", "p10", "p25", "median", "p75", "p90", "ma
 // BandsTable lays bands out as a Table: group keys, then the statistics in
 // whole dollars (rounded on output only).
 func BandsTable(bands []Band, keys []string) Table {
-	t := Table{Columns: append(append([]string{}, keys...), bandColumns...)}
+	t := Table{Columns: append(append([]string{}, keys...), bandColumns...), Kinds: bandKinds}
 	for _, b := range bands {
 		row := make([]any, 0, len(t.Columns))
 		for _, k := range keys {
-			var v any = b.Value(k)
+			v := groupValue(k, b.Value(k))
 			for _, kv := range b.Group {
 				if kv.Key == k && kv.Null {
 					v = Missing(kv.Display())
@@ -154,20 +158,7 @@ func (t Table) Write(w io.Writer, format string, opt RenderOptions) error {
 		_, err := w.Write(buf.Bytes())
 		return err
 	case "md":
-		var buf bytes.Buffer
-		buf.WriteString("| " + strings.Join(mdEscapeAll(t.Columns), " | ") + " |\n|")
-		for range t.Columns {
-			buf.WriteString("---|")
-		}
-		buf.WriteString("\n")
-		for _, r := range t.Rows {
-			cells := make([]string, len(r))
-			for i, v := range r {
-				cells[i] = mdEscape(TerminalText(cell(v, false)))
-			}
-			buf.WriteString("| " + strings.Join(cells, " | ") + " |\n")
-		}
-		_, err := w.Write(buf.Bytes())
+		_, err := w.Write(t.markdown())
 		return err
 	case "table", "":
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)

@@ -33,8 +33,9 @@ func (f *bandFlags) register(c *cobra.Command, byDefault string) {
 	fl.IntVar(&f.year, "year", 0, "only this year")
 	fl.IntVar(&f.minN, "min-n", reports.DefaultMinN, "leave out groups with fewer rows")
 	fl.IntVar(&f.real, "real", 0, "express pay in this year's dollars (CPI-U)")
-	fl.StringArrayVar(&f.where, "where", nil, "filter COLUMN=VALUE (columns as --by); repeatable: different columns are ANDed, a column given twice is refused")
+	fl.StringArrayVar(&f.where, "where", nil, "filter COLUMN=VALUE, COLUMN=V1,V2 (any of), or a range on year/remote_ratio: COLUMN>=V, >, <=, <; columns as --by; repeatable: conditions are ANDed, a column takes one value or list, or one lower and one upper bound")
 	fl.StringVar(&f.cases, "case-status", reports.CaseStatusCertified, "which LCA filings count: certified (CERTIFIED only) or all (also Certified-Withdrawn, Denied, Withdrawn)")
+	registerCompletions(c)
 }
 
 func (f *bandFlags) query() (reports.BandQuery, error) {
@@ -63,17 +64,9 @@ func (f *bandFlags) query() (reports.BandQuery, error) {
 		q.Filters["year"] = itoa(f.year)
 	}
 	for _, w := range f.where {
-		k, v, ok := strings.Cut(w, "=")
-		if !ok {
-			return q, usagef("--where takes COLUMN=VALUE, not %q", w)
+		if err := addWhere(&q, w); err != nil {
+			return q, err
 		}
-		// Different columns are ANDed; one column twice would select
-		// nothing (or, as before, only the last), so it is refused.
-		k = strings.TrimSpace(k)
-		if _, dup := q.Filters[k]; dup {
-			return q, usagef("--where %s is given twice (or with --%s/--year); give one value per column", k, k)
-		}
-		q.Filters[k] = v
 	}
 	if f.real != 0 {
 		if _, ok := transform.DefaultCPI().Index(f.real); !ok {
@@ -93,6 +86,7 @@ func bandsCmd(g *globals) *cobra.Command {
 		format string
 		pub    bool
 		engine string
+		wide   bool
 	)
 	c := &cobra.Command{
 		Use:   "bands [flags]",
@@ -111,11 +105,33 @@ LCA filings count only when CERTIFIED unless --case-status all. Levels sort
 by rank: intern, entry, mid, senior, lead, principal, executive, unspecified.
 Missing values read (unmatched), (no state) ... in tables; JSON keeps null.
 --engine clickhouse://... computes the same bands on a ClickHouse server or
-cluster the warehouse was exported to (docs/scale-out.md).`,
+cluster the warehouse was exported to (docs/scale-out.md).
+
+Filters: --family takes a taxonomy id, --title a canonical title, and
+--where COLUMN=VALUE, COLUMN=V1,V2 (any of the list) or, on year and
+remote_ratio, COLUMN>=V, >, <=, < (one lower and one upper bound may be
+given). A family, title or value that the taxonomy or warehouse does not
+have is refused (exit 2) with a did-you-mean and the values there are;
+other text values match case-insensitively, and state takes a postal code
+or name in any case (va, VA, Virginia).
+
+Levels (seniority, experience_level) sort up the ladder, intern to
+executive, then unspecified. The table format leaves out stddev and basis
+and names the median's interval ci_low/ci_high (--wide shows all); csv,
+json and md always have every column. md prints dollars with $ and
+thousands separators, numeric columns right-aligned.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := reports.CheckFormat(format); err != nil {
 				return usageError{err}
+			}
+			// Every flag combination is checked before the warehouse is
+			// opened, so a mistake never follows a printed table.
+			if pub && bf.family == "" {
+				return usagef("--with-published needs --family (the published figures are per family)")
+			}
+			if pub && format == "json" {
+				return usagef("--with-published prints a second table, which --format json cannot hold in one document; use table, md or csv")
 			}
 			q, err := bf.query()
 			if err != nil {
@@ -136,6 +152,11 @@ cluster the warehouse was exported to (docs/scale-out.md).`,
 			if err != nil {
 				return err
 			}
+			if w != nil {
+				if err := checkValues(cmd.Context(), w.DB, &q); err != nil {
+					return err
+				}
+			}
 			bands, skipped, err := eng.Bands(cmd.Context(), q)
 			if err != nil {
 				return err
@@ -152,7 +173,14 @@ cluster the warehouse was exported to (docs/scale-out.md).`,
 			if note := reports.MixedNote(bands); note != "" {
 				g.note("note: %s", note)
 			}
-			if err := reports.BandsTable(bands, q.By).Write(g.stdout, format, reports.RenderOptions{}); err != nil {
+			t := reports.BandsTable(bands, q.By)
+			if format == "table" && !wide {
+				t = t.Narrow()
+				if q.Real != 0 {
+					g.note("note: pay in %d dollars (CPI-U)", q.Real)
+				}
+			}
+			if err := t.Write(g.stdout, format, reports.RenderOptions{}); err != nil {
 				return err
 			}
 			if pub {
@@ -164,6 +192,8 @@ cluster the warehouse was exported to (docs/scale-out.md).`,
 	bf.register(c, "")
 	c.Flags().StringVar(&format, "format", "table", "output format: table, csv, json, md")
 	engineFlag(c, &engine)
+	_ = c.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(reports.Formats, cobra.ShellCompDirectiveNoFileComp))
+	c.Flags().BoolVar(&wide, "wide", false, "table format: also the stddev and basis columns, and the interval as median_ci_low/high")
 	c.Flags().BoolVar(&pub, "with-published", false, "also print the published bands (BLS OEWS, reference figures) for the families shown")
 	return c
 }

@@ -71,6 +71,9 @@ latest year with rows in the scope is used and named.`,
 				return err
 			}
 			defer w.Close()
+			if err := checkValues(cmd.Context(), w.DB, &q); err != nil {
+				return err
+			}
 			if _, ok := q.Filters["year"]; !ok {
 				y, err := reports.LatestYear(cmd.Context(), w.DB, q)
 				if err != nil {

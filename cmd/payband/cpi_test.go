@@ -5,6 +5,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -48,7 +49,7 @@ func TestRealPastTheCPITable(t *testing.T) {
 		t.Fatalf("bands: %s", out)
 	}
 	for _, bd := range bands {
-		y := bd["year"].(string)
+		y := strconv.Itoa(int(bd["year"].(float64)))
 		if bd["median"].(float64) != math.Round(want[y]) {
 			t.Errorf("%s real median %v, want %v", y, bd["median"], math.Round(want[y]))
 		}

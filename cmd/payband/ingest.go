@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -28,12 +29,20 @@ func ingestCmd(g *globals) *cobra.Command {
 		maxPay   float64
 	)
 	c := &cobra.Command{
-		Use:   "ingest [flags] FILE...",
+		Use:   "ingest [flags] FILE|DIR...",
 		Short: "Load salary files into the warehouse",
 		Long: `Load files into the warehouse, one transaction per file. Prints one summary line
 per file: rows read, loaded, rejected and duplicates skipped. A file whose
 content (sha256) is already loaded is skipped. A changed file at a path
 loaded before replaces its earlier version.
+
+A directory stands for the files directly in it, in name order: not its
+subdirectories (a tree of vintages is loaded one directory at a time, on
+purpose), and not hidden files (names starting with "."); what is skipped
+is named on stderr. With --log-format json each file's summary is also one
+JSON log record on stderr (msg "ingested", with file, read, loaded,
+rejected, duplicates, profile, format, seconds), and a file that fails is
+one record with msg "not loaded".
 
 Profiles: survey, lca, oews, generic (with --map), auto (default).
 
@@ -116,6 +125,10 @@ mapped fields decide.`,
 				return err
 			}
 			opt.Matcher = m
+			files, err = expandDirs(g, files)
+			if err != nil {
+				return err
+			}
 			w, err := g.open(ctx, false, "payband ingest")
 			if err != nil {
 				return err
@@ -135,7 +148,11 @@ mapped fields decide.`,
 						failed = err
 						break
 					}
-					fmt.Fprintf(g.stderr, "payband: %s\n", reports.TerminalText(err.Error()))
+					if g.logFormat == "json" {
+						g.log.Error("not loaded", "file", f, "error", err.Error())
+					} else {
+						fmt.Fprintf(g.stderr, "payband: %s\n", reports.TerminalText(err.Error()))
+					}
 					bad++
 					continue
 				}
@@ -169,13 +186,59 @@ mapped fields decide.`,
 	return c
 }
 
+// expandDirs replaces each directory in args by the regular files
+// directly in it, sorted by name, skipping hidden entries and
+// subdirectories and saying so on stderr. A directory with no file to
+// load is a usage error: it is almost always the wrong path.
+func expandDirs(g *globals, args []string) ([]string, error) {
+	var out []string
+	for _, a := range args {
+		st, err := os.Stat(a)
+		if err != nil || !st.IsDir() {
+			out = append(out, a) // ingest.File reports a missing file
+			continue
+		}
+		ents, err := os.ReadDir(a) // sorted by name
+		if err != nil {
+			return nil, err
+		}
+		var skipped []string
+		n := 0
+		for _, e := range ents {
+			switch {
+			case strings.HasPrefix(e.Name(), "."):
+				skipped = append(skipped, e.Name()+" (hidden)")
+			case e.IsDir():
+				skipped = append(skipped, e.Name()+"/ (directory)")
+			case !e.Type().IsRegular() && e.Type()&os.ModeSymlink == 0:
+				skipped = append(skipped, e.Name()+" (not a regular file)")
+			default:
+				out = append(out, filepath.Join(a, e.Name()))
+				n++
+			}
+		}
+		if len(skipped) > 0 {
+			g.note("%s: skipped %s", a, strings.Join(skipped, ", "))
+		}
+		if n == 0 {
+			return nil, usagef("%s: a directory with no file to load", a)
+		}
+	}
+	return out, nil
+}
+
 func printIngest(g *globals, r ingest.Result) {
+	if g.logFormat == "json" {
+		g.log.Info("ingested", "file", r.Source, "already_loaded", r.AlreadyLoaded, "read", r.Read, "loaded", r.Loaded,
+			"rejected", r.Rejected, "duplicates", r.Duplicate, "replaced", r.Replaced, "profile", r.Profile,
+			"format", r.Format, "seconds", r.Elapsed.Seconds(), "sha256", r.SHA256, "profile_reason", r.ProfileReason)
+	}
 	r.Source = reports.TerminalText(r.Source) // a file name may hold ESC or a newline
 	if r.AlreadyLoaded {
 		fmt.Fprintf(g.stdout, "%s: already loaded (sha256 %s), nothing to do\n", r.Source, r.SHA256[:12])
 		return
 	}
-	if !g.quiet && r.ProfileReason != "" {
+	if !g.quiet && r.ProfileReason != "" && g.logFormat != "json" {
 		fmt.Fprintf(g.stderr, "%s: %s\n", r.Source, r.ProfileReason)
 	}
 	extra := ""

@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -122,7 +123,7 @@ func TestBandsAgreeWithIndependentPercentiles(t *testing.T) {
 			}
 			for _, b := range got {
 				fam, _ := b["family"].(string) // null for unmatched rows
-				year := b["year"].(string)
+				year := strconv.Itoa(int(b["year"].(float64))) // JSON years are numbers
 				vals := append([]float64(nil), byGroup[fam+"/"+year]...)
 				if real != "" {
 					for i := range vals {

@@ -134,12 +134,17 @@ func titlesCmd(g *globals) *cobra.Command {
 	c := &cobra.Command{Use: "titles", Short: "Normalize, explain, list and re-map job titles"}
 	var taxonomy, format, normOver string
 	norm := &cobra.Command{
-		Use:   "normalize [--taxonomy FILE] [--overrides FILE.csv] [--format tsv|json]",
+		Use:   "normalize [--taxonomy FILE] [--overrides FILE.csv] [--format tsv|json|jsonl]",
 		Short: "Normalize raw titles read one per line from stdin",
-		Args:  cobra.NoArgs,
+		Long: `Normalize raw titles read one per line from stdin, writing one result per
+line of input as it is read. --format tsv (the default) is a header and
+tab-separated lines, for a shell pipeline; json is one array of objects,
+as every other command's --format json; jsonl is one object a line, for
+a stream too long to hold or a reader that takes a line at a time.`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if format != "tsv" && format != "json" {
-				return usagef("--format must be tsv or json, not %q", format)
+			if format != "tsv" && format != "json" && format != "jsonl" {
+				return usagef("--format must be tsv, json or jsonl, not %q", format)
 			}
 			m, err := loadMatcherWith(taxonomy, normOver)
 			if err != nil {
@@ -149,30 +154,53 @@ func titlesCmd(g *globals) *cobra.Command {
 			sc := bufio.NewScanner(g.stdin)
 			sc.Buffer(make([]byte, 64<<10), 1<<20)
 			bw := bufio.NewWriter(g.stdout)
-			if format == "tsv" {
+			switch format {
+			case "tsv":
 				fmt.Fprintln(bw, "input\ttitle\tfamily\tseniority\tconfidence\tmethod")
+			case "json":
+				bw.WriteString("[")
 			}
-			enc := json.NewEncoder(bw)
+			n := 0
 			for sc.Scan() {
 				line := strings.TrimRight(sc.Text(), "\r")
 				r := cache.Match(line)
-				if format == "json" {
-					if err := enc.Encode(map[string]any{"input": line, "title": r.Title, "family": r.Family,
-						"seniority": r.Seniority, "confidence": r.Confidence, "method": r.Method}); err != nil {
-						return err
-					}
+				if format == "tsv" {
+					fmt.Fprintf(bw, "%s\t%s\t%s\t%s\t%.2f\t%s\n", tsvCell(line), r.Title, r.Family, r.Seniority, r.Confidence, r.Method)
 					continue
 				}
-				fmt.Fprintf(bw, "%s\t%s\t%s\t%s\t%.2f\t%s\n", tsvCell(line), r.Title, r.Family, r.Seniority, r.Confidence, r.Method)
+				b, err := json.Marshal(map[string]any{"input": line, "title": r.Title, "family": r.Family,
+					"seniority": r.Seniority, "confidence": r.Confidence, "method": r.Method})
+				if err != nil {
+					return err
+				}
+				// The array is written as it goes, like the lines, so a
+				// long input is never held.
+				if format == "json" {
+					if n > 0 {
+						bw.WriteString(",")
+					}
+					bw.WriteString("\n  ")
+				}
+				bw.Write(b)
+				if format == "jsonl" {
+					bw.WriteString("\n")
+				}
+				n++
 			}
 			if err := sc.Err(); err != nil {
 				return fmt.Errorf("reading titles from stdin: %w", err)
+			}
+			if format == "json" {
+				if n > 0 {
+					bw.WriteString("\n")
+				}
+				bw.WriteString("]\n")
 			}
 			return bw.Flush()
 		},
 	}
 	norm.Flags().StringVar(&taxonomy, "taxonomy", "", "taxonomy YAML (default: the embedded one)")
-	norm.Flags().StringVar(&format, "format", "tsv", "tsv or json")
+	norm.Flags().StringVar(&format, "format", "tsv", "tsv, json (one array) or jsonl (one object a line)")
 	norm.Flags().StringVar(&normOver, "overrides", "", "overrides CSV applied before matching")
 	var exTax, exOver string
 	explain := &cobra.Command{

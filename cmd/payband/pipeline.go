@@ -75,7 +75,9 @@ func exportCmd(g *globals) *cobra.Command {
 		Long: `Write every public view (salaries, rejects, sources, title_map, published_bands,
 runs) as Parquet into DIR. A view with every --partition column (default
 year,family) is written Hive-partitioned as DIR/VIEW/COL=VALUE/...; the others as
-DIR/VIEW.parquet. DIR/export.json lists views, row counts and paths.
+DIR/VIEW.parquet. DIR/export.json lists views, row counts and paths. Rows
+no family matched are written to family=__unmatched__, never to an empty
+family= directory, and read back with that family.
 
 The warehouse is opened read-only, so an export never blocks on or holds the
 write lock beyond a shared one. The snapshot is built beside DIR and renamed into

@@ -78,7 +78,8 @@ func chartCmd(g *globals) *cobra.Command {
   trend   median and p25–p75 by year (nominal, and real with --real)
   ladder  median pay along analyst → engineer → architect → manager → director → CISO (latest year, or --year)
   box     boxes p10/p25/median/p75/p90 by --by (default level)`,
-		Args: cobra.ExactArgs(1),
+		Args:      cobra.ExactArgs(1),
+		ValidArgs: chartKinds,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			kind := args[0]
 			if !slices.Contains(chartKinds, kind) {
@@ -107,6 +108,9 @@ func chartCmd(g *globals) *cobra.Command {
 				return err
 			}
 			defer w.Close()
+			if err := checkValues(cmd.Context(), w.DB, &q); err != nil {
+				return err
+			}
 			p, err := drawChart(cmd.Context(), w.DB, kind, q, bf)
 			if err != nil {
 				return err

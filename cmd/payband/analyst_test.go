@@ -1,0 +1,222 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func analystDB(t *testing.T) string {
+	t.Helper()
+	lca := sharedData(t, "h1b_sample_2015_2019.csv")
+	survey := sharedData(t, "infosec_jobs_salaries_2025-08-03.csv")
+	db := filepath.Join(t.TempDir(), "w.duckdb")
+	mustRun(t, "--db", db, "-q", "ingest", lca, survey)
+	return db
+}
+
+func TestBandsUnknownValuesAreUsageErrors(t *testing.T) {
+	db := analystDB(t)
+	for _, tc := range []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"--family", "Security Manager"}, []string{`did you mean "security-manager"`, "ciso", "security-analyst"}},
+		{[]string{"--family", "securty-manager"}, []string{`did you mean "security-manager"`}},
+		{[]string{"--where", "family=secrity-engineer"}, []string{`did you mean "security-engineer"`}},
+		{[]string{"--title", "Security Mangr"}, []string{`did you mean "Security Manager"`}},
+		{[]string{"--where", "state=va"}, []string{`no state "va" (VA)`, "OH", "NY"}},
+		{[]string{"--where", "state=Virginia"}, []string{`(VA)`, "OH"}},
+		{[]string{"--where", "country=US,XX"}, []string{`no country "XX"`}},
+		{[]string{"--where", "seniority=seniour"}, []string{`did you mean "senior"`}},
+	} {
+		args := append([]string{"--db", db, "bands"}, tc.args...)
+		out, _, err := run(t, args...)
+		if ExitCode(err) != exitUsage {
+			t.Errorf("bands %v: exit %d (%v), want %d", tc.args, ExitCode(err), err, exitUsage)
+			continue
+		}
+		if out != "" {
+			t.Errorf("bands %v printed before failing:\n%s", tc.args, out)
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(err.Error(), w) {
+				t.Errorf("bands %v: %q lacks %q", tc.args, err, w)
+			}
+		}
+	}
+}
+
+// States are postal codes or names in any case, and mean the same rows.
+func TestBandsStateNamesAndCase(t *testing.T) {
+	db := analystDB(t)
+	want := mustRun(t, "--db", db, "bands", "--format", "csv", "--by", "state", "--where", "state=OH")
+	if !strings.Contains(want, "OH,") {
+		t.Fatalf("no OH band:\n%s", want)
+	}
+	for _, v := range []string{"oh", "Ohio", "OHIO"} {
+		if got := mustRun(t, "--db", db, "bands", "--format", "csv", "--by", "state", "--where", "state="+v); got != want {
+			t.Errorf("state=%s:\n%s\nwant\n%s", v, got, want)
+		}
+	}
+	// Another column matched case-insensitively when that names one value.
+	if got := mustRun(t, "--db", db, "bands", "--format", "csv", "--by", "seniority", "--where", "seniority=SENIOR"); !strings.Contains(got, "senior,") {
+		t.Errorf("seniority=SENIOR:\n%s", got)
+	}
+}
+
+func bandsJSON(t *testing.T, args ...string) []map[string]any {
+	t.Helper()
+	var got []map[string]any
+	out := mustRun(t, append(args, "--format", "json")...)
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatalf("%v: %v\n%s", args, err, out)
+	}
+	return got
+}
+
+// Ranges and lists select what the equivalent queries count.
+func TestBandsWhereRangesAndLists(t *testing.T) {
+	db := analystDB(t)
+	count := func(sql string) float64 {
+		var rows []map[string]any
+		if err := json.Unmarshal([]byte(mustRun(t, "--db", db, "query", "--format", "json", sql)), &rows); err != nil {
+			t.Fatal(err)
+		}
+		return rows[0]["n"].(float64)
+	}
+	n := func(args ...string) float64 {
+		got := bandsJSON(t, append([]string{"--db", db, "bands", "--min-n", "0"}, args...)...)
+		if len(got) != 1 {
+			t.Fatalf("%v: %d bands, want 1", args, len(got))
+		}
+		return got[0]["n"].(float64)
+	}
+	for _, tc := range []struct {
+		args []string
+		sql  string
+	}{
+		{[]string{"--where", "year>=2024"}, "SELECT count(*) AS n FROM salaries WHERE year >= 2024"},
+		{[]string{"--where", "year<2025", "--where", "year>2016"}, "SELECT count(*) AS n FROM salaries WHERE year < 2025 AND year > 2016"},
+		{[]string{"--where", "year<=2018"}, "SELECT count(*) AS n FROM salaries WHERE year <= 2018"},
+		{[]string{"--where", "country=US,GB"}, "SELECT count(*) AS n FROM salaries WHERE country IN ('US', 'GB')"},
+		{[]string{"--where", "state=oh,New York", "--where", "year>=2017"}, "SELECT count(*) AS n FROM salaries WHERE state IN ('OH', 'NY') AND year >= 2017"},
+	} {
+		want := count(tc.sql)
+		if want == 0 {
+			t.Fatalf("%s: no rows; the test needs some", tc.sql)
+		}
+		if got := n(tc.args...); got != want {
+			t.Errorf("bands %v: n = %v, want %v (%s)", tc.args, got, want, tc.sql)
+		}
+	}
+	for _, bad := range [][]string{
+		{"--where", "year>=2024", "--where", "year>2020"}, // two lower bounds
+		{"--where", "year=2024", "--where", "year<2025"},  // a value and a range
+		{"--where", "country>US"},                         // ranges are for numbers
+		{"--where", "year>=twenty"},
+		{"--where", "year>=2024,2025"},
+		{"--where", "salary>=1"}, // not allow-listed
+	} {
+		if _, _, err := run(t, append([]string{"--db", db, "bands"}, bad...)...); ExitCode(err) != exitUsage {
+			t.Errorf("bands %v: exit %d (%v), want %d", bad, ExitCode(err), err, exitUsage)
+		}
+	}
+}
+
+// A flag combination that cannot work fails before any table is printed.
+func TestBandsFlagCombinationsCheckedFirst(t *testing.T) {
+	db := analystDB(t)
+	for _, args := range [][]string{
+		{"--by", "family", "--with-published"},
+		{"--family", "ciso", "--with-published", "--format", "json"},
+	} {
+		out, _, err := run(t, append([]string{"--db", db, "bands"}, args...)...)
+		if ExitCode(err) != exitUsage {
+			t.Errorf("bands %v: exit %d (%v), want %d", args, ExitCode(err), err, exitUsage)
+		}
+		if out != "" {
+			t.Errorf("bands %v printed before failing:\n%s", args, out)
+		}
+	}
+}
+
+func TestBandsOutputForAnalysts(t *testing.T) {
+	db := analystDB(t)
+	// md: dollars with $ and separators, numeric columns right-aligned,
+	// years plain.
+	md := mustRun(t, "--db", db, "bands", "--family", "security-manager", "--by", "year", "--format", "md")
+	lines := strings.Split(md, "\n")
+	if len(lines) < 3 || !strings.HasPrefix(lines[1], "|---|---:|---:|---:|") {
+		t.Errorf("md alignment row %q, want text then numeric columns ---:", lines[1])
+	}
+	if !strings.Contains(lines[2], "| 2020 |") || !strings.Contains(md, "$") {
+		t.Errorf("md rows lack plain years or dollar signs:\n%s", md)
+	}
+	for _, l := range lines[2:] {
+		if l == "" {
+			continue
+		}
+		cells := strings.Split(l, " | ")
+		if median := cells[6]; !strings.HasPrefix(median, "$") || !strings.Contains(median, ",") {
+			t.Errorf("md median %q, want $ and a thousands separator", median)
+		}
+	}
+	// json: the year is a number.
+	for _, b := range bandsJSON(t, "--db", db, "bands", "--family", "ciso", "--by", "year", "--min-n", "1") {
+		if _, ok := b["year"].(float64); !ok {
+			t.Errorf("json year %#v is not a number", b["year"])
+		}
+	}
+	// table: narrower than 140 characters grouped by three columns, and
+	// --wide brings back every column.
+	for _, l := range strings.Split(mustRun(t, "--db", db, "bands", "--by", "family,year,seniority", "--min-n", "1"), "\n") {
+		if n := len([]rune(l)); n > 140 {
+			t.Errorf("table line of %d characters: %q", n, l)
+			break
+		}
+	}
+	if wide := mustRun(t, "--db", db, "bands", "--family", "ciso", "--wide"); !strings.Contains(wide, "stddev") || !strings.Contains(wide, "median_ci_low") {
+		t.Errorf("--wide lacks stddev or median_ci_low:\n%s", wide)
+	}
+	// Levels run up the ladder, not alphabetically.
+	var got []string
+	for _, b := range bandsJSON(t, "--db", db, "bands", "--by", "seniority", "--min-n", "1") {
+		got = append(got, b["seniority"].(string))
+	}
+	if want := []string{"intern", "entry", "mid", "senior", "lead", "principal", "executive", "unspecified"}; strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Errorf("seniority order %v, want %v", got, want)
+	}
+}
+
+func TestTitlesNormalizeJSONArrayAndLines(t *testing.T) {
+	in := "Sr Security Engineer\nCISO\n"
+	runIn := func(args ...string) string {
+		t.Helper()
+		var out, errb bytes.Buffer
+		if err := Run(context.Background(), args, strings.NewReader(in), &out, &errb); err != nil {
+			t.Fatalf("%v: %v\n%s", args, err, errb.String())
+		}
+		return out.String()
+	}
+	var arr []map[string]any
+	if err := json.Unmarshal([]byte(runIn("titles", "normalize", "--format", "json")), &arr); err != nil || len(arr) != 2 {
+		t.Fatalf("--format json is not an array of 2: %v %v", err, arr)
+	}
+	if arr[1]["family"] != "ciso" {
+		t.Errorf("second result %v", arr[1])
+	}
+	lines := strings.Split(strings.TrimSpace(runIn("titles", "normalize", "--format", "jsonl")), "\n")
+	if len(lines) != 2 {
+		t.Fatalf("--format jsonl: %d lines, want 2", len(lines))
+	}
+	for _, l := range lines {
+		var m map[string]any
+		if err := json.Unmarshal([]byte(l), &m); err != nil {
+			t.Errorf("jsonl line %q: %v", l, err)
+		}
+	}
+}
