@@ -2,6 +2,7 @@ package reports
 
 import (
 	"bytes"
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -128,4 +129,54 @@ func (t Table) Narrow() Table {
 		out.Rows = append(out.Rows, row)
 	}
 	return out
+}
+
+// NarrowScope is Narrow with the scope columns that every row shares taken
+// out of the table and returned as one line ("scope: kinds survey; …"), so
+// a terminal table stays narrow and still says which people its bands
+// measure. Scope columns that differ between rows stay in the table.
+func (t Table) NarrowScope() (Table, string) {
+	n := t.Narrow()
+	var note []string
+	var keep []int
+	for i, c := range n.Columns {
+		name, ok := strings.CutPrefix(c, "scope_")
+		if ok && len(n.Rows) > 0 && constantColumn(n.Rows, i) {
+			if v := fmt.Sprint(n.Rows[0][i]); v != "" {
+				note = append(note, strings.ReplaceAll(name, "_", " ")+" "+v)
+			}
+			continue
+		}
+		// A band grouped by year covers that year: its scope's years say
+		// nothing more.
+		if ok && name == "years" && slices.Contains(n.Columns, "year") {
+			continue
+		}
+		keep = append(keep, i)
+	}
+	out := Table{Kinds: n.Kinds}
+	for _, i := range keep {
+		// Scope columns that differ keep a short name ("kinds").
+		out.Columns = append(out.Columns, strings.TrimPrefix(n.Columns[i], "scope_"))
+	}
+	for _, r := range n.Rows {
+		row := make([]any, len(keep))
+		for j, i := range keep {
+			row[j] = r[i]
+		}
+		out.Rows = append(out.Rows, row)
+	}
+	if len(note) == 0 {
+		return out, ""
+	}
+	return out, "scope: " + strings.Join(note, "; ")
+}
+
+func constantColumn(rows [][]any, i int) bool {
+	for _, r := range rows[1:] {
+		if fmt.Sprint(r[i]) != fmt.Sprint(rows[0][i]) {
+			return false
+		}
+	}
+	return true
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"slices"
 	"strings"
 
@@ -175,7 +176,10 @@ thousands separators, numeric columns right-aligned.`,
 			}
 			t := reports.BandsTable(bands, q.By)
 			if format == "table" && !wide {
-				t = t.Narrow()
+				var scope string
+				if t, scope = t.NarrowScope(); scope != "" {
+					fmt.Fprintln(g.stdout, reports.TerminalText(scope))
+				}
 				if q.Real != 0 {
 					g.note("note: pay in %d dollars (CPI-U)", q.Real)
 				}
