@@ -117,8 +117,10 @@ other text values match case-insensitively, and state takes a postal code
 or name in any case (va, VA, Virginia).
 
 Levels (seniority, experience_level) sort up the ladder, intern to
-executive, then unspecified. The table format leaves out stddev and basis
-and names the median's interval ci_low/ci_high (--wide shows all); csv,
+executive, then unspecified. The table format leaves out stddev and basis,
+names the median's interval ci_low/ci_high, prints a scope every band
+shares on one line above the table and keeps the scope columns that
+differ (--wide shows all); csv,
 json and md always have every column. md prints dollars with $ and
 thousands separators, numeric columns right-aligned.`,
 		Args: cobra.NoArgs,
