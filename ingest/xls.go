@@ -763,11 +763,9 @@ func (r *xlsReader) Next() bool {
 		if !ok {
 			break
 		}
-		if blankRow(cells) && problem == "" {
+		keep, problem := sheetRecord(cells, len(r.header), problem)
+		if !keep {
 			continue
-		}
-		if problem == "" && len(cells) > len(r.header) && !blankRow(cells[len(r.header):]) {
-			problem = fmt.Sprintf("%v: %d cells, the header has %d", ErrFieldCount, len(cells), len(r.header))
 		}
 		r.b.Append(row, cells, problem)
 	}

@@ -173,13 +173,9 @@ func (r *xlsxReader) Next() bool {
 			r.done = true
 			break
 		}
-		// Blank rows (spacing, or the formatted but empty tail many sheets
-		// carry) are not records.
-		if blankRow(cells) && problem == "" {
+		keep, problem := sheetRecord(cells, len(r.header), problem)
+		if !keep {
 			continue
-		}
-		if problem == "" && len(cells) > len(r.header) && !blankRow(cells[len(r.header):]) {
-			problem = fmt.Sprintf("%v: %d cells, the header has %d", ErrFieldCount, len(cells), len(r.header))
 		}
 		r.b.Append(row, cells, problem)
 	}
@@ -704,4 +700,21 @@ func readPart(zf *zip.File) ([]byte, error) {
 		return nil, fmt.Errorf("part %s: %v", zf.Name, err)
 	}
 	return b, nil
+}
+
+// sheetRecord is the rule both spreadsheet readers apply to a sheet row:
+// a blank row (spacing, or the formatted but empty tail many sheets carry)
+// is no record, and cells past the header's width that hold text make the
+// row a field-count reject.
+func sheetRecord(cells []string, width int, problem string) (keep bool, _ string) {
+	if problem != "" {
+		return true, problem
+	}
+	if blankRow(cells) {
+		return false, ""
+	}
+	if len(cells) > width && !blankRow(cells[width:]) {
+		return true, fmt.Sprintf("%v: %d cells, the header has %d", ErrFieldCount, len(cells), width)
+	}
+	return true, ""
 }
