@@ -32,14 +32,6 @@ var GroupColumns = []string{
 	"seniority", // the old name of level, kept for scripts that use it
 }
 
-// levelColumns hold ladder values and sort by rank (LevelLadder), not
-// alphabetically.
-var levelColumns = map[string]bool{"level": true, "seniority": true, "title_seniority": true, "experience_level": true}
-
-// LevelLadder is the one level ladder, lowest first; unspecified (nothing
-// says) sorts last.
-var LevelLadder = []string{"intern", "entry", "mid", "senior", "lead", "principal", "executive", "unspecified"}
-
 // DefaultMinN is the smallest group shown unless --min-n says otherwise.
 const DefaultMinN = 5
 
@@ -98,17 +90,26 @@ func (q BandQuery) Validate() error {
 	return nil
 }
 
-// sqlCertified keeps rows without a case status (surveys) and certified
-// LCA filings, however the file spells the status ("CERTIFIED",
-// "Certified").
-const sqlCertified = "(s.case_status IS NULL OR upper(trim(s.case_status)) = 'CERTIFIED')"
+// CertifiedStatus is the case status an LCA filing needs to count in the
+// default scope (CaseStatusCertified), upper-cased.
+const CertifiedStatus = "CERTIFIED"
+
+// CertifiedSQL is the certified-only condition on the case_status column
+// col: rows without a case status (surveys) and certified LCA filings,
+// however the file spells the status ("CERTIFIED", "Certified",
+// " Certified "). trimmed is col with its spaces stripped in the engine's
+// dialect. Every engine builds its condition here.
+func CertifiedSQL(col, trimmed string) string {
+	return "(" + col + " IS NULL OR upper(" + trimmed + ") = '" + CertifiedStatus + "')"
+}
 
 // orderBy is the ORDER BY list of the group columns: level columns by
-// their rank on the ladder, the others by value.
+// their rank on LevelLadder, the others by value. It is the one place
+// bands are ordered; ComputeBands keeps the order the rows arrive in.
 func (q BandQuery) orderBy() string {
 	parts := make([]string, len(q.By))
 	for i, c := range q.By {
-		if levelColumns[c] {
+		if IsLevelColumn(c) {
 			parts[i] = "list_position(['" + strings.Join(LevelLadder, "', '") + "'], " + c + "), " + c
 		} else {
 			parts[i] = c
@@ -128,7 +129,7 @@ func (q BandQuery) filterColumns() []string {
 }
 
 // intColumns are compared as integers so "2024" binds as a number.
-var IntColumns = map[string]bool{"year": true, "remote_ratio": true}
+var intColumns = map[string]bool{"year": true, "remote_ratio": true}
 
 // where builds the filter predicates: allow-listed column names, bound
 // values.
@@ -136,11 +137,11 @@ func (q BandQuery) where(prefix string) ([]string, []any, error) {
 	var args []any
 	var where []string
 	if _, named := q.Filters["case_status"]; q.CaseStatus != CaseStatusAll && !named {
-		where = append(where, strings.ReplaceAll(sqlCertified, "s.", prefix))
+		where = append(where, CertifiedSQL(prefix+"case_status", "trim("+prefix+"case_status)"))
 	}
 	for _, c := range q.filterColumns() {
 		v := q.Filters[c]
-		if IntColumns[c] {
+		if intColumns[c] {
 			n, err := strconv.Atoi(v)
 			if err != nil {
 				return nil, nil, fmt.Errorf("%s must be a whole number, not %q", c, v)
@@ -367,7 +368,6 @@ func ComputeBands(ctx context.Context, db *sql.DB, q BandQuery, cpi *pay.CPI) ([
 	if err != nil {
 		return nil, 0, fmt.Errorf("bands query: %w", err)
 	}
-	SortLevels(bands, q.By)
 	return bands, skipped, nil
 }
 
@@ -648,7 +648,7 @@ type stringColumn interface {
 	Value(i int) string
 }
 
-// realFactors returns CPI[target]/CPI[year] for every year in the data, or
+// RealFactors returns CPI[target]/CPI[year] for every year in the data, or
 // a clear error naming a year the CPI table lacks. A year after the table's
 // last takes the last year's index (pay.CPI.FactorCarried);
 // CarriedCPI names those years.

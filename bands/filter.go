@@ -35,7 +35,7 @@ func (c Cond) validate() error {
 	default:
 		return fmt.Errorf("%s: unknown operator %q", c.Column, c.Op)
 	}
-	if IntColumns[c.Column] {
+	if intColumns[c.Column] {
 		for _, v := range c.Values {
 			if _, err := strconv.Atoi(strings.TrimSpace(v)); err != nil {
 				return fmt.Errorf("%s must be a whole number, not %q", c.Column, v)
@@ -54,7 +54,7 @@ func (c Cond) predicate(prefix string) (string, []any, error) {
 	}
 	args := make([]any, len(c.Values))
 	for i, v := range c.Values {
-		if IntColumns[c.Column] {
+		if intColumns[c.Column] {
 			n, err := strconv.Atoi(strings.TrimSpace(v))
 			if err != nil {
 				return "", nil, fmt.Errorf("%s must be a whole number, not %q", c.Column, v)
@@ -71,7 +71,7 @@ func (c Cond) predicate(prefix string) (string, []any, error) {
 }
 
 // IsIntColumn reports whether c is compared as a whole number.
-func IsIntColumn(c string) bool { return IntColumns[c] }
+func IsIntColumn(c string) bool { return intColumns[c] }
 
 // Value lookups for checking a filter before the bands are computed. The
 // column is checked against GroupColumns; the value is bound.
@@ -87,7 +87,7 @@ func ValueExists(ctx context.Context, db *sql.DB, column, value string) (bool, e
 		return false, fmt.Errorf("cannot filter by %q", column)
 	}
 	var arg any = value
-	if IntColumns[column] {
+	if intColumns[column] {
 		n, err := strconv.Atoi(strings.TrimSpace(value))
 		if err != nil {
 			return false, fmt.Errorf("%s must be a whole number, not %q", column, value)

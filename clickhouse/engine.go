@@ -151,7 +151,7 @@ func (e *Engine) bandsSQL(q bands.BandQuery, factors map[int]float64) (string, e
 	// LCA filings count only when certified, as in the local engine
 	// (bands.BandQuery.where); DuckDB's trim() removes spaces only.
 	if _, named := q.Filters["case_status"]; q.CaseStatus != bands.CaseStatusAll && !named {
-		where = append(where, "(case_status IS NULL OR upper(replaceRegexpAll(case_status, '^ +| +$', '')) = 'CERTIFIED')")
+		where = append(where, bands.CertifiedSQL("case_status", "replaceRegexpAll(case_status, '^ +| +$', '')"))
 	}
 	for _, c := range sortedKeysS(q.Filters) {
 		v := q.Filters[c]
@@ -270,12 +270,10 @@ func sortedKeysS(m map[string]string) []string {
 // local engine's (bands.Scope).
 const maxScopeCountries = 3
 
-// levelLadder orders level columns by rank, as the local engine does;
-// values off the ladder (and NULL) sort after it.
-var levelColumns = map[string]bool{"level": true, "seniority": true, "title_seniority": true, "experience_level": true}
-
 // orderBy is the ORDER BY list of the group columns (allow-listed names):
-// level columns by their rank on bands.LevelLadder, the others by value.
+// level columns (bands.IsLevelColumn) by their rank on bands.LevelLadder,
+// as the local engine orders them; values off the ladder (and NULL) sort
+// after it. The others by value.
 func orderBy(by []string) string {
 	lits := make([]string, len(bands.LevelLadder))
 	for i, l := range bands.LevelLadder {
@@ -284,7 +282,7 @@ func orderBy(by []string) string {
 	ladder := "[" + strings.Join(lits, ", ") + "]"
 	parts := make([]string, len(by))
 	for i, c := range by {
-		if levelColumns[c] {
+		if bands.IsLevelColumn(c) {
 			pos := "indexOf(" + ladder + ", ifNull(" + c + ", ''))"
 			parts[i] = "if(" + pos + " = 0, 1000, " + pos + "), " + c
 		} else {

@@ -20,7 +20,7 @@ var bandKinds = map[string]string{
 // groupValue is a group key as a table cell: whole-number columns (year,
 // remote_ratio) as numbers, so JSON has "year": 2024, not "2024".
 func groupValue(col, v string) any {
-	if bands.IntColumns[col] {
+	if bands.IsIntColumn(col) {
 		if n, err := strconv.ParseInt(v, 10, 64); err == nil {
 			return n
 		}

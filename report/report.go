@@ -365,7 +365,8 @@ func (c ReportConfig) scoped(q bands.BandQuery) bands.BandQuery {
 }
 
 // scopeWhere filters salaries by the report's scope, given scopeArgs.
-const scopeWhere = `(? = 'all' OR country = ?) AND (? = 'all' OR case_status IS NULL OR upper(trim(case_status)) = 'CERTIFIED')`
+// Its certified-only condition is the bands' own (bands.CertifiedSQL).
+var scopeWhere = `(? = 'all' OR country = ?) AND (? = 'all' OR ` + bands.CertifiedSQL("case_status", "trim(case_status)") + `)`
 
 func (c ReportConfig) scopeArgs() []any {
 	country := c.Country
