@@ -21,7 +21,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/duckdb/duckdb-go/v2"
 
-	"payband/transform"
+	"payband/titles"
 	"payband/warehouse"
 )
 
@@ -33,7 +33,7 @@ type Options struct {
 	Format  string           // "" detects from the name and content
 	Reader  ReaderOptions
 	Convert ConvertOptions
-	Matcher *transform.Matcher
+	Matcher *titles.Matcher
 	// Dataset names the publisher's series the file belongs to; "" takes
 	// it from the file's name or profile, or from a loaded source the
 	// file is another snapshot of (datasets.go).
@@ -188,11 +188,11 @@ func File(ctx context.Context, w *warehouse.Warehouse, path string, opt Options)
 	}
 	matcher := opt.Matcher
 	if matcher == nil {
-		t, err := transform.DefaultTaxonomy()
+		t, err := titles.DefaultTaxonomy()
 		if err != nil {
 			return res, err
 		}
-		matcher = transform.NewMatcher(t)
+		matcher = titles.NewMatcher(t)
 	}
 	err = inTx(ctx, w, func(c *sql.Conn, ar *duckdb.Arrow) error {
 		return loadObservations(ctx, c, ar, w.DB, src, b, opt, matcher, &res)
@@ -335,7 +335,7 @@ func (p batchPair) release() {
 }
 
 func loadObservations(ctx context.Context, c *sql.Conn, ar *duckdb.Arrow, db *sql.DB, src *Source, b *Binding,
-	opt Options, matcher *transform.Matcher, res *Result) error {
+	opt Options, matcher *titles.Matcher, res *Result) error {
 	sourceID, replaced, err := newSource(ctx, c, res.Path)
 	if err != nil {
 		return err
@@ -629,15 +629,15 @@ var sourceTitleSchema = arrow.NewSchema([]arrow.Field{
 
 // insertSourceTitles records the file's dictionary of raw titles, the
 // title_id each of its observations holds.
-func insertSourceTitles(ctx context.Context, c *sql.Conn, ar *duckdb.Arrow, sourceID int64, titles map[string]int32) error {
-	if len(titles) == 0 {
+func insertSourceTitles(ctx context.Context, c *sql.Conn, ar *duckdb.Arrow, sourceID int64, names map[string]int32) error {
+	if len(names) == 0 {
 		return nil
 	}
 	bld := array.NewRecordBuilder(memory.DefaultAllocator, sourceTitleSchema)
 	defer bld.Release()
 	ids := bld.Field(0).(*array.Int32Builder)
 	raws := bld.Field(1).(*array.StringBuilder)
-	for t, id := range titles {
+	for t, id := range names {
 		ids.Append(id)
 		raws.Append(t)
 	}
@@ -658,7 +658,7 @@ func insertBuilt(ctx context.Context, c *sql.Conn, ar *duckdb.Arrow, bld *array.
 
 // mapTitles normalizes the titles not yet in the title map, once each,
 // deleting the others from titles.
-func mapTitles(ctx context.Context, c *sql.Conn, ar *duckdb.Arrow, titles map[string]int32, m *transform.Matcher) error {
+func mapTitles(ctx context.Context, c *sql.Conn, ar *duckdb.Arrow, names map[string]int32, m *titles.Matcher) error {
 	rows, err := c.QueryContext(ctx, "SELECT title_raw FROM title_map_t")
 	if err != nil {
 		return err
@@ -669,25 +669,25 @@ func mapTitles(ctx context.Context, c *sql.Conn, ar *duckdb.Arrow, titles map[st
 			rows.Close()
 			return err
 		}
-		delete(titles, t)
+		delete(names, t)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	if len(titles) == 0 {
+	if len(names) == 0 {
 		return nil
 	}
-	return InsertTitleMatches(ctx, c, ar, maps.Keys(titles), m)
+	return InsertTitleMatches(ctx, c, ar, maps.Keys(names), m)
 }
 
 // InsertTitleMatches matches each title and inserts the results into the
 // title map (an existing entry is replaced), each with the matcher's
 // fingerprint, so that a later run re-maps only titles mapped otherwise.
-func InsertTitleMatches(ctx context.Context, c *sql.Conn, ar *duckdb.Arrow, titles iter.Seq[string], m *transform.Matcher) error {
+func InsertTitleMatches(ctx context.Context, c *sql.Conn, ar *duckdb.Arrow, names iter.Seq[string], m *titles.Matcher) error {
 	bld := array.NewRecordBuilder(memory.DefaultAllocator, titleSchema)
 	defer bld.Release()
-	for t := range titles {
+	for t := range names {
 		r := m.Match(t)
 		bld.Field(0).(*array.StringBuilder).Append(t)
 		bld.Field(1).(*array.StringBuilder).Append(r.Title)

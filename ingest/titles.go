@@ -7,14 +7,14 @@ import (
 
 	"github.com/duckdb/duckdb-go/v2"
 
-	"payband/transform"
+	"payband/titles"
 	"payband/warehouse"
 )
 
 // Remap re-normalizes every distinct raw title in the warehouse with m, in
 // one transaction, and records m's fingerprint. It returns how many titles
 // changed family, title or seniority.
-func Remap(ctx context.Context, w *warehouse.Warehouse, m *transform.Matcher) (int, error) {
+func Remap(ctx context.Context, w *warehouse.Warehouse, m *titles.Matcher) (int, error) {
 	changed, _, err := remap(ctx, w, m, sqlAllTitles)
 	return changed, err
 }
@@ -24,7 +24,7 @@ func Remap(ctx context.Context, w *warehouse.Warehouse, m *transform.Matcher) (i
 // overrides): after a load, which maps its new titles with the run's
 // matcher, there is nothing to do. It returns how many titles changed and
 // how many were matched.
-func RemapStale(ctx context.Context, w *warehouse.Warehouse, m *transform.Matcher) (changed, matched int, err error) {
+func RemapStale(ctx context.Context, w *warehouse.Warehouse, m *titles.Matcher) (changed, matched int, err error) {
 	return remap(ctx, w, m, sqlStaleTitles)
 }
 
@@ -36,7 +36,7 @@ WHERE m.title_raw IS NULL OR m.fingerprint IS DISTINCT FROM $1
 UNION SELECT title_raw FROM title_map_t WHERE fingerprint IS DISTINCT FROM $1`
 )
 
-func remap(ctx context.Context, w *warehouse.Warehouse, m *transform.Matcher, q string) (changed, matched int, err error) {
+func remap(ctx context.Context, w *warehouse.Warehouse, m *titles.Matcher, q string) (changed, matched int, err error) {
 	fingerprint := m.Fingerprint()
 	var args []any
 	if q == sqlStaleTitles {
