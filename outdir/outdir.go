@@ -1,9 +1,10 @@
-// Package outdir writes output folders (a report, an export) the safe way:
-// built in a temporary folder beside the target, then renamed into place.
-// An existing target is replaced only when payband made it, which a marker
-// file inside says; anything else, and a symbolic link such as a run's
-// `latest`, is refused. Temporary folders of runs that were killed are
-// swept by the next command that writes beside them.
+// Package outdir decides which output folders (a report, an export)
+// payband may replace: an existing target is replaced only when payband
+// made it, which a marker file inside says; anything else, and a symbolic
+// link such as a run's `latest`, is refused. The folder itself is built
+// beside the target and renamed into place by payband/internal/fsatomic,
+// whose temporary folders of killed runs are swept by the next command
+// that writes beside them.
 package outdir
 
 import (
@@ -11,9 +12,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strconv"
-	"strings"
-	"syscall"
+
+	"payband/internal/fsatomic"
 )
 
 // ErrNotOurs reports a target folder payband did not make.
@@ -55,21 +55,11 @@ func Check(dir, kind string) error {
 		kind, ErrNotOurs, dir, MarkerName(kind), kind)
 }
 
-// prefix is the start of the names of dir's temporary folders of one
-// process: .BASE.tmp-PID- and .BASE.old-PID-.
-func prefix(dir, what string, pid int) string {
-	return "." + filepath.Base(dir) + "." + what + "-" + strconv.Itoa(pid) + "-"
-}
-
-// Temp makes the temporary folder dir is built in, beside it, with kind's
-// marker already inside. Sweep first.
+// Temp makes the temporary folder dir is built in, beside it
+// (fsatomic.TempDir), with kind's marker already inside. Sweep first.
 func Temp(dir, kind string) (string, error) {
-	tmp, err := os.MkdirTemp(filepath.Dir(dir), prefix(dir, "tmp", os.Getpid()))
+	tmp, err := fsatomic.TempDir(dir)
 	if err != nil {
-		return "", fmt.Errorf("%s: %w", kind, err)
-	}
-	if err := os.Chmod(tmp, 0o755); err != nil {
-		os.RemoveAll(tmp)
 		return "", fmt.Errorf("%s: %w", kind, err)
 	}
 	m := filepath.Join(tmp, MarkerName(kind))
@@ -81,70 +71,19 @@ func Temp(dir, kind string) (string, error) {
 }
 
 // Sweep removes the temporary folders beside dir that processes no longer
-// running left behind (killed before they could clean up). A live
-// process's folders are left alone: two commands may write beside the same
-// folder at once.
-func Sweep(dir string) {
-	parent := filepath.Dir(dir)
-	ents, err := os.ReadDir(parent)
-	if err != nil {
-		return
-	}
-	base := "." + filepath.Base(dir) + "."
-	for _, e := range ents {
-		name := e.Name()
-		if !e.IsDir() || !strings.HasPrefix(name, base) {
-			continue
-		}
-		rest := name[len(base):]
-		var ok bool
-		for _, what := range []string{"tmp-", "old-"} {
-			if r, found := strings.CutPrefix(rest, what); found {
-				rest, ok = r, true
-			}
-		}
-		if !ok {
-			continue
-		}
-		pidText, _, found := strings.Cut(rest, "-")
-		pid, err := strconv.Atoi(pidText)
-		if !found || err != nil || pid <= 0 {
-			continue
-		}
-		if pid == os.Getpid() || syscall.Kill(pid, 0) != syscall.ESRCH {
-			continue
-		}
-		os.RemoveAll(filepath.Join(parent, name))
-	}
-}
+// running left behind (fsatomic.SweepDir).
+func Sweep(dir string) { fsatomic.SweepDir(dir) }
 
 // Replace moves tmp to dir, moving an older dir aside first and removing
-// it once the new one is in place. Check dir first.
+// it once the new one is in place (fsatomic.ReplaceDir). Check dir first.
 func Replace(tmp, dir, kind string) error {
-	old := ""
-	if _, err := os.Lstat(dir); err == nil {
-		o, err := os.MkdirTemp(filepath.Dir(dir), prefix(dir, "old", os.Getpid()))
-		if err != nil {
-			return fmt.Errorf("%s: %w", kind, err)
-		}
-		if err := os.Remove(o); err != nil {
-			return fmt.Errorf("%s: %w", kind, err)
-		}
-		if err := os.Rename(dir, o); err != nil {
-			return fmt.Errorf("%s: cannot move the older %s aside: %w", kind, kind, err)
-		}
-		old = o
+	err := fsatomic.ReplaceDir(tmp, dir)
+	var left *fsatomic.LeftoverError
+	if errors.As(err, &left) {
+		return fmt.Errorf("%s: written to %s, but the older %s %s could not be removed: %w", kind, left.Dir, kind, left.Old, left.Err)
 	}
-	if err := os.Rename(tmp, dir); err != nil {
-		if old != "" {
-			_ = os.Rename(old, dir)
-		}
+	if err != nil {
 		return fmt.Errorf("%s: %w", kind, err)
-	}
-	if old != "" {
-		if err := os.RemoveAll(old); err != nil {
-			return fmt.Errorf("%s: written to %s, but the older %s %s could not be removed: %w", kind, dir, kind, old, err)
-		}
 	}
 	return nil
 }

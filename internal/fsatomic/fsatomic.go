@@ -15,6 +15,9 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
 )
 
 // WriteFile writes path through a temporary file in path's directory,
@@ -46,12 +49,20 @@ func WriteFile(path string, perm fs.FileMode, write func(io.Writer) error) (err 
 	return os.Rename(tmp, path)
 }
 
+// dirPrefix is the start of the names of dir's temporary folders made by
+// this process: ".BASE.tmp-PID-" (the next version) and ".BASE.old-PID-"
+// (the older one, moved aside). The PID lets SweepDir tell a killed
+// process's leftovers from a live one's.
+func dirPrefix(dir, what string, pid int) string {
+	return "." + filepath.Base(dir) + "." + what + "-" + strconv.Itoa(pid) + "-"
+}
+
 // TempDir makes an empty folder, mode 0755, beside dir (in its parent) to
 // build dir's next version in; ReplaceDir then moves it into place. Its
-// name is "." + base(dir) + ".tmp-" and a random suffix, so leftovers of a
-// killed process are recognisable.
+// name is ".BASE.tmp-PID-" and a random suffix, so SweepDir recognises
+// the leftovers of a killed process.
 func TempDir(dir string) (string, error) {
-	tmp, err := os.MkdirTemp(filepath.Dir(dir), "."+filepath.Base(dir)+".tmp-")
+	tmp, err := os.MkdirTemp(filepath.Dir(dir), dirPrefix(dir, "tmp", os.Getpid()))
 	if err != nil {
 		return "", err
 	}
@@ -69,9 +80,9 @@ func TempDir(dir string) (string, error) {
 // is briefly absent, never half-written.
 func ReplaceDir(tmp, dir string) error {
 	old := ""
-	if _, err := os.Stat(dir); err == nil {
+	if _, err := os.Lstat(dir); err == nil {
 		// A fresh name, so an aside left by a killed process is no obstacle.
-		o, err := os.MkdirTemp(filepath.Dir(dir), "."+filepath.Base(dir)+".old-")
+		o, err := os.MkdirTemp(filepath.Dir(dir), dirPrefix(dir, "old", os.Getpid()))
 		if err != nil {
 			return err
 		}
@@ -95,6 +106,44 @@ func ReplaceDir(tmp, dir string) error {
 		}
 	}
 	return nil
+}
+
+// SweepDir removes the temporary folders beside dir (TempDir's and
+// ReplaceDir's) that processes no longer running left behind, killed
+// before they could clean up. A live process's folders are left alone:
+// two commands may write beside the same folder at once.
+func SweepDir(dir string) {
+	parent := filepath.Dir(dir)
+	ents, err := os.ReadDir(parent)
+	if err != nil {
+		return
+	}
+	base := "." + filepath.Base(dir) + "."
+	for _, e := range ents {
+		name := e.Name()
+		if !e.IsDir() || !strings.HasPrefix(name, base) {
+			continue
+		}
+		rest := name[len(base):]
+		var ok bool
+		for _, what := range []string{"tmp-", "old-"} {
+			if r, found := strings.CutPrefix(rest, what); found {
+				rest, ok = r, true
+			}
+		}
+		if !ok {
+			continue
+		}
+		pidText, _, found := strings.Cut(rest, "-")
+		pid, err := strconv.Atoi(pidText)
+		if !found || err != nil || pid <= 0 {
+			continue
+		}
+		if pid == os.Getpid() || syscall.Kill(pid, 0) != syscall.ESRCH {
+			continue
+		}
+		os.RemoveAll(filepath.Join(parent, name))
+	}
 }
 
 // LeftoverError is ReplaceDir's one partial success: the new folder is in

@@ -4,7 +4,9 @@ import (
 	"errors"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strconv"
 	"testing"
 )
 
@@ -121,5 +123,44 @@ func TestSymlink(t *testing.T) {
 	}
 	if st, err := os.Lstat(other); err != nil || !st.IsDir() {
 		t.Errorf("the folder was touched: %v %v", st, err)
+	}
+}
+
+// TestSweepDir: leftovers of a process that is gone are removed, a live
+// process's (and this one's) stay, and folders of other names are not
+// touched.
+func TestSweepDir(t *testing.T) {
+	parent := t.TempDir()
+	dir := filepath.Join(parent, "report")
+	done := exec.Command("true")
+	if err := done.Run(); err != nil {
+		t.Fatal(err)
+	}
+	dead := strconv.Itoa(done.Process.Pid)
+	names := map[string]bool{ // name: kept
+		".report.tmp-" + dead + "-1":                       false,
+		".report.old-" + dead + "-2":                       false,
+		".report.tmp-" + strconv.Itoa(os.Getppid()) + "-3": true,
+		".report.tmp-" + strconv.Itoa(os.Getpid()) + "-4":  true,
+		".other.tmp-" + dead + "-5":                        true,
+		".report.tmp-x-6":                                  true,
+	}
+	for n := range names {
+		if err := os.Mkdir(filepath.Join(parent, n), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	own, err := TempDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	SweepDir(dir)
+	for n, kept := range names {
+		if _, err := os.Stat(filepath.Join(parent, n)); (err == nil) != kept {
+			t.Errorf("%s: kept %v, want %v", n, err == nil, kept)
+		}
+	}
+	if _, err := os.Stat(own); err != nil {
+		t.Errorf("the sweep removed this process's own %s", own)
 	}
 }
