@@ -20,6 +20,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/duckdb/duckdb-go/v2"
+	"golang.org/x/sync/errgroup"
 
 	"payband/titles"
 	"payband/warehouse"
@@ -350,14 +351,15 @@ func loadObservations(ctx context.Context, c *sql.Conn, ar *duckdb.Arrow, db *sq
 	firstTitle := conv.nextTitle
 	pairs := make(chan batchPair, 4)
 	var read atomic.Int64
-	readErr := make(chan error, 1)
 	pctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	// Reading and converting run in two goroutines, and DuckDB inserts on
 	// this one: on two cores the parse of batch k+1 overlaps the conversion
-	// of batch k and the insert of earlier ones.
+	// of batch k and the insert of earlier ones. A failed read cancels the
+	// conversion; a failed insert (cancel) stops both.
+	g, gctx := errgroup.WithContext(pctx)
 	raws := make(chan arrow.RecordBatch, 2)
-	go func() {
+	g.Go(func() error {
 		defer close(raws)
 		rd := src.Reader
 		for rd.Next() {
@@ -366,19 +368,18 @@ func loadObservations(ctx context.Context, c *sql.Conn, ar *duckdb.Arrow, db *sq
 			read.Add(rec.NumRows())
 			select {
 			case raws <- rec:
-			case <-pctx.Done():
+			case <-gctx.Done():
 				rec.Release()
-				readErr <- pctx.Err()
-				return
+				return gctx.Err()
 			}
 			if opt.Progress != nil {
 				opt.Progress(read.Load(), src.BytesRead())
 			}
 		}
-		readErr <- rd.Err()
-	}()
+		return rd.Err()
+	})
 	sizeCases := caseRowsEstimate(res.Path, src, b)
-	go func() {
+	g.Go(func() error {
 		defer close(pairs)
 		for rec := range raws {
 			if sizeCases != nil {
@@ -389,21 +390,23 @@ func loadObservations(ctx context.Context, c *sql.Conn, ar *duckdb.Arrow, db *sq
 			rec.Release()
 			select {
 			case pairs <- batchPair{cl, rj}:
-			case <-pctx.Done():
+			case <-gctx.Done():
 				cl.Release()
 				rj.Release()
 				for r := range raws {
 					r.Release()
 				}
-				return
+				return gctx.Err()
 			}
 		}
-	}()
+		return nil
+	})
 	defer func() {
 		cancel()
 		for p := range pairs {
 			p.release()
 		}
+		_ = g.Wait() // both have returned: pairs is closed after raws
 	}()
 
 	for {
@@ -429,7 +432,7 @@ func loadObservations(ctx context.Context, c *sql.Conn, ar *duckdb.Arrow, db *sq
 			break
 		}
 	}
-	if err := <-readErr; err != nil {
+	if err := g.Wait(); err != nil {
 		return err
 	}
 	res.Read = read.Load()

@@ -251,14 +251,15 @@ func buildReport(ctx context.Context, db *sql.DB, cfg ReportConfig, tax *titles.
 	r.BandKeys = append([]string{"family"}, cfg.By...)
 	// The families' queries run concurrently: much of a band query is
 	// single-threaded (lists, Arrow conversion, the statistics), so two at
-	// a time keep both cores busy.
+	// a time keep both cores busy. A family that fails cancels the others'
+	// queries.
 	sections := make([]*familySection, len(ids))
-	var g errgroup.Group
+	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(runtime.GOMAXPROCS(0))
 	for i, id := range ids {
 		g.Go(func() error {
 			fam, _ := tax.Family(id)
-			fs, err := buildFamily(ctx, db, r.memo, cfg, tax, fam, counts[id], r.Years, realFactor)
+			fs, err := buildFamily(gctx, db, r.memo, cfg, tax, fam, counts[id], r.Years, realFactor)
 			sections[i] = fs
 			return err
 		})

@@ -18,6 +18,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -594,5 +595,46 @@ func TestReportEmptyWarehouse(t *testing.T) {
 		if _, err := os.Stat(filepath.Join(dir, name)); err != nil {
 			t.Error(err)
 		}
+	}
+}
+
+// stallEngine fails the bands of one family at once and holds every other
+// query until its context ends (or a long time passes).
+type stallEngine struct {
+	fail        string
+	notCanceled atomic.Int32
+}
+
+var errFamilyFailed = errors.New("this family's bands failed")
+
+func (e *stallEngine) Bands(ctx context.Context, q bands.BandQuery) ([]bands.Band, int, error) {
+	if q.Filters["family"] == e.fail {
+		return nil, 0, errFamilyFailed
+	}
+	select {
+	case <-ctx.Done():
+		return nil, 0, ctx.Err()
+	case <-time.After(20 * time.Second):
+		e.notCanceled.Add(1)
+		return nil, 0, errors.New("not canceled")
+	}
+}
+
+// TestReportFailedFamilyCancelsOthers: the first family that fails ends
+// the report with its error and cancels the queries of the families still
+// running, which would otherwise run to their end.
+func TestReportFailedFamilyCancelsOthers(t *testing.T) {
+	f := loadReportFixture(t)
+	eng := &stallEngine{fail: "security-manager"}
+	cfg := report.DefaultReportConfig()
+	cfg.Engine = eng
+	cfg.Families = []string{"security-manager", "ciso", "security-engineer", "security-analyst"}
+	start := time.Now()
+	_, err := report.WriteReport(context.Background(), f.w.DB, filepath.Join(t.TempDir(), "r"), cfg, f.tax, reportNow)
+	if !errors.Is(err, errFamilyFailed) {
+		t.Fatalf("err = %v, want the failed family's", err)
+	}
+	if n := eng.notCanceled.Load(); n > 0 || time.Since(start) > 15*time.Second {
+		t.Errorf("%d family queries ran on after a family failed (%v)", n, time.Since(start))
 	}
 }
