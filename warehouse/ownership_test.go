@@ -206,7 +206,12 @@ func TestOnlyTheWarehouseWritesItsTables(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var found []string
+	type finding struct {
+		file string
+		line int
+		stmt string
+	}
+	var found []finding
 	scanned := 0
 	err = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -233,7 +238,7 @@ func TestOnlyTheWarehouseWritesItsTables(t *testing.T) {
 				off, stmt, _ := strings.Cut(w[1:], ":")
 				n, _ := strconv.Atoi(off)
 				rel, _ := filepath.Rel(root, lit.pos.Filename)
-				found = append(found, fmt.Sprintf("%s:%d: %s", rel, lit.pos.Line+n, stmt))
+				found = append(found, finding{rel, lit.pos.Line + n, stmt})
 			}
 		}
 		return nil
@@ -244,8 +249,13 @@ func TestOnlyTheWarehouseWritesItsTables(t *testing.T) {
 	if scanned < 20 {
 		t.Fatalf("scanned only %d Go files under %s", scanned, root)
 	}
-	sort.Strings(found)
+	sort.Slice(found, func(i, j int) bool {
+		if found[i].file != found[j].file {
+			return found[i].file < found[j].file
+		}
+		return found[i].line < found[j].line
+	})
 	for _, f := range found {
-		t.Errorf("%s: SQL that writes a warehouse table outside package warehouse", f)
+		t.Errorf("%s:%d: %s: SQL that writes a warehouse table outside package warehouse", f.file, f.line, f.stmt)
 	}
 }
