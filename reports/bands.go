@@ -290,8 +290,13 @@ func (q BandQuery) listSQL(factors map[int]float64) (string, []any, error) {
 // perGroupSQL selects each group's keys as text, then aggregates (an
 // expression over base's columns built here, never from input), in group
 // order.
+//
+// Each group's scope (scopeAggregates) comes in the same pass: a second
+// query for it cost as much again as the bands themselves. The real-dollar
+// join keeps every row (realFactors has a factor for every year), so the
+// scope is the same in either basis.
 func (q BandQuery) perGroupSQL(factors map[int]float64, aggregates string) (string, []any, error) {
-	base, args, err := q.base(factors)
+	base, args, err := q.baseWith(factors, scopeColumns)
 	if err != nil {
 		return "", nil, err
 	}
@@ -301,7 +306,7 @@ func (q BandQuery) perGroupSQL(factors map[int]float64, aggregates string) (stri
 	for _, c := range q.By {
 		b.WriteString("CAST(" + c + " AS VARCHAR), ")
 	}
-	b.WriteString(aggregates + " FROM base")
+	b.WriteString(aggregates + ", " + scopeAggregates + " FROM base")
 	if groupBy := strings.Join(q.By, ", "); groupBy != "" {
 		b.WriteString("\nGROUP BY " + groupBy + "\nORDER BY " + q.orderBy())
 	}
@@ -362,9 +367,6 @@ func ComputeBands(ctx context.Context, db *sql.DB, q BandQuery, cpi *transform.C
 	if err != nil {
 		return nil, 0, fmt.Errorf("bands query: %w", err)
 	}
-	if err := fillScopes(ctx, db, q, bands); err != nil {
-		return nil, 0, fmt.Errorf("bands scope: %w", err)
-	}
 	SortLevels(bands, q.By)
 	return bands, skipped, nil
 }
@@ -382,10 +384,14 @@ func bandsHashed(ctx context.Context, db *sql.DB, q BandQuery, factors map[int]f
 	var kept []int // for each group, its index in bands or -1
 	err = warehouse.QueryArrow(ctx, db, query, args, func(rec arrow.RecordBatch) error {
 		nk := len(q.By)
-		if int(rec.NumCols()) != nk+2 {
-			return fmt.Errorf("%d columns, want %d", rec.NumCols(), nk+2)
+		if int(rec.NumCols()) != nk+2+scopeWidth {
+			return fmt.Errorf("%d columns, want %d", rec.NumCols(), nk+2+scopeWidth)
 		}
 		keys, err := keyColumns(rec, q.By)
+		if err != nil {
+			return err
+		}
+		scopes, err := newScopeColumns(rec, nk+2, q.caseStatus())
 		if err != nil {
 			return err
 		}
@@ -406,7 +412,7 @@ func bandsHashed(ctx context.Context, db *sql.DB, q BandQuery, factors map[int]f
 				continue
 			}
 			kept = append(kept, len(bands))
-			bands = append(bands, Band{Basis: basis, Group: groupKV(keys, q.By, r)})
+			bands = append(bands, Band{Basis: basis, Group: groupKV(keys, q.By, r), Scope: scopes.at(r)})
 			sizes = append(sizes, n)
 		}
 		return nil
@@ -541,10 +547,14 @@ func bandsListed(ctx context.Context, db *sql.DB, q BandQuery, factors map[int]f
 	skipped := 0
 	err = warehouse.QueryArrow(ctx, db, query, args, func(rec arrow.RecordBatch) error {
 		nk := len(q.By)
-		if int(rec.NumCols()) != nk+1 {
-			return fmt.Errorf("%d columns, want %d", rec.NumCols(), nk+1)
+		if int(rec.NumCols()) != nk+1+scopeWidth {
+			return fmt.Errorf("%d columns, want %d", rec.NumCols(), nk+1+scopeWidth)
 		}
 		keys, err := keyColumns(rec, q.By)
+		if err != nil {
+			return err
+		}
+		scopes, err := newScopeColumns(rec, nk+1, q.caseStatus())
 		if err != nil {
 			return err
 		}
@@ -568,7 +578,7 @@ func bandsListed(ctx context.Context, db *sql.DB, q BandQuery, factors map[int]f
 				skipped++
 				continue
 			}
-			bands = append(bands, Band{Basis: basis, Group: groupKV(keys, q.By, r)})
+			bands = append(bands, Band{Basis: basis, Group: groupKV(keys, q.By, r), Scope: scopes.at(r)})
 			groups = append(groups, pay[start:end])
 		}
 		// The batch is this query's own until it is released, so the

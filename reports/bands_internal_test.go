@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"testing"
 
@@ -117,6 +118,23 @@ func agreeWithSQL(t *testing.T, db *sql.DB, name string, q BandQuery, cpiFactors
 	}
 	if name != "nothing matches" && len(got) == 0 {
 		t.Fatal("no bands: the case tests nothing")
+	}
+	// The scope each band carries from the bands' own query equals the one
+	// a query of its own gives.
+	ref := slices.Clone(got)
+	for i := range ref {
+		ref[i].Scope = Scope{}
+	}
+	if err := fillScopes(context.Background(), db, q, ref); err != nil {
+		t.Fatal(err)
+	}
+	for i, g := range got {
+		if !reflect.DeepEqual(g.Scope, ref[i].Scope) {
+			t.Errorf("%s: scope %+v, a query of its own gives %+v", g.Label(), g.Scope, ref[i].Scope)
+		}
+		if len(g.Scope.Kinds) == 0 || g.Scope.YearFrom == 0 {
+			t.Errorf("%s: empty scope %+v", g.Label(), g.Scope)
+		}
 	}
 	for i, g := range got {
 		wb := want[i]

@@ -1,12 +1,13 @@
 package reports
 
 import (
-	"context"
-	"database/sql"
 	"fmt"
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
 )
 
 // Scope is the population a band measures (docs/methodology.md, "Scope"):
@@ -121,101 +122,95 @@ func CountryName(code string) string {
 	return code
 }
 
-// scopeSQL selects, per group of q, the source kinds, the number of
-// countries and the first few, the first and last year, and whether any
-// row is an LCA filing.
-func (q BandQuery) scopeSQL() (string, []any, error) {
-	base, args, err := q.baseWith(nil, []string{"source_kind", "country", "year"})
-	if err != nil {
-		return "", nil, err
-	}
-	var b strings.Builder
-	b.WriteString(base)
-	b.WriteString("\nSELECT ")
-	for _, c := range q.By {
-		b.WriteString("CAST(" + c + " AS VARCHAR), ")
-	}
-	b.WriteString(`list_sort(list(DISTINCT source_kind)), count(DISTINCT country),
-  list_sort(list(DISTINCT country))[1:` + strconv.Itoa(maxScopeCountries) + `], min(year), max(year)
-FROM base`)
-	if groupBy := strings.Join(q.By, ", "); groupBy != "" {
-		b.WriteString("\nGROUP BY " + groupBy)
-	}
-	return b.String(), args, nil
+// scopeColumns are the salaries columns a band's scope is drawn from;
+// scopeAggregates draws it per group, in the bands' own query
+// (perGroupSQL), as scopeWidth columns: the source kinds, the number of
+// countries and the first few, the first and last year.
+var scopeColumns = []string{"source_kind", "country", "year"}
+
+var scopeAggregates = `list_sort(list(DISTINCT source_kind)), count(DISTINCT country),
+  list_sort(list(DISTINCT country))[1:` + strconv.Itoa(maxScopeCountries) + `], min(year), max(year)`
+
+const scopeWidth = 5
+
+// scopeCols reads the scope columns of a batch of perGroupSQL.
+type scopeCols struct {
+	kinds, countries array.ListLike
+	kindVals         stringColumn
+	countryVals      stringColumn
+	nCountries       *array.Int64
+	from, to         arrow.Array
+	caseStatus       string
 }
 
-// fillScopes sets each band's Scope from one query over q's rows.
-func fillScopes(ctx context.Context, db *sql.DB, q BandQuery, bands []Band) error {
-	if len(bands) == 0 {
-		return nil
+func newScopeColumns(rec arrow.RecordBatch, first int, caseStatus string) (*scopeCols, error) {
+	c := &scopeCols{caseStatus: caseStatus, from: rec.Column(first + 3), to: rec.Column(first + 4)}
+	var ok [5]bool
+	c.kinds, ok[0] = rec.Column(first).(array.ListLike)
+	c.nCountries, ok[1] = rec.Column(first + 1).(*array.Int64)
+	c.countries, ok[2] = rec.Column(first + 2).(array.ListLike)
+	if ok[0] && ok[2] {
+		c.kindVals, ok[3] = c.kinds.ListValues().(stringColumn)
+		c.countryVals, ok[4] = c.countries.ListValues().(stringColumn)
 	}
-	query, args, err := q.scopeSQL()
-	if err != nil {
-		return err
-	}
-	rows, err := db.QueryContext(ctx, query, args...)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	byKey := map[string]Scope{}
-	nk := len(q.By)
-	for rows.Next() {
-		keys := make([]sql.NullString, nk)
-		dest := make([]any, 0, nk+5)
-		for i := range keys {
-			dest = append(dest, &keys[i])
+	for i, good := range ok {
+		if !good {
+			return nil, fmt.Errorf("scope column %d is %s", i, rec.Column(first+min(i, 2)).DataType())
 		}
-		var kinds, countries []any
-		var s Scope
-		dest = append(dest, &kinds, &s.NCountries, &countries, &s.YearFrom, &s.YearTo)
-		if err := rows.Scan(dest...); err != nil {
-			return err
-		}
-		s.Kinds = strs(kinds)
-		s.Countries = strs(countries)
-		if slices.ContainsFunc(s.Kinds, func(k string) bool { return strings.HasPrefix(k, "lca-") }) {
-			s.CaseStatus = q.caseStatus()
-		}
-		byKey[nullKey(keys)] = s
 	}
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	for i := range bands {
-		keys := make([]sql.NullString, nk)
-		for j, kv := range bands[i].Group {
-			keys[j] = sql.NullString{String: kv.Value, Valid: !kv.Null || (kv.Value == "" && emptyIsValue(kv.Key))}
-		}
-		bands[i].Scope = byKey[nullKey(keys)]
-	}
-	return nil
+	return c, nil
 }
 
-// emptyIsValue: family and title are "" (not NULL) for unmatched rows.
-func emptyIsValue(col string) bool { return col == "family" || col == "title" }
-
-func nullKey(keys []sql.NullString) string {
-	var b strings.Builder
-	for _, k := range keys {
-		if k.Valid {
-			b.WriteString("v" + strconv.Quote(k.String))
-		} else {
-			b.WriteString("n")
-		}
+// at is row r's scope.
+func (c *scopeCols) at(r int) Scope {
+	s := Scope{
+		Kinds:     listStrings(c.kinds, c.kindVals, r),
+		Countries: listStrings(c.countries, c.countryVals, r),
+		YearFrom:  intAt(c.from, r),
+		YearTo:    intAt(c.to, r),
 	}
-	return b.String()
+	if !c.nCountries.IsNull(r) {
+		s.NCountries = int(c.nCountries.Value(r))
+	}
+	if slices.ContainsFunc(s.Kinds, func(k string) bool { return strings.HasPrefix(k, "lca-") }) {
+		s.CaseStatus = c.caseStatus
+	}
+	return s
 }
 
-func strs(xs []any) []string {
-	out := make([]string, 0, len(xs))
-	for _, x := range xs {
-		if s, ok := x.(string); ok {
-			out = append(out, s)
+// listStrings copies the non-null strings of list row r.
+func listStrings(l array.ListLike, vals stringColumn, r int) []string {
+	out := []string{}
+	if l.IsNull(r) {
+		return out
+	}
+	start, end := l.ValueOffsets(r)
+	for i := int(start); i < int(end); i++ {
+		if !vals.IsNull(i) {
+			out = append(out, strings.Clone(vals.Value(i)))
 		}
 	}
 	return out
 }
+
+// intAt is an integer cell of any width, 0 when null.
+func intAt(a arrow.Array, r int) int {
+	if a.IsNull(r) {
+		return 0
+	}
+	switch v := a.(type) {
+	case *array.Int16:
+		return int(v.Value(r))
+	case *array.Int32:
+		return int(v.Value(r))
+	case *array.Int64:
+		return int(v.Value(r))
+	}
+	return 0
+}
+
+// emptyIsValue: family and title are "" (not NULL) for unmatched rows.
+func emptyIsValue(col string) bool { return col == "family" || col == "title" }
 
 // caseStatus is the query's case-status scope by name.
 func (q BandQuery) caseStatus() string {
