@@ -80,12 +80,14 @@ func TestOEWSTopCodeOfEveryYear(t *testing.T) {
 		// The sheet states the 2019 cap; before, 2019 "#" cells were NULL.
 		{"2019 workbook sheet", writeOEWSWorkbook(t, filepath.Join(dir, "national_M2019_dl.xlsx"),
 			"#  = indicates a wage equal to or greater than $100.00 per hour or $208,000 per year "), 2019, 208000, "the workbook's field descriptions"},
-		// The sheet wins over the table (which holds the lower 2022 candidate).
-		{"2022 sheet beats table", writeOEWSWorkbook(t, filepath.Join(dir, "national_M2022_dl.xlsx"),
-			"#  = indicates a wage equal to or greater than $115.00 per hour or $239,200 per year "), 2022, 239200, "the workbook's field descriptions"},
+		// The sheet wins over the table: its figure differs from the table's
+		// 2014 row ($187,200), which would otherwise be used.
+		{"2014 sheet beats table", writeOEWSWorkbook(t, filepath.Join(dir, "national_M2014_dl.xlsx"),
+			"#  = indicates a wage equal to or greater than $100.00 per hour or $208,000 per year "), 2014, 208000, "the workbook's field descriptions"},
 		// No sheet: the shipped table.
 		{"2021 no sheet", writeOEWSWorkbook(t, filepath.Join(dir, "national_M2021_dl.xlsx"), ""), 2021, 208000, "data/oews_topcodes.csv"},
 		{"2013 no sheet", writeOEWSWorkbook(t, filepath.Join(dir, "national_M2013_dl.xlsx"), ""), 2013, 187200, "data/oews_topcodes.csv"},
+		{"2022 no sheet", writeOEWSWorkbook(t, filepath.Join(dir, "national_M2022_dl.xlsx"), ""), 2022, 239200, "data/oews_topcodes.csv"},
 		{"2019 CSV extract", filepath.Join("testdata", "oews", "national_M2019_extract.csv"), 2019, 208000, "data/oews_topcodes.csv"},
 	}
 	for _, tc := range tests {

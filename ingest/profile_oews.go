@@ -111,6 +111,12 @@ func parseTopCodes(r io.Reader) (map[int]float64, error) {
 		if err1 != nil || err2 != nil || err3 != nil || a != h*2080 {
 			return nil, fmt.Errorf("oews_topcodes.csv: bad row %q (annual must be hourly × 2080)", strings.Join(rec, ","))
 		}
+		if rec[3] != "yes" && rec[3] != "no" {
+			return nil, fmt.Errorf("oews_topcodes.csv: bad row %q (verified must be yes or no)", strings.Join(rec, ","))
+		}
+		if _, dup := m[y]; dup {
+			return nil, fmt.Errorf("oews_topcodes.csv: year %d listed twice", y)
+		}
 		m[y] = a
 	}
 }
