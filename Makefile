@@ -32,7 +32,7 @@ test: ## run the tests (no race detector, no crash tier)
 
 # The packages that run goroutines of their own; -race on the whole suite
 # takes half an hour on two cores, most of it re-running the same queries.
-RACE_PKGS := ./ingest ./reports ./warehouse ./internal/...
+RACE_PKGS := ./ingest ./bands ./report ./warehouse ./internal/...
 
 test-race: ## the concurrent packages' tests under the race detector
 	$(GO) test $(GOFLAGS_T) -race -timeout 30m $(RACE_PKGS)
@@ -57,7 +57,7 @@ bench: build ## Go benchmarks of the hot paths, then the end-to-end comparison (
 	@if [ -x bench/run.sh ]; then bench/run.sh; fi
 
 eval-titles: ## precision and recall of the title matcher on the labeled set
-	$(GO) test $(GOFLAGS_T) -count=1 -run TestTitleEval -v ./transform
+	$(GO) test $(GOFLAGS_T) -count=1 -run TestTitleEval -v ./titles
 
 lint: ## gofmt, go vet and staticcheck
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi

@@ -8,13 +8,13 @@ import (
 	"strconv"
 	"strings"
 
-	"payband/reports"
-	"payband/transform"
+	"payband/bands"
+	"payband/pay"
 )
 
 // Engine computes pay bands on ClickHouse, over the salaries table an
 // export wrote: the Distributed table with a cluster, which fans each query
-// out to the shards. It implements reports.Engine.
+// out to the shards. It implements bands.Engine.
 //
 // The figures are the local engine's (reports/stats.go), computed in SQL:
 // each group's pay sorted into an array (arraySort(groupArray(pay)) — 18.16
@@ -28,19 +28,19 @@ import (
 type Engine struct {
 	c      *Client
 	layout layout
-	cpi    *transform.CPI
+	cpi    *pay.CPI
 }
 
 // NewEngine returns an engine reading the target's tables; cpi (nil for
 // the embedded CPI-U table) serves --real.
-func NewEngine(t Target, cpi *transform.CPI) *Engine {
+func NewEngine(t Target, cpi *pay.CPI) *Engine {
 	if cpi == nil {
-		cpi = transform.DefaultCPI()
+		cpi = pay.DefaultCPI()
 	}
 	return &Engine{c: NewClient(t.Addr, t.User, t.Password), layout: layout{db: t.Database, cluster: t.Cluster}, cpi: cpi}
 }
 
-var _ reports.Engine = (*Engine)(nil)
+var _ bands.Engine = (*Engine)(nil)
 
 // columnKind is the kind of a salaries column.
 func columnKind(name string) (kind, bool) {
@@ -52,8 +52,8 @@ func columnKind(name string) (kind, bool) {
 	return 0, false
 }
 
-// Bands implements reports.Engine.
-func (e *Engine) Bands(ctx context.Context, q reports.BandQuery) ([]reports.Band, int, error) {
+// Bands implements bands.Engine.
+func (e *Engine) Bands(ctx context.Context, q bands.BandQuery) ([]bands.Band, int, error) {
 	var factors map[int]float64
 	basis := "nominal"
 	if q.Real != 0 {
@@ -72,7 +72,7 @@ func (e *Engine) Bands(ctx context.Context, q reports.BandQuery) ([]reports.Band
 		return nil, 0, e.explain(err)
 	}
 	nk := len(q.By)
-	var bands []reports.Band
+	var out []bands.Band
 	skipped := 0
 	for _, row := range r.Data {
 		if len(row) != nk+17 {
@@ -89,16 +89,16 @@ func (e *Engine) Bands(ctx context.Context, q reports.BandQuery) ([]reports.Band
 			skipped++
 			continue
 		}
-		b := reports.Band{N: int(n), Basis: basis, LowN: n < reports.LowN}
+		b := bands.Band{N: int(n), Basis: basis, LowN: n < bands.LowN}
 		for i, c := range q.By {
 			v, ok, err := asString(row[i])
 			if err != nil {
 				return nil, 0, fmt.Errorf("bands query: %s: %w", c, err)
 			}
 			// An unmatched family or title is "" in the view and reads as
-			// missing, as the local engine's groups (reports.groupKV).
+			// missing, as the local engine's groups (bands.groupKV).
 			null := !ok || (v == "" && (c == "family" || c == "title"))
-			b.Group = append(b.Group, reports.KV{Key: c, Value: v, Null: null})
+			b.Group = append(b.Group, bands.KV{Key: c, Value: v, Null: null})
 		}
 		fields := []*float64{&b.Min, &b.P10, &b.P25, &b.Median, &b.P75, &b.P90, &b.Max, &b.Mean, &b.Stddev, &b.MedianCILow, &b.MedianCIHigh}
 		for i, f := range fields {
@@ -109,9 +109,9 @@ func (e *Engine) Bands(ctx context.Context, q reports.BandQuery) ([]reports.Band
 		if b.Scope, err = scopeOf(row[nk+12:], q); err != nil {
 			return nil, 0, fmt.Errorf("bands query: scope: %w", err)
 		}
-		bands = append(bands, b)
+		out = append(out, b)
 	}
-	return bands, skipped, nil
+	return out, skipped, nil
 }
 
 // explain adds what to do to a missing table.
@@ -133,7 +133,7 @@ func quantileExpr(q string) string {
 	return lo + " + (" + pos + " - floor(" + pos + ")) * (" + hi + " - " + lo + ")"
 }
 
-// The median's interval, as reports.medianCIRanks: the 1-based ranks
+// The median's interval, as bands.medianCIRanks: the 1-based ranks
 // floor(n/2 - z·√n/2) and ceil(1 + n/2 + z·√n/2), both within 1..n, or 0.
 const (
 	ciLo = "floor(n / 2 - 1.959964 * sqrt(n) / 2)"
@@ -142,16 +142,16 @@ const (
 )
 
 // bandsSQL is the bands statement. Column names come from
-// reports.GroupColumns (q.Validate), values through the literal encoder.
-func (e *Engine) bandsSQL(q reports.BandQuery, factors map[int]float64) (string, error) {
+// bands.GroupColumns (q.Validate), values through the literal encoder.
+func (e *Engine) bandsSQL(q bands.BandQuery, factors map[int]float64) (string, error) {
 	if err := q.Validate(); err != nil {
 		return "", err
 	}
 	var where []string
 	// LCA filings count only when certified, as in the local engine
-	// (reports.BandQuery.where); DuckDB's trim() removes spaces only.
-	if _, named := q.Filters["case_status"]; q.CaseStatus != reports.CaseStatusAll && !named {
-		where = append(where, "(case_status IS NULL OR upper(replaceRegexpAll(case_status, '^ +| +$', '')) = 'CERTIFIED')")
+	// (bands.BandQuery.where); DuckDB's trim() removes spaces only.
+	if _, named := q.Filters["case_status"]; q.CaseStatus != bands.CaseStatusAll && !named {
+		where = append(where, bands.CertifiedSQL("case_status", "replaceRegexpAll(case_status, '^ +| +$', '')"))
 	}
 	for _, c := range sortedKeysS(q.Filters) {
 		v := q.Filters[c]
@@ -267,24 +267,22 @@ func sortedKeysS(m map[string]string) []string {
 }
 
 // maxScopeCountries is how many countries a band's scope names, as the
-// local engine's (reports.Scope).
+// local engine's (bands.Scope).
 const maxScopeCountries = 3
 
-// levelLadder orders level columns by rank, as the local engine does;
-// values off the ladder (and NULL) sort after it.
-var levelColumns = map[string]bool{"level": true, "seniority": true, "title_seniority": true, "experience_level": true}
-
 // orderBy is the ORDER BY list of the group columns (allow-listed names):
-// level columns by their rank on reports.LevelLadder, the others by value.
+// level columns (bands.IsLevelColumn) by their rank on bands.LevelLadder,
+// as the local engine orders them; values off the ladder (and NULL) sort
+// after it. The others by value.
 func orderBy(by []string) string {
-	lits := make([]string, len(reports.LevelLadder))
-	for i, l := range reports.LevelLadder {
+	lits := make([]string, len(bands.LevelLadder))
+	for i, l := range bands.LevelLadder {
 		lits[i] = quoteString(l)
 	}
 	ladder := "[" + strings.Join(lits, ", ") + "]"
 	parts := make([]string, len(by))
 	for i, c := range by {
-		if levelColumns[c] {
+		if bands.IsLevelColumn(c) {
 			pos := "indexOf(" + ladder + ", ifNull(" + c + ", ''))"
 			parts[i] = "if(" + pos + " = 0, 1000, " + pos + "), " + c
 		} else {
@@ -296,8 +294,8 @@ func orderBy(by []string) string {
 
 // scopeOf reads the five scope columns (source kinds, the count of
 // countries, the first countries, the first and last year) of a band.
-func scopeOf(v []any, q reports.BandQuery) (reports.Scope, error) {
-	var s reports.Scope
+func scopeOf(v []any, q bands.BandQuery) (bands.Scope, error) {
+	var s bands.Scope
 	var err error
 	if s.Kinds, err = asStrings(v[0]); err != nil {
 		return s, err
@@ -321,9 +319,9 @@ func scopeOf(v []any, q reports.BandQuery) (reports.Scope, error) {
 	s.YearFrom, s.YearTo = int(y0), int(y1)
 	for _, k := range s.Kinds {
 		if strings.HasPrefix(k, "lca-") {
-			s.CaseStatus = reports.CaseStatusCertified
-			if q.CaseStatus == reports.CaseStatusAll {
-				s.CaseStatus = reports.CaseStatusAll
+			s.CaseStatus = bands.CaseStatusCertified
+			if q.CaseStatus == bands.CaseStatusAll {
+				s.CaseStatus = bands.CaseStatusAll
 			}
 			break
 		}

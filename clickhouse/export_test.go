@@ -11,8 +11,9 @@ import (
 	"testing"
 	"time"
 
+	"payband/bands"
 	"payband/ingest"
-	"payband/reports"
+	"payband/report"
 	"payband/warehouse"
 )
 
@@ -120,23 +121,23 @@ func sameCounts(t testing.TB, what string, local, remote map[string]int64) {
 // deviation, summed in another order, the same to the dollar.
 var equalityQueries = []struct {
 	name string
-	q    reports.BandQuery
+	q    bands.BandQuery
 }{
-	{"all rows", reports.BandQuery{MinN: 5}},
-	{"by family", reports.BandQuery{By: []string{"family"}, MinN: 5}},
-	{"by year", reports.BandQuery{By: []string{"year"}, MinN: 5}},
-	{"by family, year", reports.BandQuery{By: []string{"family", "year"}, MinN: 5}},
-	{"by seniority", reports.BandQuery{By: []string{"seniority"}, MinN: 1}},
-	{"by wage_level", reports.BandQuery{By: []string{"wage_level"}, MinN: 5}},
-	{"by state", reports.BandQuery{By: []string{"state"}, MinN: 5}},
-	{"by source, country", reports.BandQuery{By: []string{"source", "country"}, MinN: 3}},
-	{"security-manager by year", reports.BandQuery{By: []string{"family", "year"}, Filters: map[string]string{"family": "security-manager"}, MinN: 1}},
-	{"2018 by state, certified", reports.BandQuery{By: []string{"state"}, Filters: map[string]string{"year": "2018", "case_status": "CERTIFIED"}, MinN: 5}},
-	{"by family in 2024 dollars", reports.BandQuery{By: []string{"family"}, MinN: 5, Real: 2024}},
-	{"quote in a filter", reports.BandQuery{By: []string{"family"}, Filters: map[string]string{"employer": "O'Reilly \\ Sons'; DROP TABLE x"}, MinN: 1}},
+	{"all rows", bands.BandQuery{MinN: 5}},
+	{"by family", bands.BandQuery{By: []string{"family"}, MinN: 5}},
+	{"by year", bands.BandQuery{By: []string{"year"}, MinN: 5}},
+	{"by family, year", bands.BandQuery{By: []string{"family", "year"}, MinN: 5}},
+	{"by seniority", bands.BandQuery{By: []string{"seniority"}, MinN: 1}},
+	{"by wage_level", bands.BandQuery{By: []string{"wage_level"}, MinN: 5}},
+	{"by state", bands.BandQuery{By: []string{"state"}, MinN: 5}},
+	{"by source, country", bands.BandQuery{By: []string{"source", "country"}, MinN: 3}},
+	{"security-manager by year", bands.BandQuery{By: []string{"family", "year"}, Filters: map[string]string{"family": "security-manager"}, MinN: 1}},
+	{"2018 by state, certified", bands.BandQuery{By: []string{"state"}, Filters: map[string]string{"year": "2018", "case_status": "CERTIFIED"}, MinN: 5}},
+	{"by family in 2024 dollars", bands.BandQuery{By: []string{"family"}, MinN: 5, Real: 2024}},
+	{"quote in a filter", bands.BandQuery{By: []string{"family"}, Filters: map[string]string{"employer": "O'Reilly \\ Sons'; DROP TABLE x"}, MinN: 1}},
 }
 
-func compareEngines(t *testing.T, local, remote reports.Engine) {
+func compareEngines(t *testing.T, local, remote bands.Engine) {
 	t.Helper()
 	ctx := context.Background()
 	for _, tc := range equalityQueries {
@@ -234,20 +235,20 @@ func TestTwoShardsEqualLocal(t *testing.T) {
 		t.Errorf("published_bands: %d rows there after two exports, want %d", n, sum.Published)
 	}
 
-	compareEngines(t, reports.LocalEngine{DB: w.DB}, NewEngine(tg, nil))
+	compareEngines(t, bands.LocalEngine{DB: w.DB}, NewEngine(tg, nil))
 
 	// report --engine: the same report, byte for byte, from either engine.
-	cfg := reports.DefaultReportConfig()
+	cfg := report.DefaultReportConfig()
 	cfg.Charts = []string{"band"}
 	cfg.Real = 2024
 	now := time.Date(2026, 3, 1, 9, 30, 0, 0, time.UTC)
 	dirs := [2]string{filepath.Join(t.TempDir(), "local"), filepath.Join(t.TempDir(), "clickhouse")}
-	if _, err := reports.WriteReport(ctx, w.DB, dirs[0], cfg, nil, now); err != nil {
+	if _, err := report.WriteReport(ctx, w.DB, dirs[0], cfg, nil, now); err != nil {
 		t.Fatal(err)
 	}
 	counted := &countingEngine{e: NewEngine(tg, nil)}
 	cfg.Engine = counted
-	if _, err := reports.WriteReport(ctx, w.DB, dirs[1], cfg, nil, now); err != nil {
+	if _, err := report.WriteReport(ctx, w.DB, dirs[1], cfg, nil, now); err != nil {
 		t.Fatal(err)
 	}
 	if counted.n.Load() == 0 {
@@ -267,11 +268,11 @@ func TestTwoShardsEqualLocal(t *testing.T) {
 
 // countingEngine counts the queries it passes on.
 type countingEngine struct {
-	e reports.Engine
+	e bands.Engine
 	n atomic.Int64
 }
 
-func (c *countingEngine) Bands(ctx context.Context, q reports.BandQuery) ([]reports.Band, int, error) {
+func (c *countingEngine) Bands(ctx context.Context, q bands.BandQuery) ([]bands.Band, int, error) {
 	c.n.Add(1)
 	return c.e.Bands(ctx, q)
 }

@@ -12,7 +12,7 @@ import (
 // quoted with every byte that could end or bend the literal escaped,
 // numbers in Go's own shortest round-trip form, and nothing else.
 // Identifiers are never written from input: table and column names are
-// constants or come from reports.GroupColumns, and database and cluster
+// constants or come from bands.GroupColumns, and database and cluster
 // names must pass isIdent.
 
 // isIdent reports whether s is a plain identifier: [A-Za-z_][A-Za-z0-9_]*.

@@ -3,7 +3,7 @@ package data
 import _ "embed"
 
 // TaxonomyYAML is the default title taxonomy (the information-security career
-// ladder). transform.DefaultTaxonomy parses it; docs/taxonomy.md describes the
+// ladder). titles.DefaultTaxonomy parses it; docs/taxonomy.md describes the
 // format.
 //
 //go:embed taxonomy.yaml

@@ -13,7 +13,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
-	"payband/transform"
+	"payband/pay"
 	"payband/warehouse"
 )
 
@@ -33,9 +33,9 @@ const (
 
 // ConvertOptions are the row rules a caller may change.
 type ConvertOptions struct {
-	Bounds    transform.Bounds
-	Point     transform.PointRule
-	FX        *transform.FX
+	Bounds    pay.Bounds
+	Point     pay.PointRule
+	FX        *pay.FX
 	MinYear   int // default 2000
 	MaxYear   int // default: next calendar year
 	Year      int // --year: used when the source has no year column
@@ -45,11 +45,11 @@ type ConvertOptions struct {
 }
 
 func (o *ConvertOptions) defaults() {
-	if o.Bounds == (transform.Bounds{}) {
-		o.Bounds = transform.DefaultBounds
+	if o.Bounds == (pay.Bounds{}) {
+		o.Bounds = pay.DefaultBounds
 	}
 	if o.FX == nil {
-		o.FX = transform.DefaultFX()
+		o.FX = pay.DefaultFX()
 	}
 	if o.MinYear == 0 {
 		o.MinYear = 2000
@@ -88,7 +88,7 @@ type converter struct {
 	// Results remembered per cell text: a date's year, a pay unit, and a
 	// rewritten text field's value (memoText says which fields).
 	years    memo[int]
-	units    memo[transform.Unit]
+	units    memo[pay.Unit]
 	texts    [numFields]memo[string]
 	memoText [numFields]bool
 	// colValues rewrites the employment-type column's own values (the
@@ -361,7 +361,8 @@ func cleanText(s string) string {
 	return sb.String()
 }
 
-type pay struct {
+// rowPay is the pay one row yields, in USD, with how it was read.
+type rowPay struct {
 	point, low, high float64
 	unit, currency   string
 	local            float64
@@ -453,7 +454,7 @@ func (c *converter) row(v rowView, row int64) {
 // The column wins over the string when both name one. Only a file with
 // no unit column uses, in order, the string's own unit, --unit, and the
 // profile's default with its hourly rule (LCA: below $1,000 is hourly).
-func (c *converter) unit(v rowView, fUnit Field, own transform.Unit, a transform.Amount) (transform.Unit, string, string, error) {
+func (c *converter) unit(v rowView, fUnit Field, own pay.Unit, a pay.Amount) (pay.Unit, string, string, error) {
 	b := c.b
 	us := v.get(fUnit)
 	switch {
@@ -461,7 +462,7 @@ func (c *converter) unit(v rowView, fUnit Field, own transform.Unit, a transform
 	case own != "":
 		return own, "", "", nil
 	case b.Index[fUnit] >= 0:
-		return "", b.Column(fUnit), "", fmt.Errorf("%w: the unit column %s is empty", transform.ErrUnknownUnit, b.Column(fUnit))
+		return "", b.Column(fUnit), "", fmt.Errorf("%w: the unit column %s is empty", pay.ErrUnknownUnit, b.Column(fUnit))
 	default:
 		us = c.opt.Unit
 		if us == "" {
@@ -474,7 +475,7 @@ func (c *converter) unit(v rowView, fUnit Field, own transform.Unit, a transform
 	if u, ok := c.units.get(us); ok {
 		return u, "", "", nil
 	}
-	u, err := transform.ParseUnit(us)
+	u, err := pay.ParseUnit(us)
 	if err != nil {
 		return "", b.Column(fUnit), us, err
 	}
@@ -675,16 +676,16 @@ func parseDate(s string, last *int) (time.Time, error) {
 // pay picks the figure by the documented precedence: the source's own USD
 // figure, else the offered wage, else the prevailing wage. On error it
 // returns the column and value to blame.
-func (c *converter) pay(v rowView, year int) (pay, string, string, error) {
+func (c *converter) pay(v rowView, year int) (rowPay, string, string, error) {
 	b := c.b
 	if s := v.get(FPayUSD); s != "" {
-		a, err := transform.ParseAmount(s)
+		a, err := pay.ParseAmount(s)
 		if err != nil {
-			return pay{}, b.Column(FPayUSD), s, err
+			return rowPay{}, b.Column(FPayUSD), s, err
 		}
-		p := pay{point: a.Point(c.opt.Point), low: a.Low, high: a.High, unit: "year", currency: "USD", basis: BasisReported}
+		p := rowPay{point: a.Point(c.opt.Point), low: a.Low, high: a.High, unit: "year", currency: "USD", basis: BasisReported}
 		if ls := v.get(FPay); ls != "" {
-			if la, err := transform.ParseAmount(ls); err == nil {
+			if la, err := pay.ParseAmount(ls); err == nil {
 				p.local, p.hasLocal = la.Point(c.opt.Point), true
 			}
 		}
@@ -700,14 +701,14 @@ func (c *converter) pay(v rowView, year int) (pay, string, string, error) {
 	missCol, missVal := "", ""
 	if s := v.get(FPay); s != "" {
 		p, col, val, err := c.wage(v, year, s, FPay, FPayTo, FUnit, BasisOffered)
-		if !errors.Is(err, transform.ErrPayMissing) {
+		if !errors.Is(err, pay.ErrPayMissing) {
 			return p, col, val, err
 		}
 		missing, missCol, missVal = err, col, val
 	}
 	if s := v.get(FPWPay); s != "" {
 		p, col, val, err := c.wage(v, year, s, FPWPay, -1, FPWUnit, BasisPrevailing)
-		if !errors.Is(err, transform.ErrPayMissing) {
+		if !errors.Is(err, pay.ErrPayMissing) {
 			return p, col, val, err
 		}
 		if missing == nil {
@@ -715,35 +716,35 @@ func (c *converter) pay(v rowView, year int) (pay, string, string, error) {
 		}
 	}
 	if missing != nil {
-		return pay{}, missCol, missVal, fmt.Errorf("%w: %v", ErrNoPay, missing)
+		return rowPay{}, missCol, missVal, fmt.Errorf("%w: %v", ErrNoPay, missing)
 	}
 	col := b.Column(FPayUSD)
 	if b.Index[FPayUSD] < 0 {
 		col = b.Column(FPay)
 	}
-	return pay{}, col, "", ErrNoPay
+	return rowPay{}, col, "", ErrNoPay
 }
 
 // wage reads a wage quoted per unit; s is the cell of fFrom, read as a
-// posted-salary string (transform.ParsePosted), so "X -" is the single
+// posted-salary string (pay.ParsePosted), so "X -" is the single
 // figure X and "$21-$34 Per Hour" names its own unit.
-func (c *converter) wage(v rowView, year int, s string, fFrom, fTo, fUnit Field, basis string) (pay, string, string, error) {
+func (c *converter) wage(v rowView, year int, s string, fFrom, fTo, fUnit Field, basis string) (rowPay, string, string, error) {
 	b := c.b
-	ps, err := transform.ParsePosted(s)
+	ps, err := pay.ParsePosted(s)
 	if err != nil {
-		return pay{}, b.Column(fFrom), s, err
+		return rowPay{}, b.Column(fFrom), s, err
 	}
 	a := ps.Amount
 	if fTo >= 0 {
 		if ts := v.get(fTo); ts != "" {
-			if ta, err := transform.ParsePosted(ts); err == nil && ta.High > a.High {
+			if ta, err := pay.ParsePosted(ts); err == nil && ta.High > a.High {
 				a.High, a.Range = ta.High, true
 			}
 		}
 	}
 	unit, col, val, err := c.unit(v, fUnit, ps.Unit, a)
 	if err != nil {
-		return pay{}, col, val, err
+		return rowPay{}, col, val, err
 	}
 	cur := strings.ToUpper(v.get(FCurrency))
 	if cur == "" {
@@ -767,9 +768,9 @@ func (c *converter) wage(v rowView, year int, s string, fFrom, fTo, fUnit Field,
 		if b.Index[FCurrency] < 0 {
 			col = b.Column(fFrom)
 		}
-		return pay{}, col, cur, err
+		return rowPay{}, col, cur, err
 	}
 	low, _ := conv(a.Low)
 	high, _ := conv(a.High)
-	return pay{point: point, low: low, high: high, unit: string(unit), currency: cur, local: local, hasLocal: cur != "USD", basis: basis}, b.Column(fFrom), s, nil
+	return rowPay{point: point, low: low, high: high, unit: string(unit), currency: cur, local: local, hasLocal: cur != "USD", basis: basis}, b.Column(fFrom), s, nil
 }

@@ -17,7 +17,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
-	"payband/transform"
+	"payband/titles"
 	"payband/warehouse"
 )
 
@@ -29,7 +29,7 @@ type Options struct {
 	Format  string           // "" detects from the name and content
 	Reader  ReaderOptions
 	Convert ConvertOptions
-	Matcher *transform.Matcher
+	Matcher *titles.Matcher
 	// Dataset names the publisher's series the file belongs to; "" takes
 	// it from the file's name or profile, or from a loaded source the
 	// file is another snapshot of (datasets.go).
@@ -184,11 +184,11 @@ func File(ctx context.Context, w *warehouse.Warehouse, path string, opt Options)
 	}
 	matcher := opt.Matcher
 	if matcher == nil {
-		t, err := transform.DefaultTaxonomy()
+		t, err := titles.DefaultTaxonomy()
 		if err != nil {
 			return res, err
 		}
-		matcher = transform.NewMatcher(t)
+		matcher = titles.NewMatcher(t)
 	}
 	err = w.Load(ctx, abs, func(s *warehouse.LoadSession) error {
 		return loadObservations(ctx, s, w, src, b, opt, matcher, &res)
@@ -320,7 +320,7 @@ func (p batchPair) release() {
 }
 
 func loadObservations(ctx context.Context, s *warehouse.LoadSession, w *warehouse.Warehouse, src *Source, b *Binding,
-	opt Options, matcher *transform.Matcher, res *Result) error {
+	opt Options, matcher *titles.Matcher, res *Result) error {
 	res.Replaced = s.Replaced()
 
 	conv := newConverter(memory.DefaultAllocator, b, opt.Convert)
@@ -486,7 +486,7 @@ func sourceRecord(res *Result) warehouse.Source {
 }
 
 // titleMatcher is m as the warehouse's title map takes it.
-func titleMatcher(m *transform.Matcher) func(string) warehouse.TitleMatch {
+func titleMatcher(m *titles.Matcher) func(string) warehouse.TitleMatch {
 	return func(t string) warehouse.TitleMatch {
 		r := m.Match(t)
 		return warehouse.TitleMatch{Title: r.Title, Family: r.Family, Seniority: r.Seniority, Confidence: r.Confidence, Method: r.Method}

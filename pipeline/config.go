@@ -10,20 +10,21 @@ import (
 
 	"payband/ingest"
 	"payband/internal/strictyaml"
-	"payband/reports"
-	"payband/transform"
+	"payband/pay"
+	"payband/report"
+	"payband/titles"
 )
 
 // Config is a pipeline config file (docs/pipeline.md). Paths in it are
 // relative to the file's directory; LoadConfig makes them absolute.
 type Config struct {
-	Output    string                 `yaml:"output"`
-	Sources   []Source               `yaml:"sources"`
-	Taxonomy  string                 `yaml:"taxonomy"`
-	Overrides string                 `yaml:"overrides"` // title overrides CSV, applied before matching
-	Reports   []reports.ReportConfig `yaml:"reports"`
-	Gates     Gates                  `yaml:"gates"`
-	Retention Retention              `yaml:"retention"`
+	Output    string                `yaml:"output"`
+	Sources   []Source              `yaml:"sources"`
+	Taxonomy  string                `yaml:"taxonomy"`
+	Overrides string                `yaml:"overrides"` // title overrides CSV, applied before matching
+	Reports   []report.ReportConfig `yaml:"reports"`
+	Gates     Gates                 `yaml:"gates"`
+	Retention Retention             `yaml:"retention"`
 
 	// File is the config file's path, Dir its directory (both absolute).
 	File string `yaml:"-"`
@@ -46,8 +47,8 @@ type Source struct {
 	Encoding  string            `yaml:"encoding"`  // utf-8 or windows-1252
 	Sheet     string            `yaml:"sheet"`     // XLSX sheet
 	Point     string            `yaml:"point"`     // low, mid (default) or high
-	MinPay    float64           `yaml:"min_pay"`   // default transform.DefaultBounds.Min
-	MaxPay    float64           `yaml:"max_pay"`   // default transform.DefaultBounds.Max
+	MinPay    float64           `yaml:"min_pay"`   // default pay.DefaultBounds.Min
+	MaxPay    float64           `yaml:"max_pay"`   // default pay.DefaultBounds.Max
 
 	line int
 }
@@ -204,10 +205,10 @@ func (c *Config) validate() error {
 
 // ReportConfig merges the reports entries: every setting comes from the
 // first entry; the families of all entries are joined in order, without
-// repeats. No entry means reports.DefaultReportConfig.
-func (c *Config) ReportConfig() (reports.ReportConfig, error) {
+// repeats. No entry means report.DefaultReportConfig.
+func (c *Config) ReportConfig() (report.ReportConfig, error) {
 	if len(c.Reports) == 0 {
-		return reports.DefaultReportConfig(), nil
+		return report.DefaultReportConfig(), nil
 	}
 	rc := c.Reports[0]
 	seen := map[string]bool{}
@@ -225,11 +226,11 @@ func (c *Config) ReportConfig() (reports.ReportConfig, error) {
 }
 
 // LoadTaxonomy loads the config's taxonomy (the embedded default when none).
-func (c *Config) LoadTaxonomy() (*transform.Taxonomy, error) {
+func (c *Config) LoadTaxonomy() (*titles.Taxonomy, error) {
 	if c.Taxonomy == "" {
-		return transform.DefaultTaxonomy()
+		return titles.DefaultTaxonomy()
 	}
-	t, err := transform.LoadTaxonomyFile(c.Taxonomy)
+	t, err := titles.LoadTaxonomyFile(c.Taxonomy)
 	if err != nil {
 		return nil, fmt.Errorf("taxonomy: %w", err)
 	}
@@ -238,12 +239,12 @@ func (c *Config) LoadTaxonomy() (*transform.Taxonomy, error) {
 
 // Matcher builds the matcher a run maps titles with: the taxonomy, and the
 // overrides file applied first when the config names one.
-func (c *Config) Matcher(t *transform.Taxonomy) (*transform.Matcher, error) {
-	m := transform.NewMatcher(t)
+func (c *Config) Matcher(t *titles.Taxonomy) (*titles.Matcher, error) {
+	m := titles.NewMatcher(t)
 	if c.Overrides == "" {
 		return m, nil
 	}
-	o, err := transform.LoadOverridesFile(c.Overrides, t)
+	o, err := titles.LoadOverridesFile(c.Overrides, t)
 	if err != nil {
 		return nil, fmt.Errorf("overrides: %w", err)
 	}
@@ -290,13 +291,13 @@ func (s *Source) ingestOptions() (ingest.Options, error) {
 	if point == "" {
 		point = "mid"
 	}
-	pr, err := transform.ParsePointRule(point)
+	pr, err := pay.ParsePointRule(point)
 	if err != nil {
 		return opt, err
 	}
 	opt.Convert.Point = pr
 	opt.Convert.Year, opt.Convert.Currency, opt.Convert.Unit = s.Year, strings.ToUpper(s.Currency), s.Unit
-	b := transform.DefaultBounds
+	b := pay.DefaultBounds
 	if s.MinPay != 0 {
 		b.Min = s.MinPay
 	}

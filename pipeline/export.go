@@ -12,8 +12,8 @@ import (
 	"strings"
 	"time"
 
+	"payband/bands"
 	"payband/outdir"
-	"payband/reports"
 	"payband/warehouse"
 )
 
@@ -29,7 +29,7 @@ const ExportManifest = "export.json"
 
 // ExportOptions controls Export.
 type ExportOptions struct {
-	// Partition lists the columns (from reports.GroupColumns) to partition
+	// Partition lists the columns (from bands.GroupColumns) to partition
 	// by. A view is partitioned when it has every one of them; otherwise, or
 	// when it is empty, it is written as one VIEW.parquet file.
 	Partition []string
@@ -52,12 +52,12 @@ type ExportSummary struct {
 	Views     []ExportedView `json:"views"`
 }
 
-// CheckPartition validates partition columns against reports.GroupColumns.
+// CheckPartition validates partition columns against bands.GroupColumns.
 func CheckPartition(cols []string) error {
 	seen := map[string]bool{}
 	for _, c := range cols {
-		if !reports.IsGroupColumn(c) {
-			return fmt.Errorf("cannot partition by %q: allowed columns are %s", c, strings.Join(reports.GroupColumns, ", "))
+		if !bands.IsGroupColumn(c) {
+			return fmt.Errorf("cannot partition by %q: allowed columns are %s", c, strings.Join(bands.GroupColumns, ", "))
 		}
 		if seen[c] {
 			return fmt.Errorf("partition column %q named twice", c)

@@ -8,7 +8,7 @@ import (
 	"sort"
 	"strconv"
 
-	"payband/reports"
+	"payband/report"
 )
 
 // Gate names, as written in the config and in error messages.
@@ -84,7 +84,7 @@ func checkGates(g Gates, m *Manifest, prev *Manifest, dir string) error {
 			move := math.Abs(md.Median-b.Median) / b.Median * 100
 			if move > *g.MaxMedianMovePct {
 				return &GateError{Gate: GateMedianMove, Msg: fmt.Sprintf("median of %s %d moved %s from %s to %s since run %s, limit %s",
-					md.Family, md.Year, pct(move), reports.Dollars(b.Median), reports.Dollars(md.Median), prev.RunID, pct(*g.MaxMedianMovePct))}
+					md.Family, md.Year, pct(move), report.Dollars(b.Median), report.Dollars(md.Median), prev.RunID, pct(*g.MaxMedianMovePct))}
 			}
 		}
 	}

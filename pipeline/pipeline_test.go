@@ -16,8 +16,8 @@ import (
 	"testing"
 	"time"
 
+	"payband/bands"
 	"payband/pipeline"
-	"payband/reports"
 	"payband/synth"
 	"payband/warehouse"
 )
@@ -112,13 +112,13 @@ func (f *fixture) open(t *testing.T) *warehouse.Warehouse {
 func checkMedians(t *testing.T, f *fixture, m pipeline.Manifest) {
 	t.Helper()
 	w := f.open(t)
-	bands, _, err := reports.ComputeBands(context.Background(), w.DB,
-		reports.BandQuery{By: []string{"family", "year"}, MinN: reports.DefaultMinN}, nil)
+	bs, _, err := bands.ComputeBands(context.Background(), w.DB,
+		bands.BandQuery{By: []string{"family", "year"}, MinN: bands.DefaultMinN}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := map[string]pipeline.Median{}
-	for _, b := range bands {
+	for _, b := range bs {
 		fam := b.Value("family")
 		y, err := strconv.Atoi(b.Value("year"))
 		if fam == "" || err != nil {
@@ -458,8 +458,8 @@ func TestExportParquet(t *testing.T) {
 		ents, _ := os.ReadDir(filepath.Join(out, "salaries"))
 		t.Errorf("not partitioned by year: %v (%d entries)", err, len(ents))
 	}
-	q := reports.BandQuery{By: []string{"family", "year", "seniority"}, MinN: 5}
-	want, _, err := reports.ComputeBands(context.Background(), w.DB, q, nil)
+	q := bands.BandQuery{By: []string{"family", "year", "seniority"}, MinN: 5}
+	want, _, err := bands.ComputeBands(context.Background(), w.DB, q, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -481,7 +481,7 @@ func TestExportParquet(t *testing.T) {
 	if _, err := mem.Exec(`CREATE VIEW salaries AS SELECT * REPLACE (CASE WHEN family = '` + pipeline.UnmatchedPartition + `' THEN '' ELSE family END AS family) FROM read_parquet('` + strings.ReplaceAll(glob, "'", "''") + `', hive_partitioning = true)`); err != nil {
 		t.Fatal(err)
 	}
-	got, _, err := reports.ComputeBands(context.Background(), mem, q, nil)
+	got, _, err := bands.ComputeBands(context.Background(), mem, q, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,10 +14,11 @@ import (
 	"strings"
 	"time"
 
+	"payband/bands"
 	"payband/ingest"
 	"payband/internal/fsatomic"
-	"payband/reports"
-	"payband/transform"
+	"payband/report"
+	"payband/titles"
 	"payband/warehouse"
 )
 
@@ -37,8 +38,8 @@ type Options struct {
 	// Now is the clock; nil means time.Now. The report folder is named
 	// after the run's start in UTC.
 	Now func() time.Time
-	// Report writes the report into a directory; nil means reports.WriteReport.
-	Report func(ctx context.Context, db *sql.DB, dir string, cfg reports.ReportConfig, tax *transform.Taxonomy, now time.Time) (reports.ReportSummary, error)
+	// Report writes the report into a directory; nil means report.WriteReport.
+	Report func(ctx context.Context, db *sql.DB, dir string, cfg report.ReportConfig, tax *titles.Taxonomy, now time.Time) (report.ReportSummary, error)
 }
 
 // Stage names, in order; one log event each.
@@ -143,8 +144,8 @@ type runner struct {
 	log   *slog.Logger
 	now   func() time.Time
 	m     *Manifest
-	tax   *transform.Taxonomy
-	match *transform.Matcher // the taxonomy plus any overrides
+	tax   *titles.Taxonomy
+	match *titles.Matcher // the taxonomy plus any overrides
 	files []plannedFile
 	// hashes are the plan's sha256 of each source, so ingest does not read
 	// a file twice only to hash it.
@@ -454,7 +455,7 @@ func (r *runner) bands() ([]any, error) {
 	}
 	minN := rc.MinN
 	if minN == 0 {
-		minN = reports.DefaultMinN
+		minN = bands.DefaultMinN
 	}
 	if err := measure(r.ctx, r.w.DB, r.m, rc.Families, minN); err != nil {
 		return nil, fmt.Errorf("measuring bands: %w", err)
@@ -483,7 +484,7 @@ func (r *runner) report() ([]any, error) {
 	r.tmp = filepath.Join(r.cfg.Output, ".tmp-"+r.m.RunID)
 	write := r.opts.Report
 	if write == nil {
-		write = reports.WriteReport
+		write = report.WriteReport
 	}
 	sum, err := write(r.ctx, r.w.DB, r.tmp, rc, r.tax, r.m.StartedAt)
 	if err != nil {

@@ -9,8 +9,9 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"payband/reports"
-	"payband/transform"
+	"payband/bands"
+	"payband/pay"
+	"payband/report"
 	"payband/warehouse"
 )
 
@@ -30,17 +31,17 @@ func (f *bandFlags) register(c *cobra.Command, byDefault string) {
 	fl := c.Flags()
 	fl.StringVar(&f.family, "family", "", "only this family, e.g. security-manager")
 	fl.StringVar(&f.title, "title", "", "only this canonical title, e.g. \"Security Manager\"")
-	fl.StringVar(&f.by, "by", byDefault, "group by these columns, comma-separated: "+strings.Join(reports.GroupColumns, ", "))
+	fl.StringVar(&f.by, "by", byDefault, "group by these columns, comma-separated: "+strings.Join(bands.GroupColumns, ", "))
 	fl.IntVar(&f.year, "year", 0, "only this year")
-	fl.IntVar(&f.minN, "min-n", reports.DefaultMinN, "leave out groups with fewer rows")
+	fl.IntVar(&f.minN, "min-n", bands.DefaultMinN, "leave out groups with fewer rows")
 	fl.IntVar(&f.real, "real", 0, "express pay in this year's dollars (CPI-U)")
 	fl.StringArrayVar(&f.where, "where", nil, "filter COLUMN=VALUE, COLUMN=V1,V2 (any of), or a range on year/remote_ratio: COLUMN>=V, >, <=, <; columns as --by; repeatable: conditions are ANDed, a column takes one value or list, or one lower and one upper bound")
-	fl.StringVar(&f.cases, "case-status", reports.CaseStatusCertified, "which LCA filings count: certified (CERTIFIED only) or all (also Certified-Withdrawn, Denied, Withdrawn)")
+	fl.StringVar(&f.cases, "case-status", bands.CaseStatusCertified, "which LCA filings count: certified (CERTIFIED only) or all (also Certified-Withdrawn, Denied, Withdrawn)")
 	registerCompletions(c)
 }
 
-func (f *bandFlags) query() (reports.BandQuery, error) {
-	q := reports.BandQuery{Filters: map[string]string{}, MinN: f.minN, Real: f.real, CaseStatus: f.cases}
+func (f *bandFlags) query() (bands.BandQuery, error) {
+	q := bands.BandQuery{Filters: map[string]string{}, MinN: f.minN, Real: f.real, CaseStatus: f.cases}
 	if err := checkYear("--year", f.year); err != nil {
 		return q, err
 	}
@@ -70,8 +71,8 @@ func (f *bandFlags) query() (reports.BandQuery, error) {
 		}
 	}
 	if f.real != 0 {
-		if _, ok := transform.DefaultCPI().Index(f.real); !ok {
-			first, last := transform.DefaultCPI().Years()
+		if _, ok := pay.DefaultCPI().Index(f.real); !ok {
+			first, last := pay.DefaultCPI().Years()
 			return q, usagef("--real %d: the CPI-U table covers %d–%d", f.real, first, last)
 		}
 	}
@@ -125,7 +126,7 @@ json and md always have every column. md prints dollars with $ and
 thousands separators, numeric columns right-aligned.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := reports.CheckFormat(format); err != nil {
+			if err := report.CheckFormat(format); err != nil {
 				return usageError{err}
 			}
 			// Every flag combination is checked before the warehouse is
@@ -160,33 +161,33 @@ thousands separators, numeric columns right-aligned.`,
 					return err
 				}
 			}
-			bands, skipped, err := eng.Bands(cmd.Context(), q)
+			bs, skipped, err := eng.Bands(cmd.Context(), q)
 			if err != nil {
 				return err
 			}
 			if skipped > 0 {
 				g.note("note: %d group(s) with fewer than %d rows left out (--min-n)", skipped, q.MinN)
 			}
-			if len(bands) == 0 {
+			if len(bs) == 0 {
 				g.note("note: no rows match")
 			}
 			if q.Real != 0 && w != nil {
 				noteCarriedCPI(cmd.Context(), g, w.DB)
 			}
-			if note := reports.MixedNote(bands); note != "" {
+			if note := bands.MixedNote(bs); note != "" {
 				g.note("note: %s", note)
 			}
-			t := reports.BandsTable(bands, q.By)
+			t := report.BandsTable(bs, q.By)
 			if format == "table" && !wide {
 				var scope string
 				if t, scope = t.NarrowScope(); scope != "" {
-					fmt.Fprintln(g.stdout, reports.TerminalText(scope))
+					fmt.Fprintln(g.stdout, report.TerminalText(scope))
 				}
 				if q.Real != 0 {
 					g.note("note: pay in %d dollars (CPI-U)", q.Real)
 				}
 			}
-			if err := t.Write(g.stdout, format, reports.RenderOptions{}); err != nil {
+			if err := t.Write(g.stdout, format, report.RenderOptions{}); err != nil {
 				return err
 			}
 			if pub {
@@ -198,7 +199,7 @@ thousands separators, numeric columns right-aligned.`,
 	bf.register(c, "")
 	c.Flags().StringVar(&format, "format", "table", "output format: table, csv, json, md")
 	engineFlag(c, &engine)
-	_ = c.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(reports.Formats, cobra.ShellCompDirectiveNoFileComp))
+	_ = c.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(report.Formats, cobra.ShellCompDirectiveNoFileComp))
 	c.Flags().BoolVar(&wide, "wide", false, "table format: also the stddev and basis columns, and the interval as median_ci_low/high")
 	c.Flags().BoolVar(&pub, "with-published", false, "also print the published bands (BLS OEWS, reference figures) for the families shown")
 	return c
@@ -207,7 +208,7 @@ thousands separators, numeric columns right-aligned.`,
 // noteCarriedCPI says on stderr which years' real figures carry the latest
 // CPI-U annual average (docs/methodology.md).
 func noteCarriedCPI(ctx context.Context, g *globals, db *sql.DB) {
-	if ys, err := reports.CarriedCPI(ctx, db, nil); err == nil && len(ys) > 0 {
-		g.note("note: %s", reports.CarriedCPINote(nil, ys))
+	if ys, err := bands.CarriedCPI(ctx, db, nil); err == nil && len(ys) > 0 {
+		g.note("note: %s", bands.CarriedCPINote(nil, ys))
 	}
 }

@@ -9,46 +9,47 @@ import (
 
 	"gonum.org/v1/plot"
 
+	"payband/bands"
 	"payband/internal/numfmt"
-	"payband/reports"
-	"payband/transform"
+	"payband/report"
+	"payband/titles"
 )
 
 // drawChart computes the bands a chart needs and draws it.
-func drawChart(ctx context.Context, db *sql.DB, kind string, q reports.BandQuery, bf bandFlags) (*plot.Plot, error) {
-	opt := reports.ChartOptions{}
-	caption := func(bands []reports.Band) string {
+func drawChart(ctx context.Context, db *sql.DB, kind string, q bands.BandQuery, bf bandFlags) (*plot.Plot, error) {
+	opt := report.ChartOptions{}
+	caption := func(bs []bands.Band) string {
 		n := 0
-		for _, b := range bands {
+		for _, b := range bs {
 			n += b.N
 		}
 		return fmt.Sprintf("n = %s · source: payband warehouse (salaries view) · %s dollars", thousands(n), basisWord(q))
 	}
 	switch kind {
 	case "band", "box":
-		bands, _, err := reports.ComputeBands(ctx, db, q, nil)
+		bs, _, err := bands.ComputeBands(ctx, db, q, nil)
 		if err != nil {
 			return nil, err
 		}
-		if len(bands) == 0 {
+		if len(bs) == 0 {
 			return nil, fmt.Errorf("no group has at least %d rows for this selection", q.MinN)
 		}
 		opt.Title = "Annual pay by " + strings.Join(q.By, ", ")
-		opt.Caption = caption(bands)
+		opt.Caption = caption(bs)
 		if kind == "band" {
-			return reports.BandChart(bands, opt)
+			return report.BandChart(bs, opt)
 		}
-		return reports.BoxChart(bands, opt)
+		return report.BoxChart(bs, opt)
 	case "hist":
 		q.By = nil
-		bands, _, err := reports.ComputeBands(ctx, db, q, nil)
+		bs, _, err := bands.ComputeBands(ctx, db, q, nil)
 		if err != nil {
 			return nil, err
 		}
-		if len(bands) == 0 {
+		if len(bs) == 0 {
 			return nil, fmt.Errorf("fewer than %d rows for this selection", q.MinN)
 		}
-		vals, err := reports.PayValues(ctx, db, q)
+		vals, err := bands.PayValues(ctx, db, q)
 		if err != nil {
 			return nil, err
 		}
@@ -56,21 +57,21 @@ func drawChart(ctx context.Context, db *sql.DB, kind string, q reports.BandQuery
 		if f := q.Filters["family"]; f != "" {
 			opt.Title += ": " + familyName(f)
 		}
-		opt.Caption = caption(bands)
-		return reports.HistChart(vals, bands[0], opt)
+		opt.Caption = caption(bs)
+		return report.HistChart(vals, bs[0], opt)
 	case "trend":
 		q.By = []string{"year"}
-		nom, _, err := reports.ComputeBands(ctx, db, reports.BandQuery{By: q.By, Filters: q.Filters, MinN: q.MinN}, nil)
+		nom, _, err := bands.ComputeBands(ctx, db, bands.BandQuery{By: q.By, Filters: q.Filters, MinN: q.MinN}, nil)
 		if err != nil {
 			return nil, err
 		}
 		if len(nom) == 0 {
 			return nil, fmt.Errorf("no year has at least %d rows for this selection", q.MinN)
 		}
-		var real []reports.TrendPoint
+		var real []report.TrendPoint
 		basis := ""
 		if q.Real != 0 {
-			rb, _, err := reports.ComputeBands(ctx, db, q, nil)
+			rb, _, err := bands.ComputeBands(ctx, db, q, nil)
 			if err != nil {
 				return nil, err
 			}
@@ -82,7 +83,7 @@ func drawChart(ctx context.Context, db *sql.DB, kind string, q reports.BandQuery
 			opt.Title += ": " + familyName(f)
 		}
 		opt.Caption = caption(nom)
-		return reports.TrendChart(trendPoints(nom), real, basis, reports.DefaultMethodChanges, opt)
+		return report.TrendChart(trendPoints(nom), real, basis, report.DefaultMethodChanges, opt)
 	case "ladder":
 		steps, err := ladderBands(ctx, db, q)
 		if err != nil {
@@ -90,48 +91,48 @@ func drawChart(ctx context.Context, db *sql.DB, kind string, q reports.BandQuery
 		}
 		opt.Title = "Career ladder: median annual pay"
 		opt.Caption = caption(steps)
-		return reports.LadderChart(steps, opt)
+		return report.LadderChart(steps, opt)
 	}
 	return nil, fmt.Errorf("unknown chart %q", kind)
 }
 
-func trendPoints(bands []reports.Band) []reports.TrendPoint {
-	pts := make([]reports.TrendPoint, 0, len(bands))
-	for _, b := range bands {
+func trendPoints(bs []bands.Band) []report.TrendPoint {
+	pts := make([]report.TrendPoint, 0, len(bs))
+	for _, b := range bs {
 		y, err := strconv.Atoi(b.Value("year"))
 		if err != nil {
 			continue
 		}
-		pts = append(pts, reports.TrendPoint{Year: y, Band: b})
+		pts = append(pts, report.TrendPoint{Year: y, Band: b})
 	}
 	return pts
 }
 
 // ladderBands computes the ladder's steps for the latest year every step
 // has data for (or --year), labelled with canonical titles.
-func ladderBands(ctx context.Context, db *sql.DB, q reports.BandQuery) ([]reports.Band, error) {
-	lq := reports.BandQuery{By: []string{"family", "year"}, Filters: map[string]string{}, MinN: q.MinN, Real: q.Real}
+func ladderBands(ctx context.Context, db *sql.DB, q bands.BandQuery) ([]bands.Band, error) {
+	lq := bands.BandQuery{By: []string{"family", "year"}, Filters: map[string]string{}, MinN: q.MinN, Real: q.Real}
 	if y, ok := q.Filters["year"]; ok {
 		lq.Filters["year"] = y
 	}
-	bands, _, err := reports.ComputeBands(ctx, db, lq, nil)
+	bs, _, err := bands.ComputeBands(ctx, db, lq, nil)
 	if err != nil {
 		return nil, err
 	}
-	latest := map[string]reports.Band{}
-	for _, b := range bands {
+	latest := map[string]bands.Band{}
+	for _, b := range bs {
 		f := b.Value("family")
 		if cur, ok := latest[f]; !ok || b.Value("year") > cur.Value("year") {
 			latest[f] = b
 		}
 	}
-	var steps []reports.Band
+	var steps []bands.Band
 	for _, f := range ladderFamilies {
 		b, ok := latest[f]
 		if !ok {
 			continue
 		}
-		b.Group = []reports.KV{{Key: "family", Value: familyName(f) + " (" + b.Value("year") + ")"}}
+		b.Group = []bands.KV{{Key: "family", Value: familyName(f) + " (" + b.Value("year") + ")"}}
 		steps = append(steps, b)
 	}
 	if len(steps) == 0 {
@@ -141,7 +142,7 @@ func ladderBands(ctx context.Context, db *sql.DB, q reports.BandQuery) ([]report
 }
 
 func familyName(id string) string {
-	if t, err := transform.DefaultTaxonomy(); err == nil {
+	if t, err := titles.DefaultTaxonomy(); err == nil {
 		if f, ok := t.Family(id); ok && f.Name != "" {
 			return f.Name
 		}
@@ -149,7 +150,7 @@ func familyName(id string) string {
 	return id
 }
 
-func basisWord(q reports.BandQuery) string {
+func basisWord(q bands.BandQuery) string {
 	if q.Real != 0 {
 		return strconv.Itoa(q.Real)
 	}

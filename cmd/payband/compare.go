@@ -10,8 +10,10 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"payband/reports"
-	"payband/transform"
+	"payband/bands"
+	"payband/pay"
+	"payband/report"
+	"payband/titles"
 )
 
 func compareCmd(g *globals) *cobra.Command {
@@ -37,7 +39,7 @@ latest year with rows in the scope is used and named.`,
 			if format != "table" && format != "json" {
 				return usagef("--format must be table or json, not %q", format)
 			}
-			amt, err := transform.ParseAmount(args[0])
+			amt, err := pay.ParseAmount(args[0])
 			if err != nil || amt.Low != amt.High {
 				return usagef("PAY must be one annual amount such as 145000 or $145,000, not %q", args[0])
 			}
@@ -52,7 +54,7 @@ latest year with rows in the scope is used and named.`,
 			}
 			if level != "" {
 				col := "level"
-				if !reports.IsGroupColumn(col) {
+				if !bands.IsGroupColumn(col) {
 					col = "seniority"
 				}
 				q.Filters[col] = level
@@ -75,7 +77,7 @@ latest year with rows in the scope is used and named.`,
 				return err
 			}
 			if _, ok := q.Filters["year"]; !ok {
-				y, err := reports.LatestYear(cmd.Context(), w.DB, q)
+				y, err := bands.LatestYear(cmd.Context(), w.DB, q)
 				if err != nil {
 					return err
 				}
@@ -84,7 +86,7 @@ latest year with rows in the scope is used and named.`,
 				}
 				q.Filters["year"] = strconv.Itoa(y)
 			}
-			cmp, err := reports.Compare(cmd.Context(), w.DB, q, pay)
+			cmp, err := bands.Compare(cmd.Context(), w.DB, q, pay)
 			if err != nil {
 				return err
 			}
@@ -92,11 +94,11 @@ latest year with rows in the scope is used and named.`,
 				return fmt.Errorf("no rows in that scope (%s)", scopeText(q.Filters))
 			}
 			year, _ := strconv.Atoi(q.Filters["year"])
-			tax, err := transform.DefaultTaxonomy()
+			tax, err := titles.DefaultTaxonomy()
 			if err != nil {
 				return err
 			}
-			if cmp.Published, err = reports.PublishedFor(cmd.Context(), w.DB, bf.family, year, tax); err != nil {
+			if cmp.Published, err = bands.PublishedFor(cmd.Context(), w.DB, bf.family, year, tax); err != nil {
 				return err
 			}
 			if format == "json" {
@@ -105,14 +107,14 @@ latest year with rows in the scope is used and named.`,
 				return enc.Encode(compareJSON(cmp))
 			}
 			fmt.Fprintf(g.stdout, "%s is at the %s percentile (95%% CI %s–%s) of %s: n = %d, median %s.\n",
-				reports.WholeDollars(pay), ordinal(cmp.Percentile), pct(cmp.CILow), pct(cmp.CIHigh),
-				scopeText(q.Filters), cmp.N, reports.WholeDollars(cmp.Median))
-			if cmp.N < reports.LowN {
-				fmt.Fprintf(g.stdout, "Fewer than %d rows: treat this as a rough indication.\n", reports.LowN)
+				bands.WholeDollars(pay), ordinal(cmp.Percentile), pct(cmp.CILow), pct(cmp.CIHigh),
+				scopeText(q.Filters), cmp.N, bands.WholeDollars(cmp.Median))
+			if cmp.N < bands.LowN {
+				fmt.Fprintf(g.stdout, "Fewer than %d rows: treat this as a rough indication.\n", bands.LowN)
 			}
 			if len(cmp.Published) > 0 {
 				fmt.Fprintln(g.stdout, "\nPublished figures for the same family and year (beside it, never mixed in):")
-				return reports.PublishedTable(cmp.Published).Write(g.stdout, "table", reports.RenderOptions{})
+				return report.PublishedTable(cmp.Published).Write(g.stdout, "table", report.RenderOptions{})
 			}
 			return nil
 		},
@@ -126,13 +128,13 @@ latest year with rows in the scope is used and named.`,
 	fl.StringVar(&state, "state", "", "only this state (two-letter code)")
 	fl.StringVar(&country, "country", "US", `only this country; "all" for every country`)
 	fl.StringVar(&format, "format", "table", "output format: table or json")
-	fl.StringVar(&bf.cases, "case-status", reports.CaseStatusCertified, "which LCA filings count: certified or all")
+	fl.StringVar(&bf.cases, "case-status", bands.CaseStatusCertified, "which LCA filings count: certified or all")
 	return c
 }
 
 // compareJSON is the object compare --format json prints: NaN-free, with
 // whole-dollar figures and percentages to one decimal.
-func compareJSON(c reports.Comparison) map[string]any {
+func compareJSON(c bands.Comparison) map[string]any {
 	r1 := func(v float64) float64 { return math.Round(v*10) / 10 }
 	pub := make([]map[string]any, 0, len(c.Published))
 	for _, p := range c.Published {

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"payband/transform"
+	"payband/pay"
 )
 
 // TestRealPastTheCPITable: rows of a year BLS has no annual average for yet
@@ -18,7 +18,7 @@ import (
 func TestRealPastTheCPITable(t *testing.T) {
 	dir := t.TempDir()
 	db := filepath.Join(dir, "w.duckdb")
-	_, last := transform.DefaultCPI().Years()
+	_, last := pay.DefaultCPI().Years()
 	next := last + 1
 	var b strings.Builder
 	b.WriteString(surveyHeader + "\n")
@@ -42,8 +42,8 @@ func TestRealPastTheCPITable(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &bands); err != nil {
 		t.Fatal(err)
 	}
-	cpi16, _ := transform.DefaultCPI().Index(2016)
-	cpiLast, _ := transform.DefaultCPI().Index(last)
+	cpi16, _ := pay.DefaultCPI().Index(2016)
+	cpiLast, _ := pay.DefaultCPI().Index(last)
 	want := map[string]float64{itoa(last): 150000 * cpi16 / cpiLast, itoa(next): 160000 * cpi16 / cpiLast}
 	if len(bands) != 2 {
 		t.Fatalf("bands: %s", out)

@@ -11,7 +11,7 @@ import (
 
 	"payband/ingest"
 	"payband/internal/fsatomic"
-	"payband/reports"
+	"payband/report"
 	"payband/synth"
 )
 
@@ -63,7 +63,7 @@ the path of index.html.`,
 				return err
 			}
 			printIngest(g, res)
-			cfg := reports.DefaultReportConfig()
+			cfg := report.DefaultReportConfig()
 			err = writeReport(ctx, g, w.DB, filepath.Join(out, "report"), cfg)
 			if cerr := w.Close(); err == nil {
 				err = cerr

@@ -8,8 +8,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"payband/bands"
 	"payband/clickhouse"
-	"payband/reports"
 )
 
 // engineFlag registers --engine on a command that computes bands.
@@ -21,9 +21,9 @@ func engineFlag(c *cobra.Command, p *string) {
 func isLocalEngine(url string) bool { return url == "" || url == "local" }
 
 // bandsEngine returns the engine --engine names; db serves the local one.
-func bandsEngine(url string, db *sql.DB) (reports.Engine, error) {
+func bandsEngine(url string, db *sql.DB) (bands.Engine, error) {
 	if isLocalEngine(url) {
-		return reports.LocalEngine{DB: db}, nil
+		return bands.LocalEngine{DB: db}, nil
 	}
 	if !clickhouse.IsURL(url) {
 		return nil, usagef("--engine must be local or clickhouse://HOST:PORT/DB, not %q", url)

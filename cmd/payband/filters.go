@@ -9,9 +9,9 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"payband/bands"
 	"payband/ingest"
-	"payband/reports"
-	"payband/transform"
+	"payband/titles"
 )
 
 // parseWhere reads one --where: COLUMN=VALUE, COLUMN=V1,V2 (a list),
@@ -43,7 +43,7 @@ func parseWhere(w string) (col, op string, vals []string, err error) {
 	if rest == "" || strings.ContainsAny(rest, "<>=") {
 		return "", "", nil, usagef("--where %q: one value after %s", w, op)
 	}
-	if !reports.IsIntColumn(col) {
+	if !bands.IsIntColumn(col) {
 		return "", "", nil, usagef("--where %q: ranges work on year and remote_ratio; %s takes = with one value or a list", w, col)
 	}
 	return col, op, []string{rest}, nil
@@ -52,7 +52,7 @@ func parseWhere(w string) (col, op string, vals []string, err error) {
 // addWhere adds one parsed --where to q. A column takes one = (or list),
 // or at most one lower and one upper bound: anything more would select
 // nothing, or only the last, so it is refused.
-func addWhere(q *reports.BandQuery, w string) error {
+func addWhere(q *bands.BandQuery, w string) error {
 	col, op, vals, err := parseWhere(w)
 	if err != nil {
 		return err
@@ -73,9 +73,9 @@ func addWhere(q *reports.BandQuery, w string) error {
 	case op == "=" && len(vals) == 1:
 		q.Filters[col] = vals[0]
 	case op == "=":
-		q.Conds = append(q.Conds, reports.Cond{Column: col, Op: "in", Values: vals})
+		q.Conds = append(q.Conds, bands.Cond{Column: col, Op: "in", Values: vals})
 	default:
-		q.Conds = append(q.Conds, reports.Cond{Column: col, Op: op, Values: vals})
+		q.Conds = append(q.Conds, bands.Cond{Column: col, Op: op, Values: vals})
 	}
 	return nil
 }
@@ -88,7 +88,7 @@ func addWhere(q *reports.BandQuery, w string) error {
 // value that matches nothing is a usage error with a did-you-mean and
 // what the column holds. Ranges and whole-number columns (year,
 // remote_ratio) are not checked: an empty year is an answer, not a typo.
-func checkValues(ctx context.Context, db *sql.DB, q *reports.BandQuery) error {
+func checkValues(ctx context.Context, db *sql.DB, q *bands.BandQuery) error {
 	check := func(col, v string) (string, error) { return checkValue(ctx, db, col, v) }
 	for _, col := range slices.Sorted(mapKeys(q.Filters)) {
 		v, err := check(col, q.Filters[col])
@@ -126,7 +126,7 @@ func mapKeys(m map[string]string) func(func(string) bool) {
 const maxListed = 40
 
 func checkValue(ctx context.Context, db *sql.DB, col, v string) (string, error) {
-	if reports.IsIntColumn(col) {
+	if bands.IsIntColumn(col) {
 		// A year without survey rows can still have published figures
 		// (bands --with-published --year 2016), and an empty year is an
 		// answer like an empty range: only the range check of --year
@@ -134,7 +134,7 @@ func checkValue(ctx context.Context, db *sql.DB, col, v string) (string, error) 
 		return v, nil
 	}
 	if col == "family" {
-		tax, err := transform.DefaultTaxonomy()
+		tax, err := titles.DefaultTaxonomy()
 		if err != nil {
 			return "", err
 		}
@@ -153,14 +153,14 @@ func checkValue(ctx context.Context, db *sql.DB, col, v string) (string, error) 
 			v = c
 		}
 	}
-	ok, err := reports.ValueExists(ctx, db, col, v)
+	ok, err := bands.ValueExists(ctx, db, col, v)
 	if err != nil {
 		return "", err
 	}
 	if ok {
 		return v, nil
 	}
-	have, err := reports.DistinctValues(ctx, db, col)
+	have, err := bands.DistinctValues(ctx, db, col)
 	if err != nil {
 		return "", err
 	}
@@ -254,14 +254,14 @@ func registerCompletions(c *cobra.Command) {
 		if i := strings.LastIndexByte(typed, ','); i >= 0 {
 			done = typed[:i+1]
 		}
-		out := make([]string, len(reports.GroupColumns))
-		for i, col := range reports.GroupColumns {
+		out := make([]string, len(bands.GroupColumns))
+		for i, col := range bands.GroupColumns {
 			out[i] = done + col
 		}
 		return out, cobra.ShellCompDirectiveNoFileComp | cobra.ShellCompDirectiveNoSpace
 	})
 	_ = c.RegisterFlagCompletionFunc("family", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
-		tax, err := transform.DefaultTaxonomy()
+		tax, err := titles.DefaultTaxonomy()
 		if err != nil {
 			return nil, cobra.ShellCompDirectiveError
 		}

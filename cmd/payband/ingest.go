@@ -11,8 +11,9 @@ import (
 	"golang.org/x/term"
 
 	"payband/ingest"
-	"payband/reports"
-	"payband/transform"
+	"payband/pay"
+	"payband/report"
+	"payband/titles"
 )
 
 func ingestCmd(g *globals) *cobra.Command {
@@ -113,13 +114,13 @@ mapped fields decide.`,
 				}
 				opt.Reader.Comma = []rune(delim)[0]
 			}
-			pr, err := transform.ParsePointRule(point)
+			pr, err := pay.ParsePointRule(point)
 			if err != nil {
 				return usageError{err}
 			}
 			opt.Convert.Point = pr
 			opt.Convert.Year, opt.Convert.Currency, opt.Convert.Unit = year, strings.ToUpper(currency), unit
-			opt.Convert.Bounds = transform.Bounds{Min: minPay, Max: maxPay}
+			opt.Convert.Bounds = pay.Bounds{Min: minPay, Max: maxPay}
 			m, err := loadMatcher(taxonomy)
 			if err != nil {
 				return err
@@ -151,7 +152,7 @@ mapped fields decide.`,
 					if g.logFormat == "json" {
 						g.log.Error("not loaded", "file", f, "error", err.Error())
 					} else {
-						fmt.Fprintf(g.stderr, "payband: %s\n", reports.TerminalText(err.Error()))
+						fmt.Fprintf(g.stderr, "payband: %s\n", report.TerminalText(err.Error()))
 					}
 					bad++
 					continue
@@ -181,8 +182,8 @@ mapped fields decide.`,
 	f.StringVar(&opt.Reader.Sheet, "sheet", "", "XLSX sheet (default: the first)")
 	f.StringVar(&point, "point", "mid", "point value of a pay range: low, mid or high")
 	f.StringVar(&taxonomy, "taxonomy", "", "title taxonomy YAML (default: the embedded one)")
-	f.Float64Var(&minPay, "min-pay", transform.DefaultBounds.Min, "annual USD below which pay is rejected as implausible")
-	f.Float64Var(&maxPay, "max-pay", transform.DefaultBounds.Max, "annual USD above which pay is rejected as implausible")
+	f.Float64Var(&minPay, "min-pay", pay.DefaultBounds.Min, "annual USD below which pay is rejected as implausible")
+	f.Float64Var(&maxPay, "max-pay", pay.DefaultBounds.Max, "annual USD above which pay is rejected as implausible")
 	return c
 }
 
@@ -233,7 +234,7 @@ func printIngest(g *globals, r ingest.Result) {
 			"rejected", r.Rejected, "duplicates", r.Duplicate, "replaced", r.Replaced, "profile", r.Profile,
 			"format", r.Format, "seconds", r.Elapsed.Seconds(), "sha256", r.SHA256, "profile_reason", r.ProfileReason)
 	}
-	r.Source = reports.TerminalText(r.Source) // a file name may hold ESC or a newline
+	r.Source = report.TerminalText(r.Source) // a file name may hold ESC or a newline
 	if r.AlreadyLoaded {
 		fmt.Fprintf(g.stdout, "%s: already loaded (sha256 %s), nothing to do\n", r.Source, r.SHA256[:12])
 		return
@@ -252,18 +253,18 @@ func printIngest(g *globals, r ingest.Result) {
 	}
 }
 
-func loadMatcher(path string) (*transform.Matcher, error) {
-	var t *transform.Taxonomy
+func loadMatcher(path string) (*titles.Matcher, error) {
+	var t *titles.Taxonomy
 	var err error
 	if path == "" {
-		t, err = transform.DefaultTaxonomy()
+		t, err = titles.DefaultTaxonomy()
 	} else {
-		t, err = transform.LoadTaxonomyFile(path)
+		t, err = titles.LoadTaxonomyFile(path)
 	}
 	if err != nil {
 		return nil, err
 	}
-	return transform.NewMatcher(t), nil
+	return titles.NewMatcher(t), nil
 }
 
 // progress draws rows, MB/s and elapsed time on stderr when it is a

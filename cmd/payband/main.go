@@ -10,7 +10,7 @@ import (
 	"os/signal"
 	"syscall"
 
-	"payband/reports"
+	"payband/report"
 	"payband/warehouse"
 )
 
@@ -23,7 +23,7 @@ func main() {
 	stop()
 	if err != nil {
 		// One line, whatever a file name or cell in it holds.
-		fmt.Fprintln(os.Stderr, "payband:", reports.TerminalText(err.Error()))
+		fmt.Fprintln(os.Stderr, "payband:", report.TerminalText(err.Error()))
 	}
 	os.Exit(ExitCode(err))
 }

@@ -12,7 +12,7 @@ import (
 
 	"payband/internal/fsatomic"
 	"payband/synth"
-	"payband/transform"
+	"payband/titles"
 )
 
 func itoa(n int) string { return strconv.Itoa(n) }
@@ -120,7 +120,7 @@ func versionCmd(g *globals) *cobra.Command {
 		Short: "Print the program, DuckDB and taxonomy versions",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			t, err := transform.DefaultTaxonomy()
+			t, err := titles.DefaultTaxonomy()
 			if err != nil {
 				return err
 			}
@@ -150,7 +150,7 @@ a stream too long to hold or a reader that takes a line at a time.`,
 			if err != nil {
 				return err
 			}
-			cache := transform.NewCache(m)
+			cache := titles.NewCache(m)
 			sc := bufio.NewScanner(g.stdin)
 			sc.Buffer(make([]byte, 64<<10), 1<<20)
 			bw := bufio.NewWriter(g.stdout)

@@ -5,7 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"payband/reports"
+	"payband/report"
 	"payband/warehouse"
 )
 
@@ -34,7 +34,7 @@ would run as a formula (--csv-safe=false turns that off); JSON writes dates as
 Public views: salaries, rejects, sources, title_map, published_bands, runs.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := reports.CheckFormat(format); err != nil {
+			if err := report.CheckFormat(format); err != nil {
 				return usageError{err}
 			}
 			if limit < 0 {
@@ -71,11 +71,11 @@ Public views: salaries, rejects, sources, title_map, published_bands, runs.`,
 				return err
 			}
 			defer rows.Close()
-			cols := make([]reports.StreamColumn, len(rows.Columns()))
+			cols := make([]report.StreamColumn, len(rows.Columns()))
 			for i, c := range rows.Columns() {
-				cols[i] = reports.StreamColumn{Name: c.Name, Type: c.Type}
+				cols[i] = report.StreamColumn{Name: c.Name, Type: c.Type}
 			}
-			rw, err := reports.NewRowWriter(g.stdout, format, cols, reports.RenderOptions{RawCSV: !csvSafe})
+			rw, err := report.NewRowWriter(g.stdout, format, cols, report.RenderOptions{RawCSV: !csvSafe})
 			if err != nil {
 				return err
 			}

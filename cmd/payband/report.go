@@ -11,8 +11,10 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"payband/reports"
-	"payband/transform"
+	"payband/bands"
+	"payband/pay"
+	"payband/report"
+	"payband/titles"
 	"payband/warehouse"
 )
 
@@ -29,7 +31,7 @@ func duckdbVersion(cmd *cobra.Command) string {
 	return v
 }
 
-func writePublished(cmd *cobra.Command, g *globals, w *warehouse.Warehouse, q reports.BandQuery, format string) error {
+func writePublished(cmd *cobra.Command, g *globals, w *warehouse.Warehouse, q bands.BandQuery, format string) error {
 	fam := q.Filters["family"]
 	if fam == "" {
 		return usagef("--with-published needs --family")
@@ -38,17 +40,17 @@ func writePublished(cmd *cobra.Command, g *globals, w *warehouse.Warehouse, q re
 	if y, ok := q.Filters["year"]; ok {
 		fmt.Sscan(y, &year)
 	}
-	tax, err := transform.DefaultTaxonomy()
+	tax, err := titles.DefaultTaxonomy()
 	if err != nil {
 		return err
 	}
-	ps, err := reports.PublishedFor(cmd.Context(), w.DB, fam, year, tax)
+	ps, err := bands.PublishedFor(cmd.Context(), w.DB, fam, year, tax)
 	if err != nil {
 		return err
 	}
 	for i := range ps {
 		// With --real the published figures are in the band's dollars.
-		if err := ps[i].Convert(transform.DefaultCPI(), q.Real); err != nil {
+		if err := ps[i].Convert(pay.DefaultCPI(), q.Real); err != nil {
 			return err
 		}
 	}
@@ -58,7 +60,7 @@ func writePublished(cmd *cobra.Command, g *globals, w *warehouse.Warehouse, q re
 	if len(ps) == 0 {
 		g.note("note: no published figures for %s; load BLS OEWS tables with 'payband ingest --profile oews'", fam)
 	}
-	return reports.PublishedTable(ps).Write(g.stdout, format, reports.RenderOptions{})
+	return report.PublishedTable(ps).Write(g.stdout, format, report.RenderOptions{})
 }
 
 var chartKinds = []string{"band", "hist", "trend", "ladder", "box"}
@@ -118,7 +120,7 @@ func chartCmd(g *globals) *cobra.Command {
 			if q.Real != 0 {
 				noteCarriedCPI(cmd.Context(), g, w.DB)
 			}
-			if err := reports.SaveChart(p, out); err != nil {
+			if err := report.SaveChart(p, out); err != nil {
 				return err
 			}
 			g.note("wrote %s", out)
@@ -137,10 +139,10 @@ func reportCmd(g *globals) *cobra.Command {
 		Short: "Write the full report: index.html, report.md, bands.json, bands.csv, charts/",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg := reports.DefaultReportConfig()
+			cfg := report.DefaultReportConfig()
 			if cfgPath != "" {
 				var err error
-				if cfg, err = reports.LoadReportConfig(cfgPath); err != nil {
+				if cfg, err = report.LoadReportConfig(cfgPath); err != nil {
 					return err
 				}
 			}
@@ -163,12 +165,12 @@ func reportCmd(g *globals) *cobra.Command {
 	return c
 }
 
-func writeReport(ctx context.Context, g *globals, db *sql.DB, out string, cfg reports.ReportConfig) error {
-	tax, err := transform.DefaultTaxonomy()
+func writeReport(ctx context.Context, g *globals, db *sql.DB, out string, cfg report.ReportConfig) error {
+	tax, err := titles.DefaultTaxonomy()
 	if err != nil {
 		return err
 	}
-	sum, err := reports.WriteReport(ctx, db, out, cfg, tax, time.Now().UTC())
+	sum, err := report.WriteReport(ctx, db, out, cfg, tax, time.Now().UTC())
 	if err != nil {
 		return err
 	}

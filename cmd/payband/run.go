@@ -14,7 +14,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"payband/reports"
+	"payband/report"
 	"payband/warehouse"
 )
 
@@ -84,7 +84,7 @@ func (g *globals) open(ctx context.Context, readOnly bool, command string) (*war
 // note prints a line for a person on stderr unless --quiet.
 func (g *globals) note(format string, a ...any) {
 	if !g.quiet {
-		fmt.Fprintln(g.stderr, reports.TerminalText(fmt.Sprintf(format, a...)))
+		fmt.Fprintln(g.stderr, report.TerminalText(fmt.Sprintf(format, a...)))
 	}
 }
 

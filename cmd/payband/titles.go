@@ -13,9 +13,9 @@ import (
 
 	"payband/ingest"
 	"payband/internal/fsatomic"
-	"payband/reports"
+	"payband/report"
 	"payband/taxonomy/onet"
-	"payband/transform"
+	"payband/titles"
 )
 
 const (
@@ -35,7 +35,7 @@ var reviewColumns = []string{"title_raw", "rows", "family", "title", "level", "c
 // titleList runs q and prints the rows, or writes them to out as CSV.
 func titleList(cmd *cobra.Command, g *globals, command, q string, format, out string, args ...any) error {
 	if out == "" {
-		if err := reports.CheckFormat(format); err != nil {
+		if err := report.CheckFormat(format); err != nil {
 			return usageError{err}
 		}
 	}
@@ -50,7 +50,7 @@ func titleList(cmd *cobra.Command, g *globals, command, q string, format, out st
 	}
 	defer rows.Close()
 	var recs [][]string
-	t := reports.Table{Columns: reviewColumns}
+	t := report.Table{Columns: reviewColumns}
 	for rows.Next() {
 		var raw, fam, title, level, method string
 		var n int64
@@ -65,7 +65,7 @@ func titleList(cmd *cobra.Command, g *globals, command, q string, format, out st
 		return err
 	}
 	if out == "" {
-		return t.Write(g.stdout, format, reports.RenderOptions{})
+		return t.Write(g.stdout, format, report.RenderOptions{})
 	}
 	// Plain CSV, the raw titles byte for byte: the file comes back as
 	// overrides, so nothing may be escaped or rewritten.
@@ -82,7 +82,7 @@ func titleList(cmd *cobra.Command, g *globals, command, q string, format, out st
 	}); err != nil {
 		return err
 	}
-	g.note("wrote %s: %d titles; fill in family (a family id, or %q), title and level, then pass it as --overrides or the pipeline's overrides:", out, len(recs), transform.FamilyNone)
+	g.note("wrote %s: %d titles; fill in family (a family id, or %q), title and level, then pass it as --overrides or the pipeline's overrides:", out, len(recs), titles.FamilyNone)
 	return nil
 }
 
@@ -177,12 +177,12 @@ func remap(ctx context.Context, g *globals, taxonomy, overrides string) (int, er
 }
 
 // loadMatcherWith is loadMatcher plus an overrides file ("" for none).
-func loadMatcherWith(taxonomy, overrides string) (*transform.Matcher, error) {
+func loadMatcherWith(taxonomy, overrides string) (*titles.Matcher, error) {
 	m, err := loadMatcher(taxonomy)
 	if err != nil || overrides == "" {
 		return m, err
 	}
-	o, err := transform.LoadOverridesFile(overrides, m.Taxonomy())
+	o, err := titles.LoadOverridesFile(overrides, m.Taxonomy())
 	if err != nil {
 		return nil, err
 	}
@@ -200,7 +200,7 @@ func taxonomyCmd(g *globals) *cobra.Command {
 			if out == "" {
 				return usagef("--out FILE.yaml is required")
 			}
-			base, err := transform.DefaultTaxonomy()
+			base, err := titles.DefaultTaxonomy()
 			if err != nil {
 				return err
 			}

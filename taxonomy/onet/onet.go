@@ -12,7 +12,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"payband/transform"
+	"payband/titles"
 )
 
 // O*NET "Alternate Titles" columns Import needs.
@@ -32,7 +32,7 @@ var onetColumns = []string{"O*NET-SOC Code", "Title", "Alternate Title", "Short 
 // share is kept in each: the matcher down-weights an alias by the number
 // of families listing it (docs/taxonomy.md), so a bare "Analyst" or
 // "Security Officer" stays under the threshold.
-func Import(ctx context.Context, path string, base *transform.Taxonomy) (*transform.Taxonomy, error) {
+func Import(ctx context.Context, path string, base *titles.Taxonomy) (*titles.Taxonomy, error) {
 	if base == nil {
 		return nil, errors.New("import O*NET: no base taxonomy")
 	}
@@ -55,7 +55,7 @@ func Import(ctx context.Context, path string, base *transform.Taxonomy) (*transf
 	}
 	defer rows.Close()
 
-	bm := transform.NewMatcher(base)
+	bm := titles.NewMatcher(base)
 	out := base.CloneVocabulary()
 	out.Version = base.Version + "+onet"
 	out.Families = append(out.Families, base.Families...)
@@ -102,7 +102,7 @@ func Import(ctx context.Context, path string, base *transform.Taxonomy) (*transf
 		if code == "" || title == "" {
 			continue
 		}
-		if !transform.ValidSOC(code) {
+		if !titles.ValidSOC(code) {
 			return nil, fmt.Errorf("import O*NET: %s: row %d: O*NET-SOC code %q", path, line, code)
 		}
 		fi, ok := byCode[code]
@@ -112,7 +112,7 @@ func Import(ctx context.Context, path string, base *transform.Taxonomy) (*transf
 				return nil, fmt.Errorf("import O*NET: %s: row %d: family id %q already in the base taxonomy", path, line, id)
 			}
 			taken[id] = true
-			out.Families = append(out.Families, transform.Family{ID: id, Name: title, SOC: []string{code[:7]}})
+			out.Families = append(out.Families, titles.Family{ID: id, Name: title, SOC: []string{code[:7]}})
 			fi = len(out.Families) - 1
 			byCode[code] = fi
 		}

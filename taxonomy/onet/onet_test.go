@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"payband/transform"
+	"payband/titles"
 )
 
 // titlesSharedData is ../shared/data beside the repository root, located from this
@@ -30,7 +30,7 @@ func titlesSharedData(t testing.TB, name string) string {
 
 func TestImport(t *testing.T) {
 	path := titlesSharedData(t, "onet_alternate_titles_2019soc.xlsx")
-	base, err := transform.DefaultTaxonomy()
+	base, err := titles.DefaultTaxonomy()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,7 +54,7 @@ func TestImport(t *testing.T) {
 	if !ok || nurses.Name != "Registered Nurses" || nurses.SOC[0] != "29-1141" || nurses.Security {
 		t.Fatalf("onet-29-1141.00 = %+v", nurses)
 	}
-	m := transform.NewMatcher(tax)
+	m := titles.NewMatcher(tax)
 	tests := []struct{ in, soc, family string }{
 		{"Registered Nurse (RN)", "29-1141", ""},
 		{"Staff RN", "29-1141", ""},
@@ -98,7 +98,7 @@ func TestImport(t *testing.T) {
 	if err := tax.WriteYAML(&buf); err != nil {
 		t.Fatal(err)
 	}
-	back, err := transform.ParseTaxonomy(&buf, "onet.yaml")
+	back, err := titles.ParseTaxonomy(&buf, "onet.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -108,7 +108,7 @@ func TestImport(t *testing.T) {
 }
 
 func TestImportErrors(t *testing.T) {
-	base, err := transform.DefaultTaxonomy()
+	base, err := titles.DefaultTaxonomy()
 	if err != nil {
 		t.Fatal(err)
 	}

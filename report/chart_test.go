@@ -1,0 +1,256 @@
+package report
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"image/png"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"gonum.org/v1/plot"
+
+	"payband/bands"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+// chartsDir, when set, also renders every golden chart as PNG there for a
+// visual check.
+var chartsDir = flag.String("charts-dir", "", "also write PNG renderings of the golden charts to this directory")
+
+func testBand(label string, n int, p10, p25, med, p75, p90, mean float64) bands.Band {
+	return bands.Band{
+		Group: []bands.KV{{Key: "family", Value: label}}, N: n,
+		Min: p10 * 0.6, P10: p10, P25: p25, Median: med, P75: p75, P90: p90, Max: p90 * 1.5,
+		Mean: mean, LowN: n < 30, Basis: "nominal",
+	}
+}
+
+var ladderBands = []bands.Band{
+	testBand("security-analyst", 1840, 52000, 64000, 78000, 95000, 112000, 81000),
+	testBand("security-engineer", 3210, 85000, 105000, 128000, 152000, 178000, 131000),
+	testBand("security-architect", 920, 110000, 132000, 155000, 180000, 205000, 157000),
+	testBand("security-manager", 610, 98000, 121000, 146000, 172000, 201000, 149000),
+	testBand("security-director", 140, 135000, 162000, 190000, 225000, 262000, 196000),
+	testBand("ciso", 24, 150000, 185000, 230000, 280000, 340000, 241000),
+}
+
+// trendPoints returns nominal bands (deflate false) or the same bands in
+// 2016 dollars at 3% inflation a year.
+func trendPoints(deflate bool) []TrendPoint {
+	var pts []TrendPoint
+	for i, y := 0, 2016; y <= 2024; i, y = i+1, y+1 {
+		m := 100000 + float64(i)*4500
+		if deflate {
+			m /= math.Pow(1.03, float64(i))
+		}
+		b := testBand("security-engineer", 500+40*i, m*0.7, m*0.85, m, m*1.18, m*1.38, m*1.03)
+		b.Group = append(b.Group, bands.KV{Key: "year", Value: "y"})
+		pts = append(pts, TrendPoint{Year: y, Band: b})
+	}
+	return pts
+}
+
+func histValues() []float64 {
+	// Deterministic right-skewed sample: a log-normal shape from a fixed
+	// quasi-random sequence, no RNG needed.
+	var v []float64
+	for i := 1; i <= 800; i++ {
+		u := math.Mod(float64(i)*0.6180339887, 1)
+		w := math.Mod(float64(i)*0.4142135623, 1)
+		z := math.Sqrt(-2*math.Log(u)) * math.Cos(2*math.Pi*w)
+		v = append(v, math.Round(math.Exp(11.7+0.35*z)))
+	}
+	return v
+}
+
+func goldenCharts(t *testing.T) map[string]*plot.Plot {
+	t.Helper()
+	caption := "n = 6,744 · source: infosec_jobs_salaries_2025-08-03.csv"
+	must := func(p *plot.Plot, err error) *plot.Plot {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	boxBands := []bands.Band{
+		testBand("EN", 410, 48000, 60000, 74000, 90000, 108000, 77000),
+		testBand("MI", 1320, 72000, 90000, 110000, 134000, 158000, 113000),
+		testBand("SE", 3900, 105000, 128000, 155000, 185000, 220000, 160000),
+		testBand("EX", 260, 150000, 185000, 225000, 270000, 330000, 236000),
+	}
+	for i := range boxBands {
+		boxBands[i].Group = []bands.KV{{Key: "experience_level", Value: boxBands[i].Group[0].Value}}
+	}
+	hb := testBand("security-engineer", 800, 80600, 96500, 120500, 149000, 187000, 128000)
+	return map[string]*plot.Plot{
+		"band": must(BandChart(ladderBands, ChartOptions{Title: "Pay bands by job family, 2024", Caption: caption})),
+		"hist": must(HistChart(histValues(), hb, ChartOptions{Title: "Security engineer pay, 2024", Caption: "n = 800 · source: infosec_jobs_salaries_2025-08-03.csv"})),
+		"trend": must(TrendChart(trendPoints(false), trendPoints(true), "2016 dollars",
+			[]MethodChange{{Year: 2021, Label: "OEWS method change (May 2021)"}},
+			ChartOptions{Title: "Security engineer median pay by year", Caption: "n = 6,120 · source: OEWS 2016–2024"})),
+		"ladder": must(LadderChart(ladderBands, ChartOptions{Title: "Median pay along the career ladder", Caption: caption})),
+		"box":    must(BoxChart(boxBands, ChartOptions{Title: "Pay by seniority", XLabel: "Experience level", Caption: "n = 5,890 · source: infosec_jobs_salaries_2025-08-03.csv"})),
+	}
+}
+
+func renderSVG(t *testing.T, p *plot.Plot) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := WriteChart(&buf, p, "svg"); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func TestChartGolden(t *testing.T) {
+	for kind, p := range goldenCharts(t) {
+		t.Run(kind, func(t *testing.T) {
+			got := renderSVG(t, p)
+			if again := renderSVG(t, p); !bytes.Equal(got, again) {
+				t.Fatal("SVG output differs between two renderings")
+			}
+			path := filepath.Join("testdata", "golden", kind+".svg")
+			if *update {
+				if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(path, got, 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatalf("%v (run with -update to create)", err)
+			}
+			if !bytes.Equal(got, want) {
+				t.Errorf("%s differs from golden file; inspect and rerun with -update if intended", path)
+			}
+			if *chartsDir != "" {
+				if err := SaveChart(p, filepath.Join(*chartsDir, kind+".png")); err != nil {
+					t.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+func TestChartPNGSize(t *testing.T) {
+	p, err := BandChart(ladderBands[:2], ChartOptions{Title: "t", Caption: "n = 2"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	path := filepath.Join(dir, "band.png")
+	if err := SaveChart(p, path); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b := img.Bounds(); b.Dx() != 1200 || b.Dy() != 700 {
+		t.Errorf("PNG is %dx%d, want 1200x700", b.Dx(), b.Dy())
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 1 {
+		t.Errorf("temp files left behind: %v", entries)
+	}
+	if err := SaveChart(p, filepath.Join(dir, "band.gif")); err == nil {
+		t.Error("SaveChart accepted .gif")
+	}
+	if err := SaveChart(p, filepath.Join(dir, "missing", "band.svg")); err == nil {
+		t.Error("SaveChart into a missing directory succeeded")
+	}
+}
+
+func TestChartBandNumbers(t *testing.T) {
+	bars := &bandBars{bands: ladderBands}
+	xmin, xmax, ymin, ymax := bars.DataRange()
+	if xmin != 52000 || xmax != 340000 || ymin != -0.5 || ymax != 5.5 {
+		t.Errorf("band DataRange = %v %v %v %v, want [52000 340000] x [-0.5 5.5]", xmin, xmax, ymin, ymax)
+	}
+	// The first band is drawn at the top.
+	if bars.y(0) != 5 || bars.y(5) != 0 {
+		t.Errorf("band order: y(0)=%v y(5)=%v", bars.y(0), bars.y(5))
+	}
+	box := &boxGroups{bands: ladderBands[:3]}
+	xmin, xmax, ymin, ymax = box.DataRange()
+	if xmin != -0.5 || xmax != 2.5 || ymin != 52000 || ymax != 205000 {
+		t.Errorf("box DataRange = %v %v %v %v", xmin, xmax, ymin, ymax)
+	}
+	// The value labels printed on the band chart are those of the bands.
+	svg := string(renderSVG(t, mustPlot(t)(BandChart(ladderBands[:1], ChartOptions{Title: "x"}))))
+	for _, want := range []string{">$52k<", ">$78k<", ">$112k<", "security-analyst", "n = 1,840"} {
+		if !strings.Contains(svg, want) {
+			t.Errorf("band SVG lacks %q", want)
+		}
+	}
+}
+
+func mustPlot(t *testing.T) func(*plot.Plot, error) *plot.Plot {
+	return func(p *plot.Plot, err error) *plot.Plot {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+}
+
+func TestChartErrors(t *testing.T) {
+	opt := ChartOptions{Title: "x"}
+	nan := testBand("a", 10, 1, 2, math.NaN(), 4, 5, 3)
+	disordered := testBand("a", 10, 1, 2, 9, 4, 5, 3)
+	cases := map[string]error{}
+	_, cases["band empty"] = BandChart(nil, opt)
+	_, cases["band NaN"] = BandChart([]bands.Band{nan}, opt)
+	_, cases["band disordered"] = BandChart([]bands.Band{disordered}, opt)
+	_, cases["box empty"] = BoxChart(nil, opt)
+	_, cases["box NaN"] = BoxChart([]bands.Band{nan}, opt)
+	_, cases["ladder empty"] = LadderChart(nil, opt)
+	_, cases["ladder NaN"] = LadderChart([]bands.Band{nan}, opt)
+	_, cases["hist empty"] = HistChart(nil, ladderBands[0], opt)
+	_, cases["hist NaN value"] = HistChart([]float64{1, math.NaN()}, ladderBands[0], opt)
+	_, cases["hist NaN band"] = HistChart([]float64{1, 2}, nan, opt)
+	_, cases["trend empty"] = TrendChart(nil, nil, "", nil, opt)
+	_, cases["trend NaN"] = TrendChart([]TrendPoint{{2020, nan}}, nil, "", nil, opt)
+	_, cases["trend duplicate year"] = TrendChart([]TrendPoint{{2020, ladderBands[0]}, {2020, ladderBands[1]}}, nil, "", nil, opt)
+	for name, err := range cases {
+		if err == nil {
+			t.Errorf("%s: no error", name)
+		}
+	}
+	if _, err := BandChart(nil, opt); !errors.Is(err, errNoData) {
+		t.Errorf("empty band chart error = %v, want errNoData", err)
+	}
+	var buf bytes.Buffer
+	if err := WriteChart(&buf, mustPlot(t)(BandChart(ladderBands, opt)), "gif"); err == nil {
+		t.Error("WriteChart accepted gif")
+	}
+}
+
+func TestChartDollars(t *testing.T) {
+	for v, want := range map[float64]string{
+		0: "$0", 950: "$950", 999.4: "$999", 1500: "$1.5k", 9949: "$9.9k", 9960: "$10k",
+		33456: "$33k", 120000: "$120k", 999_400: "$999k", 999_600: "$1M", 1_234_000: "$1.2M",
+		2_000_000: "$2M", -120000: "-$120k", math.NaN(): "n/a",
+	} {
+		if got := Dollars(v); got != want {
+			t.Errorf("Dollars(%v) = %q, want %q", v, got, want)
+		}
+	}
+	if got := groupDigits(1234567); got != "1,234,567" {
+		t.Errorf("groupDigits = %q", got)
+	}
+}

@@ -1,0 +1,1290 @@
+package report
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+	"gonum.org/v1/plot"
+
+	"payband/bands"
+	"payband/outdir"
+	"payband/pay"
+	"payband/titles"
+)
+
+// ReportSummary says what WriteReport wrote.
+type ReportSummary struct {
+	Dir      string
+	Families int      // family sections
+	Bands    int      // rows of bands.json
+	Charts   []string // chart names, sorted ("band-security-manager", "ladder", …)
+}
+
+// leadFamily opens the report when no families are configured.
+const leadFamily = "security-manager"
+
+// LadderFamilies is the career ladder of the ladder chart, lowest step first.
+var LadderFamilies = []string{
+	"security-analyst", "security-engineer", "security-architect",
+	"security-manager", "security-director", "ciso",
+}
+
+// Limits of the data-quality tables.
+const (
+	reportTopRejects   = 10
+	reportTopUnmatched = 20
+	reportTopTitles    = 8
+)
+
+// WriteReport writes the whole report into dir atomically: everything is
+// built in a temporary directory beside dir and renamed into place,
+// replacing an older report at dir. A non-empty dir that does not hold a
+// report is refused rather than replaced.
+func WriteReport(ctx context.Context, db *sql.DB, dir string, cfg ReportConfig, tax *titles.Taxonomy, now time.Time) (ReportSummary, error) {
+	if dir == "" {
+		return ReportSummary{}, errors.New("report: no output directory")
+	}
+	if tax == nil {
+		t, err := titles.DefaultTaxonomy()
+		if err != nil {
+			return ReportSummary{}, err
+		}
+		tax = t
+	}
+	cfg = cfg.withDefaults()
+	if err := cfg.Validate(); err != nil {
+		return ReportSummary{}, fmt.Errorf("report config: %w", err)
+	}
+	dir = filepath.Clean(dir)
+	if err := outdir.Check(dir, "report"); err != nil {
+		return ReportSummary{}, err
+	}
+	parent := filepath.Dir(dir)
+	if err := os.MkdirAll(parent, 0o755); err != nil {
+		return ReportSummary{}, fmt.Errorf("report: %w", err)
+	}
+	outdir.Sweep(dir)
+
+	rep, err := buildReport(ctx, db, cfg, tax, now)
+	if err != nil {
+		return ReportSummary{}, err
+	}
+
+	tmp, err := outdir.Temp(dir, "report")
+	if err != nil {
+		return ReportSummary{}, err
+	}
+	done := false
+	defer func() {
+		if !done {
+			os.RemoveAll(tmp)
+		}
+	}()
+	if err := rep.writeFiles(tmp); err != nil {
+		return ReportSummary{}, err
+	}
+	if err := outdir.Replace(tmp, dir, "report"); err != nil {
+		return ReportSummary{}, err
+	}
+	done = true
+
+	sum := ReportSummary{Dir: dir, Families: len(rep.Families), Bands: len(rep.AllBands)}
+	for _, c := range rep.charts {
+		sum.Charts = append(sum.Charts, c.Name)
+	}
+	sort.Strings(sum.Charts)
+	return sum, nil
+}
+
+// report is everything the renderers show; every number in it comes from
+// ComputeBands or from a count query, formatted once here.
+type report struct {
+	Title      string
+	ScopeText  string // the population every band of the report measures
+	Generated  string
+	MinN       int
+	LowN       int
+	Real       int
+	cpiCarried []int // years past the CPI table (CarriedCPINote)
+	Years      []int // the years shown; empty = every year in the data
+	YearsText  string
+	TotalRows  int64
+	Families   []*familySection
+	Skipped    []skippedFamily // families asked for but without a band
+	Ladder     *ladderSection
+	Quality    qualitySection
+	AllBands   []bands.Band // bands.json and bands.csv
+	BandKeys   []string     // their group keys
+	csvSafe    bool
+	charts     []*chartFile
+	memo       *bandMemo
+}
+
+type skippedFamily struct{ ID, Name string }
+
+// bandMemo runs each distinct band query of one report once: the tables,
+// the ladder and the charts ask for many of the same groups, and the
+// warehouse does not change while a report is built. Families are built
+// concurrently, so a query asked twice at once runs once and the second
+// caller waits for it. Callers get their own copy of the slice, since some
+// sort it.
+type bandMemo struct {
+	db  *sql.DB
+	eng bands.Engine // nil: ComputeBands on db
+	mu  sync.Mutex
+	m   map[string]*memoEntry
+}
+
+type memoEntry struct {
+	done  chan struct{}
+	bands []bands.Band
+	err   error
+}
+
+func (bm *bandMemo) bands(ctx context.Context, q bands.BandQuery) ([]bands.Band, error) {
+	if fam, ok := q.Filters["family"]; ok && bm.eng == nil && !slices.Contains(q.By, "family") {
+		return bm.familyBands(ctx, q, fam)
+	}
+	return bm.cached(ctx, q)
+}
+
+// familyBands answers a query about one family from the same query about
+// every family, grouped by family first: the report asks the same
+// questions of each family, and one pass over the rows for all of them
+// costs about what one pass for a single family does. The groups, their
+// rows and so their figures are the same either way (the statistics do
+// not depend on the order rows arrive in, stats.go), and so is their order
+// (by family, then as the query orders).
+func (bm *bandMemo) familyBands(ctx context.Context, q bands.BandQuery, fam string) ([]bands.Band, error) {
+	every := q
+	every.By = append([]string{"family"}, q.By...)
+	every.Filters = make(map[string]string, len(q.Filters))
+	for k, v := range q.Filters {
+		if k != "family" {
+			every.Filters[k] = v
+		}
+	}
+	all, err := bm.cached(ctx, every)
+	if err != nil {
+		return nil, err
+	}
+	out := all[:0]
+	for _, b := range all {
+		if !b.Group[0].Null && b.Group[0].Value == fam {
+			b.Group = b.Group[1:]
+			out = append(out, b)
+		}
+	}
+	if len(out) == 0 {
+		return nil, nil // as ComputeBands gives no bands
+	}
+	return out, nil
+}
+
+func (bm *bandMemo) cached(ctx context.Context, q bands.BandQuery) ([]bands.Band, error) {
+	key := fmt.Sprintf("%q %q %d %d %q", q.By, q.Filters, q.MinN, q.Real, q.CaseStatus)
+	bm.mu.Lock()
+	e, ok := bm.m[key]
+	if !ok {
+		if bm.m == nil {
+			bm.m = map[string]*memoEntry{}
+		}
+		e = &memoEntry{done: make(chan struct{})}
+		bm.m[key] = e
+	}
+	bm.mu.Unlock()
+	if !ok {
+		if bm.eng != nil {
+			e.bands, _, e.err = bm.eng.Bands(ctx, q)
+		} else {
+			e.bands, _, e.err = bands.ComputeBands(ctx, bm.db, q, nil)
+		}
+		close(e.done)
+	}
+	select {
+	case <-e.done:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	if e.err != nil {
+		return nil, e.err
+	}
+	return slices.Clone(e.bands), nil
+}
+
+type familySection struct {
+	ID, Name   string
+	Rows       int64 // rows in the report's years
+	Summary    string
+	LatestYear int
+	Latest     bands.Band
+	Published  []publishedView
+	Titles     []countRow
+	Tables     []*bandTable
+	Charts     []*chartFile
+	byYear     []bands.Band // nominal, by year only
+	byYearReal []bands.Band
+}
+
+type bandTable struct {
+	extra   bool // not by the report's columns: left out of bands.json and bands.csv
+	Heading string
+	Keys    []string
+	Bands   []bands.Band
+	Command string
+	Note    string
+}
+
+type publishedView struct {
+	Heading string
+	Figures []figure
+	Note    string
+}
+
+type figure struct{ Label, Value string }
+
+type countRow struct {
+	Label string
+	Count int64
+}
+
+type ladderSection struct {
+	Year  int
+	Steps []bands.Band // Group = family name
+	IDs   []string
+	Chart *chartFile
+}
+
+type qualitySection struct {
+	Sources      []sourceRow
+	Rejects      []countRow
+	RejectTotal  int64
+	RejectKinds  int
+	Unmatched    []countRow
+	UnmatchedAll int64 // rows with no family
+}
+
+type sourceRow struct {
+	Source, Path, SHA256, Profile string
+	Read, Loaded, Rejected, Dup   int64
+	LoadedAt                      string
+}
+
+func buildReport(ctx context.Context, db *sql.DB, cfg ReportConfig, tax *titles.Taxonomy, now time.Time) (*report, error) {
+	r := &report{
+		Title:     cfg.Title,
+		Generated: now.UTC().Format("2006-01-02 15:04 UTC"),
+		MinN:      cfg.MinN,
+		LowN:      bands.LowN,
+		Real:      cfg.Real,
+		Years:     append([]int(nil), cfg.Years...),
+		csvSafe:   *cfg.CSVSafe,
+		memo:      &bandMemo{db: db, eng: cfg.Engine},
+	}
+	sort.Ints(r.Years)
+	r.YearsText = "all years"
+	if len(r.Years) > 0 {
+		r.YearsText = joinInts(r.Years)
+	}
+	yearArg := yearsArg(r.Years)
+
+	r.ScopeText = cfg.scopeText()
+	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM salaries WHERE `+yearsWhere+` AND `+scopeWhere,
+		append([]any{yearArg, yearArg}, cfg.scopeArgs()...)...).Scan(&r.TotalRows); err != nil {
+		return nil, fmt.Errorf("report: count rows: %w", err)
+	}
+	counts, err := familyCounts(ctx, db, yearArg, cfg)
+	if err != nil {
+		return nil, err
+	}
+
+	var ids []string
+	if len(cfg.Families) > 0 {
+		for _, id := range cfg.Families {
+			if _, ok := tax.Family(id); !ok {
+				return nil, fmt.Errorf("report: family %q is not in the taxonomy", id)
+			}
+		}
+		ids = cfg.Families
+	} else {
+		for _, f := range tax.Families {
+			if counts[f.ID] >= int64(cfg.MinN) && counts[f.ID] > 0 {
+				ids = append(ids, f.ID)
+			}
+		}
+		// The Security Manager family is what most readers come for.
+		sort.SliceStable(ids, func(i, j int) bool { return ids[i] == leadFamily && ids[j] != leadFamily })
+	}
+
+	var realFactor map[int]float64
+	if cfg.Real != 0 {
+		if realFactor, err = bands.RealFactors(ctx, db, pay.DefaultCPI(), cfg.Real); err != nil {
+			return nil, fmt.Errorf("report: %w", err)
+		}
+		if r.cpiCarried, err = bands.CarriedCPI(ctx, db, nil); err != nil {
+			return nil, fmt.Errorf("report: %w", err)
+		}
+	}
+
+	r.BandKeys = append([]string{"family"}, cfg.By...)
+	// The families' queries run concurrently: much of a band query is
+	// single-threaded (lists, Arrow conversion, the statistics), so two at
+	// a time keep both cores busy.
+	sections := make([]*familySection, len(ids))
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for i, id := range ids {
+		g.Go(func() error {
+			fam, _ := tax.Family(id)
+			fs, err := buildFamily(ctx, db, r.memo, cfg, tax, fam, counts[id], r.Years, realFactor)
+			sections[i] = fs
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	for i, id := range ids {
+		fam, _ := tax.Family(id)
+		fs := sections[i]
+		if fs == nil {
+			r.Skipped = append(r.Skipped, skippedFamily{ID: fam.ID, Name: fam.Name})
+			continue
+		}
+		r.Families = append(r.Families, fs)
+		for _, t := range fs.Tables {
+			if t.extra {
+				continue
+			}
+			for _, b := range t.Bands {
+				nb := b
+				nb.Group = append([]bands.KV{{Key: "family", Value: fam.ID}}, b.Group...)
+				r.AllBands = append(r.AllBands, nb)
+			}
+		}
+	}
+
+	if r.Ladder, err = buildLadder(ctx, r.memo, cfg, tax, r.Years); err != nil {
+		return nil, err
+	}
+	if r.Quality, err = buildQuality(ctx, db); err != nil {
+		return nil, err
+	}
+	if err := r.buildCharts(ctx, db, cfg); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// scoped narrows q to the report's scope: its country and case statuses.
+func (c ReportConfig) scoped(q bands.BandQuery) bands.BandQuery {
+	f := make(map[string]string, len(q.Filters)+1)
+	for k, v := range q.Filters {
+		f[k] = v
+	}
+	if c.Country != "" && c.Country != "all" {
+		f["country"] = c.Country
+	}
+	q.Filters = f
+	q.CaseStatus = c.CaseStatus
+	return q
+}
+
+// scopeWhere filters salaries by the report's scope, given scopeArgs.
+// Its certified-only condition is the bands' own (bands.CertifiedSQL).
+var scopeWhere = `(? = 'all' OR country = ?) AND (? = 'all' OR ` + bands.CertifiedSQL("case_status", "trim(case_status)") + `)`
+
+func (c ReportConfig) scopeArgs() []any {
+	country := c.Country
+	if country == "" {
+		country = "all"
+	}
+	return []any{country, country, c.CaseStatus}
+}
+
+// scopeText says the report's scope in a line.
+func (c ReportConfig) scopeText() string {
+	place := "every country"
+	if c.Country != "" && c.Country != "all" {
+		place = bands.CountryName(c.Country)
+	}
+	filings := "LCA filings count only when certified"
+	if c.CaseStatus == bands.CaseStatusAll {
+		filings = "LCA filings count whatever their case status (certified, withdrawn, denied)"
+	}
+	return fmt.Sprintf("Scope: %s; %s; survey answers, LCA offered and LCA prevailing wages measure different things and are shown apart where a family has several.", place, filings)
+}
+
+// yearsWhere filters salaries by the report's years, given yearsArg twice.
+const yearsWhere = `(? = '' OR list_contains(string_split(?, ','), CAST(year AS VARCHAR)))`
+
+func yearsArg(years []int) string {
+	s := make([]string, len(years))
+	for i, y := range years {
+		s[i] = strconv.Itoa(y)
+	}
+	return strings.Join(s, ",")
+}
+
+func familyCounts(ctx context.Context, db *sql.DB, yearArg string, cfg ReportConfig) (map[string]int64, error) {
+	rows, err := db.QueryContext(ctx, `SELECT family, count(*) FROM salaries WHERE family <> '' AND `+yearsWhere+` AND `+scopeWhere+` GROUP BY family`,
+		append([]any{yearArg, yearArg}, cfg.scopeArgs()...)...)
+	if err != nil {
+		return nil, fmt.Errorf("report: count families: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]int64{}
+	for rows.Next() {
+		var f string
+		var n int64
+		if err := rows.Scan(&f, &n); err != nil {
+			return nil, err
+		}
+		out[f] = n
+	}
+	return out, rows.Err()
+}
+
+// inYears keeps the bands whose year is one of years (all when empty).
+func inYears(bs []bands.Band, years []int) []bands.Band {
+	if len(years) == 0 {
+		return bs
+	}
+	keep := map[string]bool{}
+	for _, y := range years {
+		keep[strconv.Itoa(y)] = true
+	}
+	var out []bands.Band
+	for _, b := range bs {
+		if keep[b.Value("year")] {
+			out = append(out, b)
+		}
+	}
+	return out
+}
+
+func buildFamily(ctx context.Context, db *sql.DB, memo *bandMemo, cfg ReportConfig, tax *titles.Taxonomy, fam titles.Family, rows int64, years []int, realFactor map[int]float64) (*familySection, error) {
+	fs := &familySection{ID: fam.ID, Name: fam.Name, Rows: rows}
+	filter := map[string]string{"family": fam.ID}
+
+	byYearQ := cfg.scoped(bands.BandQuery{By: []string{"year"}, Filters: filter, MinN: cfg.MinN})
+	byYear, err := memo.bands(ctx, byYearQ)
+	if err != nil {
+		return nil, fmt.Errorf("report: %s: %w", fam.ID, err)
+	}
+	fs.byYear = inYears(byYear, years)
+	if cfg.Real != 0 {
+		q := byYearQ
+		q.Real = cfg.Real
+		br, err := memo.bands(ctx, q)
+		if err != nil {
+			return nil, fmt.Errorf("report: %s: %w", fam.ID, err)
+		}
+		fs.byYearReal = inYears(br, years)
+	}
+
+	article := "a"
+	if strings.ContainsRune("AEIOUaeiou", rune(fam.Name[0])) {
+		article = "an"
+	}
+	// The source kinds of the family, side by side for each year: the
+	// headline states one kind, never a pool of them.
+	byKind, err := memo.bands(ctx, cfg.scoped(bands.BandQuery{By: []string{"year", "source_kind"}, Filters: filter, MinN: cfg.MinN}))
+	if err != nil {
+		return nil, fmt.Errorf("report: %s: %w", fam.ID, err)
+	}
+	byKind = inYears(byKind, years)
+	if len(fs.byYear) == 0 {
+		fs.Summary = fmt.Sprintf("No year has at least %d rows for %s %s %s, so no band is shown.", cfg.MinN, article, fam.Name, scopePlace(cfg))
+	} else {
+		latest := fs.byYear[len(fs.byYear)-1]
+		fs.LatestYear, _ = strconv.Atoi(latest.Value("year"))
+		if latest.Scope.Mixed() {
+			// The kind with the most rows that year speaks for it.
+			var best *bands.Band
+			for i, b := range byKind {
+				if b.Value("year") == latest.Value("year") && (best == nil || b.N > best.N) {
+					best = &byKind[i]
+				}
+			}
+			if best != nil {
+				latest = *best
+			}
+		}
+		fs.Latest = latest
+		fs.Summary = fmt.Sprintf("Average yearly salary of %s %s %s, %d, is %s (n = %s %s). It starts around %s and can reach %s.",
+			article, fam.Name, latest.Scope.Place(), fs.LatestYear, money(latest.Mean), formatInt(int64(latest.N)),
+			latest.Scope.Units(), money(latest.P10), money(latest.P90))
+	}
+	kinds := map[string]bool{}
+	for _, b := range byKind {
+		kinds[b.Value("source_kind")] = true
+	}
+	var kindTable *bandTable
+	if len(kinds) > 1 {
+		q := cfg.scoped(bands.BandQuery{By: []string{"year", "source_kind"}, Filters: filter, MinN: cfg.MinN})
+		query, args, err := q.SQL(nil)
+		if err != nil {
+			return nil, fmt.Errorf("report: %s: %w", fam.ID, err)
+		}
+		kindTable = &bandTable{
+			extra:   true,
+			Heading: "Pay by source kind, side by side (nominal US dollars a year)",
+			Keys:    []string{"year", "source_kind"},
+			Bands:   byKind,
+			Command: QueryCommand(query, args),
+			Note: "Survey answers are self-reported pay; LCA offered and prevailing wages are what an employer filed for an H-1B position. " +
+				"They measure different things, so each stands on its own row and no band pools them.",
+		}
+	}
+
+	// The band tables: nominal, then real when asked for.
+	bases := []int{0}
+	if cfg.Real != 0 {
+		bases = append(bases, cfg.Real)
+	}
+	for _, basis := range bases {
+		q := cfg.scoped(bands.BandQuery{By: cfg.By, Filters: filter, MinN: cfg.MinN, Real: basis})
+		var shown []bands.Band
+		if basis == 0 && len(cfg.By) == 1 {
+			shown = fs.byYear
+		} else if basis != 0 && len(cfg.By) == 1 {
+			shown = fs.byYearReal
+		} else {
+			all, err := memo.bands(ctx, q)
+			if err != nil {
+				return nil, fmt.Errorf("report: %s: %w", fam.ID, err)
+			}
+			shown = inYears(all, years)
+		}
+		var factors map[int]float64
+		heading := "Pay bands by " + strings.Join(cfg.By, ", ") + " (nominal US dollars a year)"
+		if basis != 0 {
+			factors = realFactor
+			heading = fmt.Sprintf("Pay bands by %s (%d US dollars a year, CPI-U)", strings.Join(cfg.By, ", "), basis)
+		}
+		query, args, err := q.SQL(factors)
+		if err != nil {
+			return nil, fmt.Errorf("report: %s: %w", fam.ID, err)
+		}
+		note := fmt.Sprintf("The query returns every group; the table leaves out groups with fewer than %d rows", cfg.MinN)
+		if len(years) > 0 {
+			note += " and years other than " + joinInts(years)
+		}
+		if mixed := bands.MixedNote(shown); mixed != "" {
+			note += ". " + strings.Replace(mixed, "add --by source_kind or --where source_kind=K to see them apart", "the table by source kind shows them apart", 1)
+		}
+		fs.Tables = append(fs.Tables, &bandTable{
+			Heading: heading,
+			Keys:    cfg.By,
+			Bands:   shown,
+			Command: QueryCommand(query, args),
+			Note:    note + ".",
+		})
+	}
+
+	if kindTable != nil {
+		fs.Tables = append(fs.Tables, kindTable)
+	}
+
+	pubs, err := bands.PublishedFor(ctx, db, fam.ID, 0, tax)
+	if err != nil {
+		return nil, fmt.Errorf("report: published figures for %s: %w", fam.ID, err)
+	}
+	for _, p := range pubs {
+		fs.Published = append(fs.Published, publishedFigures(p))
+		if cfg.Real != 0 {
+			// Beside the real-dollar tables, the figure in the same dollars.
+			if err := p.Convert(pay.DefaultCPI(), cfg.Real); err == nil {
+				fs.Published = append(fs.Published, publishedFigures(p))
+			}
+		}
+	}
+
+	yearArg := yearsArg(years)
+	trows, err := db.QueryContext(ctx, `SELECT title_raw, count(*) AS n FROM salaries
+WHERE family = ? AND `+yearsWhere+` AND `+scopeWhere+`
+GROUP BY title_raw ORDER BY n DESC, title_raw LIMIT ?`, append(append([]any{fam.ID, yearArg, yearArg}, cfg.scopeArgs()...), reportTopTitles)...)
+	if err != nil {
+		return nil, fmt.Errorf("report: titles of %s: %w", fam.ID, err)
+	}
+	defer trows.Close()
+	for trows.Next() {
+		var c countRow
+		if err := trows.Scan(&c.Label, &c.Count); err != nil {
+			return nil, err
+		}
+		fs.Titles = append(fs.Titles, c)
+	}
+	if err := trows.Err(); err != nil {
+		return nil, err
+	}
+	return fs, nil
+}
+
+// publishedFigures lays a published figure out as labelled values; a
+// reference band has average, start and maximum, an OEWS row its
+// percentiles.
+func publishedFigures(p bands.Published) publishedView {
+	v := publishedView{Heading: fmt.Sprintf("%s, %d", p.Publisher, p.Year)}
+	occ := p.Occupation
+	if p.Code != "" {
+		occ = p.Code + " " + occ
+	}
+	add := func(label string, val float64, col string) {
+		if val == 0 {
+			return
+		}
+		s := money(val)
+		if p.Topcoded && strings.Contains(","+p.TopcodedColumns+",", ","+col+",") {
+			s = "≥ " + s
+		}
+		v.Figures = append(v.Figures, figure{label, s})
+	}
+	add("average", p.Mean, "mean")
+	add("starts at", p.Low, "low")
+	add("p10", p.P10, "p10")
+	add("p25", p.P25, "p25")
+	add("median", p.Median, "median")
+	add("p75", p.P75, "p75")
+	add("p90", p.P90, "p90")
+	add("can reach", p.High, "high")
+	if p.Employment > 0 {
+		v.Figures = append(v.Figures, figure{"employment", formatInt(p.Employment)})
+	}
+	dollars := "nominal " + strconv.Itoa(p.Year) + " dollars"
+	if strings.HasPrefix(p.Basis, "real:") {
+		dollars = strings.TrimPrefix(p.Basis, "real:") + " dollars (CPI-U, converted like the real-dollar bands)"
+		v.Heading += ", in " + strings.TrimPrefix(p.Basis, "real:") + " dollars"
+	}
+	v.Note = strings.TrimSpace(occ + " · " + p.Area + " · " + dollars)
+	if p.Comparison != "" {
+		v.Note += " · " + p.Comparison
+	}
+	return v
+}
+
+// scopePlace is the report's place for a sentence: "in the United States".
+func scopePlace(cfg ReportConfig) string {
+	if cfg.Country == "" || cfg.Country == "all" {
+		return "in any country"
+	}
+	return "in " + bands.CountryName(cfg.Country)
+}
+
+func buildLadder(ctx context.Context, memo *bandMemo, cfg ReportConfig, tax *titles.Taxonomy, years []int) (*ladderSection, error) {
+	// The ladder's year is the latest year in which any step has a band.
+	var all []bands.Band
+	for _, id := range LadderFamilies {
+		if _, ok := tax.Family(id); !ok {
+			continue
+		}
+		bs, err := memo.bands(ctx, cfg.scoped(bands.BandQuery{By: []string{"year"}, Filters: map[string]string{"family": id}, MinN: cfg.MinN}))
+		if err != nil {
+			return nil, fmt.Errorf("report: ladder: %w", err)
+		}
+		for _, b := range inYears(bs, years) {
+			b.Group = append([]bands.KV{{Key: "family", Value: id}}, b.Group...)
+			all = append(all, b)
+		}
+	}
+	year := 0
+	for _, b := range all {
+		if y, _ := strconv.Atoi(b.Value("year")); y > year {
+			year = y
+		}
+	}
+	if year == 0 {
+		return nil, nil
+	}
+	l := &ladderSection{Year: year}
+	for _, id := range LadderFamilies {
+		for _, b := range all {
+			if b.Value("family") == id && b.Value("year") == strconv.Itoa(year) {
+				f, _ := tax.Family(id)
+				b.Group = []bands.KV{{Key: "title", Value: f.Name}}
+				l.Steps = append(l.Steps, b)
+				l.IDs = append(l.IDs, id)
+			}
+		}
+	}
+	return l, nil
+}
+
+func buildQuality(ctx context.Context, db *sql.DB) (qualitySection, error) {
+	var q qualitySection
+	rows, err := db.QueryContext(ctx, `SELECT source, path, sha256, profile, rows_read, rows_loaded, rows_rejected, rows_duplicate, loaded_at
+FROM sources ORDER BY source, path, sha256`)
+	if err != nil {
+		return q, fmt.Errorf("report: sources: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var s sourceRow
+		var at sql.NullTime
+		var profile sql.NullString
+		if err := rows.Scan(&s.Source, &s.Path, &s.SHA256, &profile, &s.Read, &s.Loaded, &s.Rejected, &s.Dup, &at); err != nil {
+			return q, fmt.Errorf("report: sources: %w", err)
+		}
+		s.Profile = profile.String
+		if at.Valid {
+			s.LoadedAt = at.Time.UTC().Format(time.RFC3339)
+		}
+		q.Sources = append(q.Sources, s)
+	}
+	if err := rows.Err(); err != nil {
+		return q, err
+	}
+	if err := db.QueryRowContext(ctx, `SELECT count(*), count(DISTINCT reason) FROM rejects`).Scan(&q.RejectTotal, &q.RejectKinds); err != nil {
+		return q, fmt.Errorf("report: rejects: %w", err)
+	}
+	if q.Rejects, err = countRows(ctx, db, `SELECT coalesce(reason, ''), count(*) AS n FROM rejects GROUP BY 1 ORDER BY n DESC, 1 LIMIT ?`, reportTopRejects); err != nil {
+		return q, fmt.Errorf("report: rejects: %w", err)
+	}
+	if q.Unmatched, err = countRows(ctx, db, `SELECT title_raw, rows FROM title_map WHERE family = '' AND rows > 0 ORDER BY rows DESC, title_raw LIMIT ?`, reportTopUnmatched); err != nil {
+		return q, fmt.Errorf("report: unmatched titles: %w", err)
+	}
+	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM salaries WHERE family = ''`).Scan(&q.UnmatchedAll); err != nil {
+		return q, fmt.Errorf("report: unmatched titles: %w", err)
+	}
+	return q, nil
+}
+
+func countRows(ctx context.Context, db *sql.DB, query string, args ...any) ([]countRow, error) {
+	rows, err := db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []countRow
+	for rows.Next() {
+		var c countRow
+		if err := rows.Scan(&c.Label, &c.Count); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// QueryCommand shows a bands statement as the `payband query` command that
+// reproduces it: the bound arguments are inlined as SQL literals (for
+// display only; the report itself binds them) and the whole statement is
+// double-quoted for a POSIX shell.
+func QueryCommand(query string, args []any) string {
+	var b strings.Builder
+	i := 0
+	for _, r := range query {
+		if r == '?' && i < len(args) {
+			b.WriteString(sqlLiteral(args[i]))
+			i++
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return `payband query "` + shellEscapeDouble(b.String()) + `"`
+}
+
+func sqlLiteral(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return "NULL"
+	case string:
+		return "'" + strings.ReplaceAll(x, "'", "''") + "'"
+	case int:
+		return strconv.Itoa(x)
+	case int64:
+		return strconv.FormatInt(x, 10)
+	case float64:
+		return strconv.FormatFloat(x, 'g', -1, 64)
+	case bool:
+		return strconv.FormatBool(x)
+	}
+	return "'" + strings.ReplaceAll(fmt.Sprint(v), "'", "''") + "'"
+}
+
+// shellEscapeDouble escapes the characters special inside "…" in sh.
+func shellEscapeDouble(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `"`, `\"`, `$`, `\$`, "`", "\\`").Replace(s)
+}
+
+// money formats whole dollars for prose and tables: "$123,456".
+func money(v float64) string {
+	n := Whole(v)
+	if n < 0 {
+		return "-$" + formatInt(-n)
+	}
+	return "$" + formatInt(n)
+}
+
+func joinInts(xs []int) string {
+	s := make([]string, len(xs))
+	for i, x := range xs {
+		s[i] = strconv.Itoa(x)
+	}
+	return strings.Join(s, ", ")
+}
+
+// bandGrid is a band table as display strings, shared by the HTML and
+// Markdown renderers so both show the same figures.
+type bandGrid struct {
+	Head []string
+	Rows []bandGridRow
+}
+
+type bandGridRow struct {
+	Keys  []string
+	Cells []string
+	LowN  bool
+}
+
+var bandGridStats = []string{"n", "min", "p10", "p25", "median", "p75", "p90", "max", "mean"}
+
+func (t *bandTable) Grid() bandGrid {
+	g := bandGrid{Head: append(append([]string{}, t.Keys...), bandGridStats...)}
+	for _, b := range t.Bands {
+		row := bandGridRow{LowN: b.LowN}
+		for _, k := range t.Keys {
+			row.Keys = append(row.Keys, b.Display(k))
+		}
+		row.Cells = []string{formatInt(int64(b.N)), money(b.Min), money(b.P10), money(b.P25), money(b.Median),
+			money(b.P75), money(b.P90), money(b.Max), money(b.Mean)}
+		g.Rows = append(g.Rows, row)
+	}
+	return g
+}
+
+// chartFile is one chart of the report, saved as PNG and SVG.
+type chartFile struct {
+	Name    string // file stem under charts/
+	Kind    string
+	Title   string
+	Alt     string
+	svg     []byte // verified, ready to inline
+	pngPath string
+	plot    *plot.Plot
+}
+
+type chartPlot = *plot.Plot
+
+var slugRE = regexp.MustCompile(`[^a-z0-9]+`)
+
+func slug(s string) string {
+	s = strings.Trim(slugRE.ReplaceAllString(strings.ToLower(s), "-"), "-")
+	if s == "" {
+		s = "x"
+	}
+	return s
+}
+
+func (r *report) buildCharts(ctx context.Context, db *sql.DB, cfg ReportConfig) error {
+	for _, fs := range r.Families {
+		if len(fs.byYear) == 0 {
+			continue
+		}
+		if err := r.familyCharts(ctx, db, cfg, fs); err != nil {
+			return err
+		}
+		r.charts = append(r.charts, fs.Charts...)
+	}
+	if r.Ladder != nil && cfg.wants("ladder") && len(r.Ladder.Steps) > 0 {
+		c := &chartFile{Name: "ladder", Kind: "ladder",
+			Title: fmt.Sprintf("Career ladder: median pay, %d", r.Ladder.Year),
+			Alt:   fmt.Sprintf("Median pay along the security career ladder in %d", r.Ladder.Year)}
+		p, err := LadderChart(r.Ladder.Steps, ChartOptions{Title: c.Title, Caption: fmt.Sprintf("%d · nominal USD · p25–p75 bars", r.Ladder.Year)})
+		if err != nil {
+			return fmt.Errorf("report: ladder chart: %w", err)
+		}
+		c.plot = p
+		r.Ladder.Chart = c
+		r.charts = append(r.charts, c)
+	}
+	return nil
+}
+
+// familyCharts builds one family's charts, leaving out those with nothing
+// to show.
+func (r *report) familyCharts(ctx context.Context, db *sql.DB, cfg ReportConfig, fs *familySection) error {
+	id := slug(fs.ID)
+	if cfg.wants("band") && len(fs.Tables) > 0 && len(fs.Tables[0].Bands) > 0 {
+		t := fs.Tables[0]
+		fs.Charts = append(fs.Charts, &chartFile{Name: "band-" + id, Kind: "band",
+			Title: fs.Name + ": pay band by " + strings.Join(t.Keys, ", "),
+			Alt:   fmt.Sprintf("%s pay bands by %s: p10 to p90 bars with median and mean", fs.Name, strings.Join(t.Keys, ", "))})
+	}
+	if cfg.wants("trend") {
+		fs.Charts = append(fs.Charts, &chartFile{Name: "trend-" + id, Kind: "trend",
+			Title: fs.Name + ": median pay by year",
+			Alt:   fs.Name + " median pay and p25–p75 range by year"})
+	}
+	if cfg.wants("hist") {
+		fs.Charts = append(fs.Charts, &chartFile{Name: "hist-" + id, Kind: "hist",
+			Title: fmt.Sprintf("%s: pay distribution, %d", fs.Name, fs.LatestYear),
+			Alt:   fmt.Sprintf("Histogram of %s pay in %d with band markers", fs.Name, fs.LatestYear)})
+	}
+	if cfg.wants("box") {
+		fs.Charts = append(fs.Charts, &chartFile{Name: "box-" + id, Kind: "box",
+			Title: fmt.Sprintf("%s: pay by level, %d", fs.Name, fs.LatestYear),
+			Alt:   fmt.Sprintf("Box plot of %s pay by level in %d", fs.Name, fs.LatestYear)})
+	}
+	var keep []*chartFile
+	for _, c := range fs.Charts {
+		p, err := r.familyPlot(ctx, db, cfg, fs, c)
+		if err != nil {
+			return fmt.Errorf("report: %s chart: %w", c.Name, err)
+		}
+		if p == nil {
+			continue
+		}
+		c.plot = p
+		keep = append(keep, c)
+	}
+	fs.Charts = keep
+	return nil
+}
+
+func (r *report) familyPlot(ctx context.Context, db *sql.DB, cfg ReportConfig, fs *familySection, c *chartFile) (chartPlot, error) {
+	caption := func(n int, extra string) string {
+		s := "n = " + groupDigits(n)
+		if extra != "" {
+			s += " · " + extra
+		}
+		return s
+	}
+	total := 0
+	for _, b := range fs.byYear {
+		total += b.N
+	}
+	switch c.Kind {
+	case "band":
+		t := fs.Tables[0]
+		n := 0
+		for _, b := range t.Bands {
+			n += b.N
+		}
+		return BandChart(t.Bands, ChartOptions{Title: c.Title, Caption: caption(n, "nominal USD")})
+	case "trend":
+		var nom, rl []TrendPoint
+		for _, b := range fs.byYear {
+			y, _ := strconv.Atoi(b.Value("year"))
+			nom = append(nom, TrendPoint{Year: y, Band: b})
+		}
+		basis := ""
+		if cfg.Real != 0 {
+			basis = strconv.Itoa(cfg.Real) + " dollars"
+			for _, b := range fs.byYearReal {
+				y, _ := strconv.Atoi(b.Value("year"))
+				rl = append(rl, TrendPoint{Year: y, Band: b})
+			}
+		}
+		return TrendChart(nom, rl, basis, nil, ChartOptions{Title: c.Title, Caption: caption(total, "years with at least "+strconv.Itoa(cfg.MinN)+" rows")})
+	case "hist":
+		vals, err := bands.PayValues(ctx, db, cfg.scoped(bands.BandQuery{Filters: map[string]string{"family": fs.ID, "year": strconv.Itoa(fs.LatestYear)}}))
+		if err != nil {
+			return nil, err
+		}
+		return HistChart(vals, fs.Latest, ChartOptions{Title: c.Title, Caption: caption(len(vals), strconv.Itoa(fs.LatestYear)+" · nominal USD")})
+	case "box":
+		// By level; when the rows carry none, by the next column
+		// that splits the latest year into at least two groups.
+		for _, col := range boxColumns {
+			bs, err := r.memo.bands(ctx, cfg.scoped(bands.BandQuery{By: []string{col},
+				Filters: map[string]string{"family": fs.ID, "year": strconv.Itoa(fs.LatestYear)}, MinN: cfg.MinN}))
+			if err != nil {
+				return nil, err
+			}
+			if len(bs) < 2 {
+				continue // one box compares nothing
+			}
+			sortGroups(col, bs)
+			n := 0
+			for _, b := range bs {
+				n += b.N
+			}
+			what := strings.ReplaceAll(col, "_", " ")
+			c.Title = fmt.Sprintf("%s: pay by %s, %d", fs.Name, what, fs.LatestYear)
+			c.Alt = fmt.Sprintf("Box plot of %s pay by %s in %d", fs.Name, what, fs.LatestYear)
+			return BoxChart(bs, ChartOptions{Title: c.Title, Caption: caption(n, fmt.Sprintf("%d · groups with at least %d rows", fs.LatestYear, cfg.MinN))})
+		}
+		return nil, nil
+	}
+	return nil, fmt.Errorf("unknown chart kind %q", c.Kind)
+}
+
+// boxColumns are tried in order for the box chart.
+var boxColumns = []string{"level", "company_size", "country"}
+
+// groupOrders put the values of ordinal columns in their natural order;
+// other values sort after them, alphabetically.
+var groupOrders = map[string][]string{
+	"level":            bands.LevelLadder,
+	"seniority":        bands.LevelLadder,
+	"title_seniority":  bands.LevelLadder,
+	"experience_level": bands.LevelLadder,
+	"experience_code":  {"EN", "MI", "SE", "EX"},
+	"company_size":     {"S", "M", "L"},
+}
+
+func sortGroups(col string, bs []bands.Band) {
+	order := groupOrders[col]
+	rank := func(s string) int {
+		for i, x := range order {
+			if x == s {
+				return i
+			}
+		}
+		return len(order)
+	}
+	sort.SliceStable(bs, func(i, j int) bool {
+		vi, vj := bs[i].Value(col), bs[j].Value(col)
+		if ri, rj := rank(vi), rank(vj); ri != rj {
+			return ri < rj
+		}
+		return vi < vj
+	})
+}
+
+// writeFiles writes every file of the report into dir.
+// writeChartFiles writes one chart as PNG and SVG and keeps the SVG for
+// inlining into the HTML page.
+func writeChartFiles(chartDir string, c *chartFile) error {
+	png := filepath.Join(chartDir, c.Name+".png")
+	svgPath := filepath.Join(chartDir, c.Name+".svg")
+	if err := SaveChart(c.plot, png); err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
+	if err := SaveChart(c.plot, svgPath); err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
+	raw, err := os.ReadFile(svgPath)
+	if err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
+	svg, err := inlineSVG(raw)
+	if err != nil {
+		return fmt.Errorf("report: chart %s: %w", c.Name, err)
+	}
+	c.svg = svg
+	c.pngPath = "charts/" + c.Name + ".png"
+	return nil
+}
+
+func (r *report) writeFiles(dir string) error {
+	chartDir := filepath.Join(dir, "charts")
+	if err := os.MkdirAll(chartDir, 0o755); err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
+	// Charts are independent and drawing them is most of a report's time:
+	// one worker per core.
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for _, c := range r.charts {
+		g.Go(func() error { return writeChartFiles(chartDir, c) })
+	}
+	if err := g.Wait(); err != nil {
+		return err
+	}
+
+	tbl := BandsTable(r.AllBands, r.BandKeys)
+	opt := RenderOptions{RawCSV: !r.csvSafe, SafeJSON: r.csvSafe}
+	for _, f := range []struct{ name, format string }{{"bands.json", "json"}, {"bands.csv", "csv"}} {
+		var buf bytes.Buffer
+		if err := tbl.Write(&buf, f.format, opt); err != nil {
+			return fmt.Errorf("report: %s: %w", f.name, err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, f.name), buf.Bytes(), 0o644); err != nil {
+			return fmt.Errorf("report: %w", err)
+		}
+	}
+
+	md := r.markdown()
+	if err := os.WriteFile(filepath.Join(dir, "report.md"), []byte(md), 0o644); err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
+	var html bytes.Buffer
+	if err := r.html(&html); err != nil {
+		return fmt.Errorf("report: index.html: %w", err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "index.html"), html.Bytes(), 0o644); err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
+	return nil
+}
+
+// mdText escapes a data value for Markdown prose and table cells.
+func mdText(s string) string {
+	s = strings.NewReplacer(`\`, `\\`, "`", "\\`", "*", `\*`, "_", `\_`, "[", `\[`, "]", `\]`, "#", `\#`).Replace(s)
+	return mdEscape(s)
+}
+
+func mdTable(b *strings.Builder, head []string, rows [][]string) {
+	b.WriteString("| " + strings.Join(mdEscapeAll(head), " | ") + " |\n|")
+	for range head {
+		b.WriteString("---|")
+	}
+	b.WriteString("\n")
+	for _, r := range rows {
+		b.WriteString("| " + strings.Join(r, " | ") + " |\n")
+	}
+	b.WriteString("\n")
+}
+
+// markdown renders the report as Markdown, charts linked as PNG files.
+func (r *report) markdown() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "# %s\n\n", mdText(r.Title))
+	fmt.Fprintf(&b, "Generated %s from %s salary rows (%s). Bands need at least %d rows; bands under %d rows are marked low n.\n\n",
+		r.Generated, formatInt(r.TotalRows), r.YearsText, r.MinN, r.LowN)
+	fmt.Fprintf(&b, "%s\n\n", mdText(r.ScopeText))
+	if len(r.Families) > 0 {
+		b.WriteString("Families: ")
+		for i, f := range r.Families {
+			if i > 0 {
+				b.WriteString(" · ")
+			}
+			fmt.Fprintf(&b, "[%s](#%s)", mdText(f.Name), slug(f.Name))
+		}
+		b.WriteString("\n\n")
+	}
+	for _, f := range r.Families {
+		fmt.Fprintf(&b, "## %s\n\n", mdText(f.Name))
+		fmt.Fprintf(&b, "%s\n\n", mdText(f.Summary))
+		fmt.Fprintf(&b, "Family `%s` · %s rows in the report's years.\n\n", f.ID, formatInt(f.Rows))
+		if len(f.Published) > 0 {
+			b.WriteString("**Published figures** (someone else's numbers, shown for comparison; not part of the bands above or below):\n\n")
+			for _, p := range f.Published {
+				parts := make([]string, len(p.Figures))
+				for i, x := range p.Figures {
+					parts[i] = x.Label + " " + x.Value
+				}
+				fmt.Fprintf(&b, "- %s: %s (%s)\n", mdText(p.Heading), mdText(strings.Join(parts, ", ")), mdText(p.Note))
+			}
+			b.WriteString("\n")
+		}
+		for _, t := range f.Tables {
+			fmt.Fprintf(&b, "### %s\n\n", mdText(t.Heading))
+			g := t.Grid()
+			head := append(append([]string{}, g.Head...), "note")
+			var rows [][]string
+			for _, row := range g.Rows {
+				cells := make([]string, 0, len(head))
+				for _, k := range row.Keys {
+					cells = append(cells, mdText(k))
+				}
+				cells = append(cells, row.Cells...)
+				note := ""
+				if row.LowN {
+					note = "low n"
+				}
+				rows = append(rows, append(cells, note))
+			}
+			if len(rows) == 0 {
+				fmt.Fprintf(&b, "No group has at least %d rows.\n\n", r.MinN)
+			} else {
+				mdTable(&b, head, rows)
+			}
+			fmt.Fprintf(&b, "Reproduce this table with:\n\n```sh\n%s\n```\n\n%s\n\n", t.Command, t.Note)
+		}
+		for _, c := range f.Charts {
+			fmt.Fprintf(&b, "![%s](%s)\n\n", mdText(c.Alt), c.pngPath)
+		}
+		if len(f.Titles) > 0 {
+			b.WriteString("Most frequent titles in this family:\n\n")
+			var rows [][]string
+			for _, t := range f.Titles {
+				rows = append(rows, []string{mdText(t.Label), formatInt(t.Count)})
+			}
+			mdTable(&b, []string{"title as written", "rows"}, rows)
+		}
+	}
+	if len(r.Skipped) > 0 {
+		b.WriteString("## Families without a band\n\n")
+		for _, s := range r.Skipped {
+			fmt.Fprintf(&b, "- %s (`%s`): no year with at least %d rows\n", mdText(s.Name), s.ID, r.MinN)
+		}
+		b.WriteString("\n")
+	}
+	if l := r.Ladder; l != nil && len(l.Steps) > 0 {
+		fmt.Fprintf(&b, "## Career ladder, %d\n\n", l.Year)
+		var rows [][]string
+		for _, s := range l.Steps {
+			rows = append(rows, []string{mdText(s.Label()), formatInt(int64(s.N)), money(s.P25), money(s.Median), money(s.P75)})
+		}
+		mdTable(&b, []string{"step", "n", "p25", "median", "p75"}, rows)
+		if l.Chart != nil {
+			fmt.Fprintf(&b, "![%s](%s)\n\n", mdText(l.Chart.Alt), l.Chart.pngPath)
+		}
+	}
+	q := r.Quality
+	b.WriteString("## Data quality\n\n### Sources\n\n")
+	if len(q.Sources) == 0 {
+		b.WriteString("No sources loaded.\n\n")
+	} else {
+		var rows [][]string
+		for _, s := range q.Sources {
+			rows = append(rows, []string{mdText(s.Source), mdText(s.Path), "`" + s.SHA256 + "`", mdText(s.Profile),
+				formatInt(s.Read), formatInt(s.Loaded), formatInt(s.Rejected), formatInt(s.Dup), s.LoadedAt})
+		}
+		mdTable(&b, []string{"source", "path", "sha256", "profile", "read", "loaded", "rejected", "duplicate", "loaded at"}, rows)
+	}
+	fmt.Fprintf(&b, "### Rejected rows by reason\n\n%s rejected rows, %d distinct reasons", formatInt(q.RejectTotal), q.RejectKinds)
+	if q.RejectKinds > reportTopRejects {
+		fmt.Fprintf(&b, " (top %d shown)", reportTopRejects)
+	}
+	b.WriteString(".\n\n")
+	if len(q.Rejects) > 0 {
+		var rows [][]string
+		for _, c := range q.Rejects {
+			rows = append(rows, []string{mdText(c.Label), formatInt(c.Count)})
+		}
+		mdTable(&b, []string{"reason", "rows"}, rows)
+	}
+	fmt.Fprintf(&b, "### Unmatched titles\n\n%s rows have a title that matched no family; the %d most frequent titles:\n\n", formatInt(q.UnmatchedAll), reportTopUnmatched)
+	if len(q.Unmatched) > 0 {
+		var rows [][]string
+		for _, c := range q.Unmatched {
+			rows = append(rows, []string{mdText(c.Label), formatInt(c.Count)})
+		}
+		mdTable(&b, []string{"title as written", "rows"}, rows)
+	}
+	b.WriteString("## Methodology\n\n")
+	for _, m := range r.methodology() {
+		fmt.Fprintf(&b, "- %s\n", m)
+	}
+	b.WriteString("\n")
+	return b.String()
+}
+
+// methodology is the note shared by the HTML and Markdown reports.
+func (r *report) methodology() []string {
+	real := "Dollars are nominal: each year's pay in that year's dollars."
+	if r.Real != 0 {
+		real = fmt.Sprintf("Nominal dollars are each year's pay in that year's dollars; real figures rescale them to %d dollars with the CPI-U (BLS, annual average).", r.Real)
+		if n := bands.CarriedCPINote(nil, r.cpiCarried); n != "" {
+			real += " " + n
+		}
+	}
+	return []string{
+		"Pay is `pay_usd`: annual pay in US dollars, converted from the source's currency and pay period at ingest.",
+		"Percentiles (p10, p25, median, p75, p90) are linear interpolation between closest ranks (DuckDB `quantile_cont`, numpy's default); the average is the arithmetic mean.",
+		"Figures are rounded to whole dollars on output only; `bands.json` and `bands.csv` hold the same rounded figures.",
+		fmt.Sprintf("A group needs at least %d rows (min n) to be shown; groups under %d rows are marked low n and their percentiles are unstable.", r.MinN, r.LowN),
+		"The career-page summary of each family uses its latest year with at least min n rows.",
+		real,
+		"Published figures (BLS OEWS, the shipped reference bands) are shown beside the computed bands and never mixed into them.",
+	}
+}

@@ -1,0 +1,622 @@
+package report_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"image"
+	"image/png"
+	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"payband/bands"
+	"payband/ingest"
+	"payband/report"
+	"payband/titles"
+	"payband/warehouse"
+)
+
+// The chart tests of package report define -update in the same test
+// binary; define it here only when they do not.
+var _ = func() bool {
+	if flag.Lookup("update") == nil {
+		flag.Bool("update", false, "rewrite golden files")
+	}
+	return true
+}()
+
+func updating() bool {
+	f := flag.Lookup("update")
+	return f != nil && f.Value.String() == "true"
+}
+
+// reportNow is the fixed clock of the report tests.
+var reportNow = time.Date(2026, 3, 1, 9, 30, 0, 0, time.UTC)
+
+// reportFixture is one warehouse loaded from testdata/report/small.csv and
+// one report written from it, shared by the tests of this file.
+type reportFixture struct {
+	w   *warehouse.Warehouse
+	dir string
+	sum report.ReportSummary
+	tax *titles.Taxonomy
+	err error
+}
+
+var (
+	fixtureOnce sync.Once
+	fixture     reportFixture
+	fixtureDir  string
+)
+
+func TestMain(m *testing.M) {
+	flag.Parse()
+	code := m.Run()
+	if fixture.w != nil {
+		fixture.w.Close()
+	}
+	// PAYBAND_REPORT_KEEP=1 keeps the fixture report for a look in a browser.
+	if fixtureDir != "" {
+		if os.Getenv("PAYBAND_REPORT_KEEP") != "" {
+			fmt.Fprintln(os.Stderr, "report kept in", filepath.Join(fixtureDir, "report"))
+		} else {
+			os.RemoveAll(fixtureDir)
+		}
+	}
+	os.Exit(code)
+}
+
+func loadReportFixture(t *testing.T) *reportFixture {
+	t.Helper()
+	fixtureOnce.Do(func() {
+		ctx := context.Background()
+		d, err := os.MkdirTemp("", "payband-report-test-")
+		if err != nil {
+			fixture.err = err
+			return
+		}
+		fixtureDir = d
+		w, err := warehouse.Open(ctx, filepath.Join(d, "w.duckdb"), warehouse.Options{})
+		if err != nil {
+			fixture.err = err
+			return
+		}
+		fixture.w = w
+		if _, err := ingest.File(ctx, w, "testdata/report/small.csv", ingest.Options{}); err != nil {
+			fixture.err = fmt.Errorf("ingest: %w", err)
+			return
+		}
+		tax, err := titles.DefaultTaxonomy()
+		if err != nil {
+			fixture.err = err
+			return
+		}
+		fixture.tax = tax
+		fixture.dir = filepath.Join(d, "report")
+		fixture.sum, fixture.err = report.WriteReport(ctx, w.DB, fixture.dir, report.DefaultReportConfig(), tax, reportNow)
+	})
+	if fixture.err != nil {
+		t.Fatalf("report fixture: %v", fixture.err)
+	}
+	return &fixture
+}
+
+func readFile(t *testing.T, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+var loadedAtRE = regexp.MustCompile(`\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ`)
+
+// maskReport removes what differs between runs and machines: the load
+// time and the absolute path of the fixture.
+func maskReport(t *testing.T, md []byte) []byte {
+	abs, err := filepath.Abs("testdata/report")
+	if err != nil {
+		t.Fatal(err)
+	}
+	md = bytes.ReplaceAll(md, []byte(strings.ReplaceAll(abs, "_", `\_`)), []byte("TESTDATA"))
+	return loadedAtRE.ReplaceAll(md, []byte("LOADED_AT"))
+}
+
+func TestReportGoldenMarkdown(t *testing.T) {
+	f := loadReportFixture(t)
+	got := maskReport(t, readFile(t, filepath.Join(f.dir, "report.md")))
+	golden := "testdata/golden/report.md"
+	if updating() {
+		if err := os.WriteFile(golden, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (run with -update to create it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		gl, wl := strings.Split(string(got), "\n"), strings.Split(string(want), "\n")
+		for i := 0; i < len(gl) || i < len(wl); i++ {
+			var g, w string
+			if i < len(gl) {
+				g = gl[i]
+			}
+			if i < len(wl) {
+				w = wl[i]
+			}
+			if g != w {
+				t.Fatalf("report.md differs from %s at line %d:\n got: %s\nwant: %s\n(run with -update to accept)", golden, i+1, g, w)
+			}
+		}
+	}
+}
+
+func TestReportDeterministic(t *testing.T) {
+	f := loadReportFixture(t)
+	dir := filepath.Join(t.TempDir(), "again")
+	if _, err := report.WriteReport(context.Background(), f.w.DB, dir, report.DefaultReportConfig(), f.tax, reportNow); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"report.md", "index.html", "bands.json", "bands.csv"} {
+		a := readFile(t, filepath.Join(f.dir, name))
+		b := readFile(t, filepath.Join(dir, name))
+		if !bytes.Equal(a, b) {
+			t.Errorf("%s differs between two runs", name)
+		}
+	}
+}
+
+func TestReportFiles(t *testing.T) {
+	f := loadReportFixture(t)
+	if f.sum.Families != 4 {
+		t.Errorf("families = %d, want 4 (security-manager, security-analyst, security-engineer, ciso)", f.sum.Families)
+	}
+	if len(f.sum.Charts) == 0 {
+		t.Fatal("no charts")
+	}
+	for _, c := range f.sum.Charts {
+		for _, ext := range []string{".png", ".svg"} {
+			st, err := os.Stat(filepath.Join(f.dir, "charts", c+ext))
+			if err != nil || st.Size() == 0 {
+				t.Errorf("chart %s%s missing or empty: %v", c, ext, err)
+			}
+		}
+	}
+	html := string(readFile(t, filepath.Join(f.dir, "index.html")))
+	if n := strings.Count(html, "<svg "); n != len(f.sum.Charts) {
+		t.Errorf("index.html inlines %d SVGs, want %d", n, len(f.sum.Charts))
+	}
+	for _, bad := range []string{"<script", "<link", "<img", "<iframe", `src="`, `href="http`, "url(", "@import"} {
+		if strings.Contains(strings.ToLower(html), bad) {
+			t.Errorf("index.html contains %q: it must be self-contained", bad)
+		}
+	}
+	for _, want := range []string{
+		"Average yearly salary of a Security Manager in the United States, ",
+		"career page (seed material), 2016",
+		"$60,985", "$33,037", "$109,370",
+		"payband query &#34;WITH base AS",
+		"Rejected rows by reason", "Unmatched titles", "Methodology",
+	} {
+		if !strings.Contains(html, want) {
+			t.Errorf("index.html lacks %q", want)
+		}
+	}
+	md := string(readFile(t, filepath.Join(f.dir, "report.md")))
+	if !strings.Contains(md, "![") || !strings.Contains(md, "(charts/band-security-manager.png)") {
+		t.Error("report.md does not link the band chart PNG")
+	}
+}
+
+func TestReportXSS(t *testing.T) {
+	f := loadReportFixture(t)
+	html := string(readFile(t, filepath.Join(f.dir, "index.html")))
+	if !strings.Contains(html, "&lt;script&gt;alert(1)&lt;/script&gt;") {
+		t.Error("index.html does not show the escaped <script> title")
+	}
+	if strings.Contains(html, "<script>alert(1)") {
+		t.Error("index.html contains a raw <script>alert(1)")
+	}
+	md := string(readFile(t, filepath.Join(f.dir, "report.md")))
+	if strings.Contains(md, "<script>") {
+		t.Error("report.md contains a raw <script>")
+	}
+}
+
+// bandRecord is one band as it appears in bands.json / bands.csv.
+type bandRecord struct {
+	Family, Year                                       string
+	N, Min, P10, P25, Median, P75, P90, Max, Mean, Std int64
+	Basis                                              string
+}
+
+func (r bandRecord) key() string { return r.Family + "/" + r.Year + "/" + r.Basis }
+
+func TestReportAgreesWithComputeBands(t *testing.T) {
+	f := loadReportFixture(t)
+	ctx := context.Background()
+	want := map[string]bandRecord{}
+	var order []string
+	// Security Manager leads; the other families follow in taxonomy order.
+	for _, fam := range []string{"security-manager", "ciso", "security-engineer", "security-analyst"} {
+		// The report's default scope: the United States.
+		bs, _, err := bands.ComputeBands(ctx, f.w.DB, bands.BandQuery{
+			By: []string{"year"}, Filters: map[string]string{"family": fam, "country": "US"}, MinN: bands.DefaultMinN}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(bs) != 2 {
+			t.Errorf("%s: %d bands, want 2 years", fam, len(bs))
+		}
+		for _, b := range bs {
+			r := bandRecord{fam, b.Value("year"), int64(b.N), report.Whole(b.Min), report.Whole(b.P10), report.Whole(b.P25),
+				report.Whole(b.Median), report.Whole(b.P75), report.Whole(b.P90), report.Whole(b.Max),
+				report.Whole(b.Mean), report.Whole(b.Stddev), b.Basis}
+			want[r.key()] = r
+			order = append(order, r.key())
+		}
+	}
+
+	// bands.json
+	var js []map[string]any
+	if err := json.Unmarshal(readFile(t, filepath.Join(f.dir, "bands.json")), &js); err != nil {
+		t.Fatalf("bands.json: %v", err)
+	}
+	num := func(m map[string]any, k string) int64 {
+		v, ok := m[k].(float64)
+		if !ok {
+			t.Fatalf("bands.json: %s is %T", k, m[k])
+		}
+		return int64(v)
+	}
+	var fromJSON []bandRecord
+	for _, m := range js {
+		fromJSON = append(fromJSON, bandRecord{m["family"].(string), strconv.Itoa(int(m["year"].(float64))), num(m, "n"), num(m, "min"),
+			num(m, "p10"), num(m, "p25"), num(m, "median"), num(m, "p75"), num(m, "p90"), num(m, "max"),
+			num(m, "mean"), num(m, "stddev"), m["basis"].(string)})
+	}
+
+	// bands.csv
+	recs, err := csv.NewReader(bytes.NewReader(readFile(t, filepath.Join(f.dir, "bands.csv")))).ReadAll()
+	if err != nil {
+		t.Fatalf("bands.csv: %v", err)
+	}
+	col := map[string]int{}
+	for i, c := range recs[0] {
+		col[c] = i
+	}
+	var fromCSV []bandRecord
+	for _, rec := range recs[1:] {
+		n := func(k string) int64 {
+			v, err := strconv.ParseInt(rec[col[k]], 10, 64)
+			if err != nil {
+				t.Fatalf("bands.csv: %s: %v", k, err)
+			}
+			return v
+		}
+		fromCSV = append(fromCSV, bandRecord{rec[col["family"]], rec[col["year"]], n("n"), n("min"), n("p10"), n("p25"),
+			n("median"), n("p75"), n("p90"), n("max"), n("mean"), n("stddev"), rec[col["basis"]]})
+	}
+
+	html := string(readFile(t, filepath.Join(f.dir, "index.html")))
+	md := string(readFile(t, filepath.Join(f.dir, "report.md")))
+	for name, got := range map[string][]bandRecord{"bands.json": fromJSON, "bands.csv": fromCSV} {
+		if len(got) != len(want) {
+			t.Errorf("%s has %d bands, ComputeBands %d", name, len(got), len(want))
+		}
+		for i, g := range got {
+			w, ok := want[g.key()]
+			if !ok {
+				t.Errorf("%s: band %s not computed by ComputeBands", name, g.key())
+				continue
+			}
+			if g != w {
+				t.Errorf("%s: band %s\n got %+v\nwant %+v", name, g.key(), g, w)
+			}
+			if i < len(order) && order[i] != g.key() {
+				t.Errorf("%s: row %d is %s, want %s", name, i, g.key(), order[i])
+			}
+		}
+	}
+	// Every median and mean shows in both documents as $123,456.
+	for _, w := range want {
+		for _, v := range []int64{w.Median, w.Mean, w.P10, w.P90} {
+			s := dollars(v)
+			if !strings.Contains(html, s) || !strings.Contains(md, s) {
+				t.Errorf("%s: %s missing from index.html or report.md", w.key(), s)
+			}
+		}
+	}
+	// The summary uses the latest year.
+	sm := want["security-manager/2024/nominal"]
+	sentence := fmt.Sprintf("Average yearly salary of a Security Manager in the United States, 2024, is %s (n = %d survey answers). It starts around %s and can reach %s.",
+		dollars(sm.Mean), sm.N, dollars(sm.P10), dollars(sm.P90))
+	if !strings.Contains(md, sentence) {
+		t.Errorf("report.md lacks the summary %q", sentence)
+	}
+}
+
+func dollars(v int64) string {
+	s := strconv.FormatInt(v, 10)
+	var b strings.Builder
+	for i, r := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
+	}
+	return "$" + b.String()
+}
+
+func TestReportReplacesOlderReport(t *testing.T) {
+	f := loadReportFixture(t)
+	ctx := context.Background()
+	dir := filepath.Join(t.TempDir(), "out")
+	cfg := report.DefaultReportConfig()
+	cfg.Charts = []string{"band"}
+	cfg.Families = []string{"ciso"}
+	if _, err := report.WriteReport(ctx, f.w.DB, dir, cfg, f.tax, reportNow); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "stale.txt"), []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sum, err := report.WriteReport(ctx, f.w.DB, dir, cfg, f.tax, reportNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "stale.txt")); !errors.Is(err, os.ErrNotExist) {
+		t.Error("the older report was not replaced")
+	}
+	if sum.Families != 1 || len(sum.Charts) != 1 || sum.Charts[0] != "band-ciso" {
+		t.Errorf("summary = %+v", sum)
+	}
+	ents, _ := os.ReadDir(filepath.Dir(dir))
+	if len(ents) != 1 {
+		t.Errorf("temporary directories left beside the report: %v", ents)
+	}
+	// A directory that holds something else is not replaced.
+	other := filepath.Join(t.TempDir(), "notes")
+	os.MkdirAll(other, 0o755)
+	os.WriteFile(filepath.Join(other, "keep.txt"), []byte("x"), 0o644)
+	if _, err := report.WriteReport(ctx, f.w.DB, other, cfg, f.tax, reportNow); err == nil {
+		t.Error("WriteReport replaced a directory that held no report")
+	}
+	if _, err := os.Stat(filepath.Join(other, "keep.txt")); err != nil {
+		t.Error("keep.txt was removed")
+	}
+}
+
+func TestReportConfigLoad(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, body string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	cfg, err := report.LoadReportConfig(write("ok.yaml", "title: Q1 pay\nby: [year, seniority]\nyears: [2024]\nmin_n: 10\ncharts: [band, ladder]\ncsv_safe: false\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Title != "Q1 pay" || len(cfg.By) != 2 || cfg.MinN != 10 || len(cfg.Charts) != 2 || *cfg.CSVSafe || cfg.Years[0] != 2024 {
+		t.Errorf("cfg = %+v", cfg)
+	}
+	def, err := report.LoadReportConfig(write("empty.yaml", "title: only\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(def.Charts) != 5 || len(def.By) != 1 || def.MinN != bands.DefaultMinN || !*def.CSVSafe {
+		t.Errorf("defaults not kept: %+v", def)
+	}
+	for _, c := range []struct{ name, body, want string }{
+		{"unknown.yaml", "title: x\nfamilies: [ciso]\ncolour: red\n", "unknown.yaml:3:"},
+		{"by.yaml", "title: x\nby: [year, salary]\n", "by.yaml:2: by: cannot group by \"salary\""},
+		{"charts.yaml", "charts: [band, pie]\n", "charts.yaml:1: charts: unknown chart \"pie\""},
+		{"minn.yaml", "min_n: -1\n", "minn.yaml:1:"},
+	} {
+		_, err := report.LoadReportConfig(write(c.name, c.body))
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: err = %v, want it to contain %q", c.name, err, c.want)
+		}
+	}
+}
+
+func TestReportQueryCommand(t *testing.T) {
+	q := bands.BandQuery{By: []string{"year"}, Filters: map[string]string{"family": "it's", "year": "2024"}}
+	s, args, err := q.SQL(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := report.QueryCommand(s, args)
+	if !strings.HasPrefix(cmd, `payband query "WITH base AS`) || !strings.Contains(cmd, `s.family = 'it''s'`) ||
+		!strings.Contains(cmd, "s.year = 2024") || strings.Contains(cmd, "?") {
+		t.Errorf("command = %s", cmd)
+	}
+	// The command survives a POSIX shell unchanged.
+	if _, err := exec.LookPath("sh"); err == nil {
+		out, err := exec.Command("sh", "-c", strings.Replace(cmd, "payband query", "printf %s", 1)).Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := strings.Replace(strings.Replace(s, "?", "'it''s'", 1), "?", "2024", 1)
+		if string(out) != want {
+			t.Errorf("shell sees\n%s\nwant\n%s", out, want)
+		}
+	}
+}
+
+const chromiumPath = "/usr/bin/chromium"
+
+func chromium(t *testing.T, dir string, args ...string) (stdout, stderr []byte) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	base := []string{"--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+		"--disable-background-networking", "--disable-component-update", "--disable-sync",
+		"--user-data-dir=" + filepath.Join(t.TempDir(), "profile")}
+	cmd := exec.CommandContext(ctx, chromiumPath, append(base, args...)...)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("chromium %v: %v\n%s", args, err, errb.String())
+	}
+	return out.Bytes(), errb.Bytes()
+}
+
+func TestReportChromium(t *testing.T) {
+	if _, err := os.Stat(chromiumPath); err != nil {
+		t.Skipf("%s not installed (CI installs it): %v", chromiumPath, err)
+	}
+	f := loadReportFixture(t)
+	page := "file://" + filepath.Join(f.dir, "index.html")
+	shot := filepath.Join(t.TempDir(), "shot.png")
+	_, stderr := chromium(t, f.dir, "--screenshot="+shot, "--window-size=1280,2000", "--enable-logging=stderr", "--v=0", page)
+	for _, line := range strings.Split(string(stderr), "\n") {
+		if strings.Contains(line, "Uncaught") || strings.Contains(line, "Refused to load") ||
+			(strings.Contains(line, "ERR_") && strings.Contains(line, "index.html")) ||
+			(strings.Contains(line, "CONSOLE") && strings.Contains(line, "file://")) {
+			t.Errorf("chromium reports a page error: %s", line)
+		}
+	}
+	if keep := os.Getenv("PAYBAND_REPORT_SHOT"); keep != "" {
+		if b, err := os.ReadFile(shot); err == nil {
+			os.WriteFile(keep, b, 0o644)
+		}
+	}
+	fh, err := os.Open(shot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fh.Close()
+	img, err := png.Decode(fh)
+	if err != nil {
+		t.Fatalf("screenshot: %v", err)
+	}
+	if v := lumaVariance(img); v < 100 {
+		t.Errorf("screenshot looks blank: luma variance %.1f", v)
+	}
+
+	dom, _ := chromium(t, f.dir, "--dump-dom", page)
+	if !bytes.Contains(dom, []byte("Average yearly salary of a Security Manager in the United States, ")) {
+		t.Error("the rendered page lacks the Security Manager summary")
+	}
+	if bytes.Contains(dom, []byte("<script>alert(1)")) {
+		t.Error("the rendered page holds a live <script> from a title")
+	}
+}
+
+func lumaVariance(img image.Image) float64 {
+	b := img.Bounds()
+	var sum, sum2, n float64
+	for y := b.Min.Y; y < b.Max.Y; y += 2 {
+		for x := b.Min.X; x < b.Max.X; x += 2 {
+			r, g, bl, _ := img.At(x, y).RGBA()
+			l := (0.299*float64(r) + 0.587*float64(g) + 0.114*float64(bl)) / 257
+			sum += l
+			sum2 += l * l
+			n++
+		}
+	}
+	mean := sum / n
+	return math.Max(0, sum2/n-mean*mean)
+}
+
+func TestReportRealAndExtraGroups(t *testing.T) {
+	f := loadReportFixture(t)
+	ctx := context.Background()
+	cfg := report.DefaultReportConfig()
+	cfg.By = []string{"experience_level"} // year is added first
+	cfg.Years = []int{2024}
+	cfg.Real = 2025
+	cfg.Families = []string{"security-manager", "security-analyst"}
+	dir := filepath.Join(t.TempDir(), "real")
+	sum, err := report.WriteReport(ctx, f.w.DB, dir, cfg, f.tax, reportNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Families != 2 {
+		t.Errorf("families = %d, want 2", sum.Families)
+	}
+	var js []map[string]any
+	if err := json.Unmarshal(readFile(t, filepath.Join(dir, "bands.json")), &js); err != nil {
+		t.Fatal(err)
+	}
+	bases := map[string]int{}
+	for _, m := range js {
+		if m["year"] != 2024.0 {
+			t.Errorf("band outside the report's years: %v", m)
+		}
+		if _, ok := m["experience_level"]; !ok {
+			t.Errorf("band without experience_level: %v", m)
+		}
+		bases[m["basis"].(string)]++
+	}
+	if bases["nominal"] == 0 || bases["nominal"] != bases["real:2025"] {
+		t.Errorf("bases = %v, want as many real:2025 bands as nominal ones", bases)
+	}
+	// The real-dollar figures agree with ComputeBands too.
+	want, _, err := bands.ComputeBands(ctx, f.w.DB, bands.BandQuery{By: []string{"year", "experience_level"},
+		Filters: map[string]string{"family": "security-manager", "country": "US"}, MinN: bands.DefaultMinN, Real: 2025}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := 0
+	for _, w := range want {
+		if w.Value("year") != "2024" {
+			continue
+		}
+		for _, m := range js {
+			if m["family"] == "security-manager" && m["basis"] == "real:2025" && m["experience_level"] == w.Value("experience_level") {
+				found++
+				if int64(m["median"].(float64)) != report.Whole(w.Median) || int64(m["n"].(float64)) != int64(w.N) {
+					t.Errorf("real band %s: json %v, ComputeBands median %v n %d", w.Label(), m, w.Median, w.N)
+				}
+			}
+		}
+	}
+	if found == 0 {
+		t.Error("no real-dollar security-manager band in bands.json")
+	}
+	html := string(readFile(t, filepath.Join(dir, "index.html")))
+	if !strings.Contains(html, "2025 US dollars a year") || !strings.Contains(html, "years other than 2024") {
+		t.Error("index.html lacks the real-dollar table or the years note")
+	}
+}
+
+func TestReportEmptyWarehouse(t *testing.T) {
+	ctx := context.Background()
+	w, err := warehouse.Open(ctx, filepath.Join(t.TempDir(), "w.duckdb"), warehouse.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	dir := filepath.Join(t.TempDir(), "empty")
+	sum, err := report.WriteReport(ctx, w.DB, dir, report.ReportConfig{}, nil, reportNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Families != 0 || sum.Bands != 0 || len(sum.Charts) != 0 {
+		t.Errorf("summary = %+v", sum)
+	}
+	for _, name := range []string{"index.html", "report.md", "bands.json", "bands.csv"} {
+		if _, err := os.Stat(filepath.Join(dir, name)); err != nil {
+			t.Error(err)
+		}
+	}
+}

@@ -1,0 +1,111 @@
+package report
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"payband/bands"
+	"payband/ingest"
+	"payband/warehouse"
+)
+
+// TestMixedKindsSaySo: a band pooling survey and LCA rows says so in its
+// scope and in the note.
+func TestMixedKindsSaySo(t *testing.T) {
+	ctx := context.Background()
+	w := sharedWarehouse(t, "infosec_jobs_salaries_2025-08-03.csv", "h1b_sample_2015_2019.csv")
+	bs, _, err := bands.ComputeBands(ctx, w.DB, bands.BandQuery{By: []string{"country"}, Filters: map[string]string{"country": "US"}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(bs) != 1 || !bs[0].Scope.Mixed() || !strings.Contains(bands.MixedNote(bs), "lca-prevailing, survey") {
+		t.Errorf("bands %+v, note %q", bs, bands.MixedNote(bs))
+	}
+	var buf bytes.Buffer
+	if err := BandsTable(bs, []string{"country"}).Write(&buf, "json", RenderOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(buf.String(), `"scope_kinds": "mixed: lca-prevailing + survey"`) {
+		t.Errorf("json: %s", buf.String())
+	}
+}
+
+// TestUnmatchedLabels: unmatched rows read (unmatched) in tables and
+// chart labels; JSON keeps null.
+func TestUnmatchedLabels(t *testing.T) {
+	ctx := context.Background()
+	w := sharedWarehouse(t, "infosec_jobs_salaries_2025-08-03.csv")
+	bs, _, err := bands.ComputeBands(ctx, w.DB, bands.BandQuery{By: []string{"family"}, MinN: 5}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var labels []string
+	for _, b := range bs {
+		labels = append(labels, b.Label())
+	}
+	if !slices.Contains(labels, "(unmatched)") || slices.Contains(labels, "all") || slices.Contains(labels, "") {
+		t.Errorf("labels %q", labels)
+	}
+	p, err := BandChart(bs, ChartOptions{Title: "t"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var svg bytes.Buffer
+	if err := WriteChart(&svg, p, "svg"); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(svg.String(), "(unmatched)") {
+		t.Error("chart band --by family does not label unmatched rows (unmatched)")
+	}
+	var tbl, js bytes.Buffer
+	if err := BandsTable(bs, []string{"family"}).Write(&tbl, "table", RenderOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := BandsTable(bs, []string{"family"}).Write(&js, "json", RenderOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(tbl.String(), "(unmatched)") {
+		t.Error("table lacks (unmatched)")
+	}
+	var rows []map[string]any
+	if err := json.Unmarshal(js.Bytes(), &rows); err != nil {
+		t.Fatal(err)
+	}
+	nulls := 0
+	for _, r := range rows {
+		if v, ok := r["family"]; ok && v == nil {
+			nulls++
+		}
+	}
+	if nulls != 1 {
+		t.Errorf("%d null families in JSON, want 1", nulls)
+	}
+}
+
+// sharedWarehouse is a new warehouse holding the named files of
+// ../shared/data; the test is skipped without them.
+func sharedWarehouse(t *testing.T, names ...string) *warehouse.Warehouse {
+	t.Helper()
+	ctx := context.Background()
+	w, err := warehouse.Open(ctx, filepath.Join(t.TempDir(), "w.duckdb"), warehouse.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { w.Close() })
+	for _, name := range names {
+		p := filepath.Join("..", "..", "shared", "data", name)
+		if _, err := os.Stat(p); err != nil {
+			t.Skipf("shared data not available: %v", err)
+		}
+		if _, err := ingest.File(ctx, w, p, ingest.Options{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return w
+}
