@@ -198,20 +198,10 @@ func (c *converter) convert(raw arrow.RecordBatch) (clean, rej arrow.RecordBatch
 		caseCol = cols[j]
 	}
 	n := int(raw.NumRows())
-	var next caseRef
-	if caseCol != nil && n > 0 {
-		next = caseRefOf(caseCol.Value(0))
-	}
 	for i := 0; i < n; i++ {
-		cur := next
-		// The case-number set is probed at random and each probe misses
-		// the cache; asking for the next row's slot now lets the miss
-		// overlap this row's work.
-		if caseCol != nil && i+1 < n {
-			next = caseRefOf(caseCol.Value(i + 1))
-			if next.isCode {
-				c.cases.prefetchCode(next.code)
-			}
+		var cur caseRef
+		if caseCol != nil {
+			cur = caseRefOf(caseCol.Value(i))
 		}
 		row := rows.Value(i)
 		if p := problems.Value(i); p != "" {

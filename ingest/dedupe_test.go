@@ -33,9 +33,6 @@ func TestCaseSet(t *testing.T) {
 			defer s.release()
 			var fresh, dups int
 			for _, k := range tc.keys {
-				if n, ok := caseCode(k); ok {
-					s.prefetchCode(n) // only a hint: never changes the answer
-				}
 				if s.add(k) {
 					fresh++
 				} else {
@@ -130,8 +127,7 @@ func insertTwice[K any](t *testing.T, insert func(K) bool, keys []K) {
 }
 
 // BenchmarkCaseSet: five million DOL case numbers in random order, as
-// exact codes (what the set does with them; also with the key eight ahead
-// prefetched, as a load does one row ahead), as 128-bit hashes of the
+// exact codes (what the set does with them), as 128-bit hashes of the
 // strings (what it does with other shapes, and did with all before), and
 // in a Go map of those hashes (what it replaced).
 func BenchmarkCaseSet(b *testing.B) {
@@ -141,27 +137,17 @@ func BenchmarkCaseSet(b *testing.B) {
 	for i := range keys {
 		keys[i] = fmt.Sprintf("I-200-%05d-%06d", 19000+r.IntN(1000), r.IntN(1000000))
 	}
-	for _, ahead := range []int{0, 8} {
-		name := "codes"
-		if ahead > 0 {
-			name = "codes prefetched"
-		}
-		b.Run(name, func(b *testing.B) {
-			for b.Loop() {
-				s := newCaseSet()
-				s.reserve(n, keys[0])
-				for i, k := range keys {
-					if ahead > 0 && i+ahead < n {
-						code, _ := caseCode(keys[i+ahead])
-						s.prefetchCode(code)
-					}
-					s.add(k)
-				}
-				s.release()
+	b.Run("codes", func(b *testing.B) {
+		for b.Loop() {
+			s := newCaseSet()
+			s.reserve(n, keys[0])
+			for _, k := range keys {
+				s.add(k)
 			}
-			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/key")
-		})
-	}
+			s.release()
+		}
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/key")
+	})
 	b.Run("hashes", func(b *testing.B) {
 		for b.Loop() {
 			s := newCaseSet()

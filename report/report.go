@@ -10,11 +10,9 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
-	"slices"
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -131,100 +129,10 @@ type report struct {
 	BandKeys   []string     // their group keys
 	csvSafe    bool
 	charts     []*chartFile
-	memo       *bandMemo
+	memo       *bands.Memo
 }
 
 type skippedFamily struct{ ID, Name string }
-
-// bandMemo runs each distinct band query of one report once: the tables,
-// the ladder and the charts ask for many of the same groups, and the
-// warehouse does not change while a report is built. Families are built
-// concurrently, so a query asked twice at once runs once and the second
-// caller waits for it. Callers get their own copy of the slice, since some
-// sort it.
-type bandMemo struct {
-	db  *sql.DB
-	eng bands.Engine // nil: ComputeBands on db
-	mu  sync.Mutex
-	m   map[string]*memoEntry
-}
-
-type memoEntry struct {
-	done  chan struct{}
-	bands []bands.Band
-	err   error
-}
-
-func (bm *bandMemo) bands(ctx context.Context, q bands.BandQuery) ([]bands.Band, error) {
-	if fam, ok := q.Filters["family"]; ok && bm.eng == nil && !slices.Contains(q.By, "family") {
-		return bm.familyBands(ctx, q, fam)
-	}
-	return bm.cached(ctx, q)
-}
-
-// familyBands answers a query about one family from the same query about
-// every family, grouped by family first: the report asks the same
-// questions of each family, and one pass over the rows for all of them
-// costs about what one pass for a single family does. The groups, their
-// rows and so their figures are the same either way (the statistics do
-// not depend on the order rows arrive in, stats.go), and so is their order
-// (by family, then as the query orders).
-func (bm *bandMemo) familyBands(ctx context.Context, q bands.BandQuery, fam string) ([]bands.Band, error) {
-	every := q
-	every.By = append([]string{"family"}, q.By...)
-	every.Filters = make(map[string]string, len(q.Filters))
-	for k, v := range q.Filters {
-		if k != "family" {
-			every.Filters[k] = v
-		}
-	}
-	all, err := bm.cached(ctx, every)
-	if err != nil {
-		return nil, err
-	}
-	out := all[:0]
-	for _, b := range all {
-		if !b.Group[0].Null && b.Group[0].Value == fam {
-			b.Group = b.Group[1:]
-			out = append(out, b)
-		}
-	}
-	if len(out) == 0 {
-		return nil, nil // as ComputeBands gives no bands
-	}
-	return out, nil
-}
-
-func (bm *bandMemo) cached(ctx context.Context, q bands.BandQuery) ([]bands.Band, error) {
-	key := fmt.Sprintf("%q %q %d %d %q", q.By, q.Filters, q.MinN, q.Real, q.CaseStatus)
-	bm.mu.Lock()
-	e, ok := bm.m[key]
-	if !ok {
-		if bm.m == nil {
-			bm.m = map[string]*memoEntry{}
-		}
-		e = &memoEntry{done: make(chan struct{})}
-		bm.m[key] = e
-	}
-	bm.mu.Unlock()
-	if !ok {
-		if bm.eng != nil {
-			e.bands, _, e.err = bm.eng.Bands(ctx, q)
-		} else {
-			e.bands, _, e.err = bands.ComputeBands(ctx, bm.db, q, nil)
-		}
-		close(e.done)
-	}
-	select {
-	case <-e.done:
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	}
-	if e.err != nil {
-		return nil, e.err
-	}
-	return slices.Clone(e.bands), nil
-}
 
 type familySection struct {
 	ID, Name   string
@@ -293,7 +201,7 @@ func buildReport(ctx context.Context, db *sql.DB, cfg ReportConfig, tax *titles.
 		Real:      cfg.Real,
 		Years:     append([]int(nil), cfg.Years...),
 		csvSafe:   *cfg.CSVSafe,
-		memo:      &bandMemo{db: db, eng: cfg.Engine},
+		memo:      bands.NewMemo(db, cfg.Engine),
 	}
 	sort.Ints(r.Years)
 	r.YearsText = "all years"
@@ -477,12 +385,12 @@ func inYears(bs []bands.Band, years []int) []bands.Band {
 	return out
 }
 
-func buildFamily(ctx context.Context, db *sql.DB, memo *bandMemo, cfg ReportConfig, tax *titles.Taxonomy, fam titles.Family, rows int64, years []int, realFactor map[int]float64) (*familySection, error) {
+func buildFamily(ctx context.Context, db *sql.DB, memo *bands.Memo, cfg ReportConfig, tax *titles.Taxonomy, fam titles.Family, rows int64, years []int, realFactor map[int]float64) (*familySection, error) {
 	fs := &familySection{ID: fam.ID, Name: fam.Name, Rows: rows}
 	filter := map[string]string{"family": fam.ID}
 
 	byYearQ := cfg.scoped(bands.BandQuery{By: []string{"year"}, Filters: filter, MinN: cfg.MinN})
-	byYear, err := memo.bands(ctx, byYearQ)
+	byYear, err := memo.Bands(ctx, byYearQ)
 	if err != nil {
 		return nil, fmt.Errorf("report: %s: %w", fam.ID, err)
 	}
@@ -490,7 +398,7 @@ func buildFamily(ctx context.Context, db *sql.DB, memo *bandMemo, cfg ReportConf
 	if cfg.Real != 0 {
 		q := byYearQ
 		q.Real = cfg.Real
-		br, err := memo.bands(ctx, q)
+		br, err := memo.Bands(ctx, q)
 		if err != nil {
 			return nil, fmt.Errorf("report: %s: %w", fam.ID, err)
 		}
@@ -503,7 +411,7 @@ func buildFamily(ctx context.Context, db *sql.DB, memo *bandMemo, cfg ReportConf
 	}
 	// The source kinds of the family, side by side for each year: the
 	// headline states one kind, never a pool of them.
-	byKind, err := memo.bands(ctx, cfg.scoped(bands.BandQuery{By: []string{"year", "source_kind"}, Filters: filter, MinN: cfg.MinN}))
+	byKind, err := memo.Bands(ctx, cfg.scoped(bands.BandQuery{By: []string{"year", "source_kind"}, Filters: filter, MinN: cfg.MinN}))
 	if err != nil {
 		return nil, fmt.Errorf("report: %s: %w", fam.ID, err)
 	}
@@ -546,7 +454,7 @@ func buildFamily(ctx context.Context, db *sql.DB, memo *bandMemo, cfg ReportConf
 			Heading: "Pay by source kind, side by side (nominal US dollars a year)",
 			Keys:    []string{"year", "source_kind"},
 			Bands:   byKind,
-			Command: QueryCommand(query, args),
+			Command: bands.QueryCommand(query, args),
 			Note: "Survey answers are self-reported pay; LCA offered and prevailing wages are what an employer filed for an H-1B position. " +
 				"They measure different things, so each stands on its own row and no band pools them.",
 		}
@@ -565,7 +473,7 @@ func buildFamily(ctx context.Context, db *sql.DB, memo *bandMemo, cfg ReportConf
 		} else if basis != 0 && len(cfg.By) == 1 {
 			shown = fs.byYearReal
 		} else {
-			all, err := memo.bands(ctx, q)
+			all, err := memo.Bands(ctx, q)
 			if err != nil {
 				return nil, fmt.Errorf("report: %s: %w", fam.ID, err)
 			}
@@ -592,7 +500,7 @@ func buildFamily(ctx context.Context, db *sql.DB, memo *bandMemo, cfg ReportConf
 			Heading: heading,
 			Keys:    cfg.By,
 			Bands:   shown,
-			Command: QueryCommand(query, args),
+			Command: bands.QueryCommand(query, args),
 			Note:    note + ".",
 		})
 	}
@@ -686,14 +594,14 @@ func scopePlace(cfg ReportConfig) string {
 	return "in " + bands.CountryName(cfg.Country)
 }
 
-func buildLadder(ctx context.Context, memo *bandMemo, cfg ReportConfig, tax *titles.Taxonomy, years []int) (*ladderSection, error) {
+func buildLadder(ctx context.Context, memo *bands.Memo, cfg ReportConfig, tax *titles.Taxonomy, years []int) (*ladderSection, error) {
 	// The ladder's year is the latest year in which any step has a band.
 	var all []bands.Band
 	for _, id := range LadderFamilies {
 		if _, ok := tax.Family(id); !ok {
 			continue
 		}
-		bs, err := memo.bands(ctx, cfg.scoped(bands.BandQuery{By: []string{"year"}, Filters: map[string]string{"family": id}, MinN: cfg.MinN}))
+		bs, err := memo.Bands(ctx, cfg.scoped(bands.BandQuery{By: []string{"year"}, Filters: map[string]string{"family": id}, MinN: cfg.MinN}))
 		if err != nil {
 			return nil, fmt.Errorf("report: ladder: %w", err)
 		}
@@ -779,47 +687,6 @@ func countRows(ctx context.Context, db *sql.DB, query string, args ...any) ([]co
 		out = append(out, c)
 	}
 	return out, rows.Err()
-}
-
-// QueryCommand shows a bands statement as the `payband query` command that
-// reproduces it: the bound arguments are inlined as SQL literals (for
-// display only; the report itself binds them) and the whole statement is
-// double-quoted for a POSIX shell.
-func QueryCommand(query string, args []any) string {
-	var b strings.Builder
-	i := 0
-	for _, r := range query {
-		if r == '?' && i < len(args) {
-			b.WriteString(sqlLiteral(args[i]))
-			i++
-			continue
-		}
-		b.WriteRune(r)
-	}
-	return `payband query "` + shellEscapeDouble(b.String()) + `"`
-}
-
-func sqlLiteral(v any) string {
-	switch x := v.(type) {
-	case nil:
-		return "NULL"
-	case string:
-		return "'" + strings.ReplaceAll(x, "'", "''") + "'"
-	case int:
-		return strconv.Itoa(x)
-	case int64:
-		return strconv.FormatInt(x, 10)
-	case float64:
-		return strconv.FormatFloat(x, 'g', -1, 64)
-	case bool:
-		return strconv.FormatBool(x)
-	}
-	return "'" + strings.ReplaceAll(fmt.Sprint(v), "'", "''") + "'"
-}
-
-// shellEscapeDouble escapes the characters special inside "…" in sh.
-func shellEscapeDouble(s string) string {
-	return strings.NewReplacer(`\`, `\\`, `"`, `\"`, `$`, `\$`, "`", "\\`").Replace(s)
 }
 
 // money formats whole dollars for prose and tables: "$123,456".
@@ -1002,7 +869,7 @@ func (r *report) familyPlot(ctx context.Context, db *sql.DB, cfg ReportConfig, f
 		// By level; when the rows carry none, by the next column
 		// that splits the latest year into at least two groups.
 		for _, col := range boxColumns {
-			bs, err := r.memo.bands(ctx, cfg.scoped(bands.BandQuery{By: []string{col},
+			bs, err := r.memo.Bands(ctx, cfg.scoped(bands.BandQuery{By: []string{col},
 				Filters: map[string]string{"family": fs.ID, "year": strconv.Itoa(fs.LatestYear)}, MinN: cfg.MinN}))
 			if err != nil {
 				return nil, err

@@ -1,25 +1,23 @@
-package report
+package bands
 
 import (
 	"context"
 	"reflect"
 	"testing"
-
-	"payband/bands"
 )
 
-// The report's memo answers a one-family query from the all-families one;
-// each answer must equal the one-family query's own bands.
+// The memo answers a one-family query from the all-families one;
+// each answer must equal the one-family query's own
 func TestMemoFamilyBandsEqualOwnQuery(t *testing.T) {
 	ctx := context.Background()
 	w := sharedWarehouse(t, "infosec_jobs_salaries_2025-08-03.csv", "h1b_sample_2015_2019.csv")
-	memo := &bandMemo{db: w.DB}
-	queries := []bands.BandQuery{
-		{By: []string{"year"}, MinN: bands.DefaultMinN},
+	memo := NewMemo(w.DB, nil)
+	queries := []BandQuery{
+		{By: []string{"year"}, MinN: DefaultMinN},
 		{By: []string{"year", "source_kind"}, MinN: 3},
-		{By: []string{"year"}, Filters: map[string]string{"country": "US"}, MinN: bands.DefaultMinN, Real: 2024},
+		{By: []string{"year"}, Filters: map[string]string{"country": "US"}, MinN: DefaultMinN, Real: 2024},
 		{By: []string{"seniority"}, Filters: map[string]string{"year": "2024"}, MinN: 1},
-		{By: []string{"level"}, CaseStatus: bands.CaseStatusAll, MinN: 1},
+		{By: []string{"level"}, CaseStatus: CaseStatusAll, MinN: 1},
 	}
 	compared := 0
 	for _, fam := range []string{"security-manager", "security-engineer", "security-analyst", "no-such-family"} {
@@ -29,11 +27,11 @@ func TestMemoFamilyBandsEqualOwnQuery(t *testing.T) {
 			for k, v := range base.Filters {
 				q.Filters[k] = v
 			}
-			want, _, err := bands.ComputeBands(ctx, w.DB, q, nil)
+			want, _, err := ComputeBands(ctx, w.DB, q, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
-			got, err := memo.bands(ctx, q)
+			got, err := memo.Bands(ctx, q)
 			if err != nil {
 				t.Fatal(err)
 			}
