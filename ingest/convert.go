@@ -14,6 +14,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"payband/pay"
+	"payband/warehouse"
 )
 
 // MaxTitleLen bounds a title in runes; longer ones are rejected rather than
@@ -58,43 +59,12 @@ func (o *ConvertOptions) defaults() {
 	}
 }
 
-// obsSchema is the Arrow shape of clean rows, in observations column order
-// after source_id.
-var obsSchema = arrow.NewSchema([]arrow.Field{
-	{Name: "row_no", Type: arrow.PrimitiveTypes.Int64},
-	{Name: "year", Type: arrow.PrimitiveTypes.Int32},
-	{Name: "title_id", Type: arrow.PrimitiveTypes.Int32},
-	{Name: "pay_usd", Type: arrow.PrimitiveTypes.Float64},
-	{Name: "pay_usd_low", Type: arrow.PrimitiveTypes.Float64},
-	{Name: "pay_usd_high", Type: arrow.PrimitiveTypes.Float64},
-	{Name: "pay_unit", Type: arrow.BinaryTypes.String},
-	{Name: "currency", Type: arrow.BinaryTypes.String},
-	{Name: "pay_local", Type: arrow.PrimitiveTypes.Float64, Nullable: true},
-	{Name: "country", Type: arrow.BinaryTypes.String, Nullable: true},
-	{Name: "state", Type: arrow.BinaryTypes.String, Nullable: true},
-	{Name: "employer", Type: arrow.BinaryTypes.String, Nullable: true},
-	{Name: "employment_type", Type: arrow.BinaryTypes.String, Nullable: true},
-	{Name: "experience_level", Type: arrow.BinaryTypes.String, Nullable: true},
-	{Name: "company_size", Type: arrow.BinaryTypes.String, Nullable: true},
-	{Name: "company_country", Type: arrow.BinaryTypes.String, Nullable: true},
-	{Name: "remote_ratio", Type: arrow.PrimitiveTypes.Int32, Nullable: true},
-	{Name: "wage_basis", Type: arrow.BinaryTypes.String},
-	{Name: "wage_level", Type: arrow.BinaryTypes.String, Nullable: true},
-	{Name: "case_status", Type: arrow.BinaryTypes.String, Nullable: true},
-	{Name: "soc_code", Type: arrow.BinaryTypes.String, Nullable: true},
-	{Name: "case_number", Type: arrow.BinaryTypes.String, Nullable: true},
-	{Name: "case_code", Type: arrow.PrimitiveTypes.Int64, Nullable: true},
-	{Name: "county", Type: arrow.BinaryTypes.String, Nullable: true},
-	{Name: "city", Type: arrow.BinaryTypes.String, Nullable: true},
-	{Name: "postal_code", Type: arrow.BinaryTypes.String, Nullable: true},
-}, nil)
-
-var rejectSchema = arrow.NewSchema([]arrow.Field{
-	{Name: "row_no", Type: arrow.PrimitiveTypes.Int64},
-	{Name: "column_name", Type: arrow.BinaryTypes.String},
-	{Name: "value", Type: arrow.BinaryTypes.String},
-	{Name: "reason", Type: arrow.BinaryTypes.String},
-}, nil)
+// obsSchema and rejectSchema are the Arrow shapes of clean and rejected
+// rows, the warehouse's (warehouse.LoadSession).
+var (
+	obsSchema    = warehouse.ObservationSchema
+	rejectSchema = warehouse.RejectSchema
+)
 
 // converter turns raw batches into clean and reject batches.
 type converter struct {

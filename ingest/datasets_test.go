@@ -80,7 +80,7 @@ func TestQuarterlyFilesRetire(t *testing.T) {
 			}
 			checkWarehouse(t, w)
 			abs, _ := filepath.Abs(q1)
-			if n, err := ingest.RetirePath(ctx, w.DB, abs); err != nil || n != 1 {
+			if n, err := w.RetirePath(ctx, abs); err != nil || n != 1 {
 				t.Fatalf("retire Q1: %d, %v", n, err)
 			}
 			if got := count(t, w, `SELECT count(*) FROM salaries`); got != tc.afterRetQ1 {
@@ -119,7 +119,7 @@ func TestThreeLoadsEarliestWins(t *testing.T) {
 	}
 	for i, want := range []string{"q2.csv|4;q3.csv|2", "q3.csv|6"} {
 		abs, _ := filepath.Abs(paths[i])
-		if _, err := ingest.RetirePath(ctx, w.DB, abs); err != nil {
+		if _, err := w.RetirePath(ctx, abs); err != nil {
 			t.Fatal(err)
 		}
 		if got := perSource(); got != want {

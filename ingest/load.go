@@ -3,13 +3,10 @@ package ingest
 import (
 	"context"
 	"crypto/sha256"
-	"database/sql"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
-	"iter"
-	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -19,7 +16,6 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
-	"github.com/duckdb/duckdb-go/v2"
 	"golang.org/x/sync/errgroup"
 
 	"payband/titles"
@@ -164,7 +160,7 @@ func File(ctx context.Context, w *warehouse.Warehouse, path string, opt Options)
 		early = k.SHA256
 	}
 	if early != "" {
-		loaded, err := hashLoaded(ctx, w.DB, early)
+		loaded, err := w.HasContent(ctx, early)
 		if err != nil {
 			return res, nameFile(path, err)
 		}
@@ -195,8 +191,8 @@ func File(ctx context.Context, w *warehouse.Warehouse, path string, opt Options)
 		}
 		matcher = titles.NewMatcher(t)
 	}
-	err = inTx(ctx, w, func(c *sql.Conn, ar *duckdb.Arrow) error {
-		return loadObservations(ctx, c, ar, w.DB, src, b, opt, matcher, &res)
+	err = w.Load(ctx, abs, func(s *warehouse.LoadSession) error {
+		return loadObservations(ctx, s, w, src, b, opt, matcher, &res)
 	})
 	if errors.Is(err, errAlreadyLoaded) {
 		return alreadyLoaded(res.SHA256), nil
@@ -205,28 +201,17 @@ func File(ctx context.Context, w *warehouse.Warehouse, path string, opt Options)
 	return res, nameFile(path, err)
 }
 
-// hashLoaded reports whether an active source holds content with this
-// sha256. It asks db, not the load's own connection: inside the load's
-// transaction the earlier version at the same path is already retired.
-func hashLoaded(ctx context.Context, db *sql.DB, sum string) (bool, error) {
-	var n int
-	if err := db.QueryRowContext(ctx, sqlSourceBySHA, sum).Scan(&n); err != nil {
-		return false, err
-	}
-	return n > 0, nil
-}
-
 // settleHash ends the read of src once its rows are all read: it checks
 // the file did not change, records the sha256 of what was read in res,
 // and returns errAlreadyLoaded when an active source already holds that
 // content (the caller's transaction then rolls back).
-func settleHash(ctx context.Context, db *sql.DB, src *Source, res *Result) error {
+func settleHash(ctx context.Context, w *warehouse.Warehouse, src *Source, res *Result) error {
 	sum, err := src.Finish(ctx)
 	if err != nil {
 		return err
 	}
 	res.SHA256 = sum
-	loaded, err := hashLoaded(ctx, db, sum)
+	loaded, err := w.HasContent(ctx, sum)
 	if err != nil {
 		return err
 	}
@@ -335,17 +320,14 @@ func (p batchPair) release() {
 	p.rej.Release()
 }
 
-func loadObservations(ctx context.Context, c *sql.Conn, ar *duckdb.Arrow, db *sql.DB, src *Source, b *Binding,
+func loadObservations(ctx context.Context, s *warehouse.LoadSession, w *warehouse.Warehouse, src *Source, b *Binding,
 	opt Options, matcher *titles.Matcher, res *Result) error {
-	sourceID, replaced, err := newSource(ctx, c, res.Path)
-	if err != nil {
-		return err
-	}
-	res.Replaced = replaced
+	res.Replaced = s.Replaced()
 
 	conv := newConverter(memory.DefaultAllocator, b, opt.Convert)
 	defer conv.release()
-	if err := c.QueryRowContext(ctx, sqlNextTitleID).Scan(&conv.nextTitle); err != nil {
+	var err error
+	if conv.nextTitle, err = s.NextTitleID(); err != nil {
 		return err
 	}
 	firstTitle := conv.nextTitle
@@ -411,7 +393,7 @@ func loadObservations(ctx context.Context, c *sql.Conn, ar *duckdb.Arrow, db *sq
 
 	for {
 		cr := &chunkReader{in: pairs}
-		if err := insertArrow(ctx, c, ar, cr, obsSchema, sqlInsertObservations, sourceID); err != nil {
+		if err := s.AppendObservations(cr); err != nil {
 			cr.releaseRejects()
 			return err
 		}
@@ -421,7 +403,7 @@ func loadObservations(ctx context.Context, c *sql.Conn, ar *duckdb.Arrow, db *sq
 			cr.releaseRejects()
 			return err
 		}
-		err = insertArrow(ctx, c, ar, rr, rejectSchema, sqlInsertRejects, sourceID)
+		err = s.AppendRejects(rr)
 		res.Rejected += cr.rejected
 		cr.releaseRejects()
 		rr.Release()
@@ -437,50 +419,38 @@ func loadObservations(ctx context.Context, c *sql.Conn, ar *duckdb.Arrow, db *sq
 	}
 	res.Read = read.Load()
 	// Every row is in: the hash of what was read is final.
-	if err := settleHash(ctx, db, src, res); err != nil {
+	if err := settleHash(ctx, w, src, res); err != nil {
 		return err
 	}
 
 	// Repeats within the file were dropped while streaming; a case number
 	// an earlier active source already holds marks the row a duplicate of
-	// that source's here. The UPDATE runs only when needed: in the same
-	// transaction as a bulk insert it stops DuckDB writing the new rows
-	// straight to the file, which makes the commit several times slower.
+	// that source's here (LoadSession.MarkDuplicates).
 	res.Duplicate = conv.dups
-	var others int64
-	if err := c.QueryRowContext(ctx, sqlOtherCases, sourceID).Scan(&others); err != nil {
+	n, err := s.MarkDuplicates()
+	if err != nil {
 		return err
 	}
-	if others > 0 {
-		r, err := c.ExecContext(ctx, sqlMarkDuplicates, sourceID)
-		if err != nil {
-			return fmt.Errorf("dedupe: %w", err)
-		}
-		n, err := r.RowsAffected()
-		if err != nil {
-			return err
-		}
-		res.Duplicate += n
-		res.Loaded -= n
-	}
+	res.Duplicate += n
+	res.Loaded -= n
 	if conv.nextTitle < firstTitle {
 		return errors.New("title ids exhausted: the warehouse holds 2^31 file titles")
 	}
-	if err := insertSourceTitles(ctx, c, ar, sourceID, conv.titles); err != nil {
+	if err := s.AppendTitles(conv.titles); err != nil {
 		return fmt.Errorf("titles: %w", err)
 	}
-	if err := mapTitles(ctx, c, ar, conv.titles, matcher); err != nil {
+	if err := s.MapTitles(conv.titles, matcher.Fingerprint(), titleMatcher(matcher)); err != nil {
 		return fmt.Errorf("title map: %w", err)
 	}
 	// The file's titles are stored by now: the fingerprints read them.
 	res.Dataset = datasetFor(res.Path, res.Profile, opt.Dataset)
 	var snap supersession
 	if conv.cases.len() == 0 && res.Loaded > 0 {
-		me := snapshot{id: sourceID, name: res.Source, rows: res.Loaded}
-		if err := c.QueryRowContext(ctx, sqlMaxYear, sourceID).Scan(&me.maxYear); err != nil {
+		me := warehouse.Snapshot{ID: s.ID(), Name: res.Source, Rows: res.Loaded}
+		if me.MaxYear, err = s.MaxYear(); err != nil {
 			return err
 		}
-		if snap, err = findSnapshots(ctx, c, me); err != nil {
+		if snap, err = findSnapshots(s, me); err != nil {
 			return fmt.Errorf("snapshots: %w", err)
 		}
 		res.Overlaps = snap.overlaps
@@ -488,45 +458,42 @@ func loadObservations(ctx context.Context, c *sql.Conn, ar *duckdb.Arrow, db *sq
 			res.Dataset = snap.dataset
 		}
 	}
-	if res.Read != res.Loaded+res.Rejected+res.Duplicate {
-		return fmt.Errorf("internal accounting error: read %d != loaded %d + rejected %d + duplicate %d",
-			res.Read, res.Loaded, res.Rejected, res.Duplicate)
+	rec := sourceRecord(res)
+	if snap.supersededBy != nil {
+		rec.SupersededBy = snap.supersededBy.ID
 	}
-	if err := exec(ctx, c, sqlInsertSource, sourceID, res.Source, res.Path, res.SHA256, res.Profile, res.Format,
-		res.Read, res.Loaded, res.Rejected, res.Duplicate, res.Dataset); err != nil {
+	for _, o := range snap.supersedes {
+		rec.Supersedes = append(rec.Supersedes, o.ID)
+	}
+	if err := s.Finish(rec); err != nil {
 		return err
 	}
-	return applySupersession(ctx, c, sourceID, snap, res)
-}
-
-// applySupersession retires the older of each pair of snapshots: the
-// sources the new one supersedes, or the new one itself when a loaded
-// source is newer. A superseded source keeps its rows and counts (its
-// lineage); its rows leave the views with it.
-func applySupersession(ctx context.Context, c *sql.Conn, id int64, s supersession, res *Result) error {
-	winner := id
-	if s.supersededBy != nil {
-		winner = s.supersededBy.id
-		res.SupersededBy = s.supersededBy.name
-		if err := exec(ctx, c, sqlSupersedeSource, winner, id); err != nil {
-			return err
+	// A superseded source is a snapshot of its successor's dataset.
+	if o := snap.supersededBy; o != nil {
+		res.SupersededBy = o.Name
+		if o.Dataset != "" {
+			res.Dataset = o.Dataset
 		}
-		if s.supersededBy.dataset != "" {
-			res.Dataset = s.supersededBy.dataset
-		}
-	}
-	for _, o := range s.supersedes {
-		if err := exec(ctx, c, sqlHandOnSuperseded, winner, o.id); err != nil {
-			return err
-		}
-		if err := exec(ctx, c, sqlSupersedeSource, winner, o.id); err != nil {
-			return err
-		}
-		if winner == id {
-			res.Supersedes = append(res.Supersedes, o.name)
+	} else {
+		for _, o := range snap.supersedes {
+			res.Supersedes = append(res.Supersedes, o.Name)
 		}
 	}
 	return nil
+}
+
+// sourceRecord is what the warehouse records of a load's result.
+func sourceRecord(res *Result) warehouse.Source {
+	return warehouse.Source{Name: res.Source, Path: res.Path, SHA256: res.SHA256, Profile: res.Profile, Format: res.Format,
+		Dataset: res.Dataset, Read: res.Read, Loaded: res.Loaded, Rejected: res.Rejected, Duplicate: res.Duplicate}
+}
+
+// titleMatcher is m as the warehouse's title map takes it.
+func titleMatcher(m *titles.Matcher) func(string) warehouse.TitleMatch {
+	return func(t string) warehouse.TitleMatch {
+		r := m.Match(t)
+		return warehouse.TitleMatch{Title: r.Title, Family: r.Family, Seniority: r.Seniority, Confidence: r.Confidence, Method: r.Method}
+	}
 }
 
 // datasetFor is the dataset of a file: the one given, else the one its
@@ -540,24 +507,6 @@ func datasetFor(path, profile, given string) string {
 		return d
 	}
 	return datasetStem(path)
-}
-
-// insertArrow registers rd as a view and runs q, which reads from it.
-// DuckDB creates the view in the catalog of the file, not as a temporary
-// one, so it is dropped in the same transaction before the stream behind
-// it is released: a committed view would point at freed memory and crash
-// every reader that touches it.
-func insertArrow(ctx context.Context, c *sql.Conn, ar *duckdb.Arrow, rd array.RecordReader, _ *arrow.Schema, q string, args ...any) error {
-	release, err := ar.RegisterView(rd, "payband_batch")
-	if err != nil {
-		return err
-	}
-	defer release()
-	_, err = c.ExecContext(ctx, q, args...)
-	if _, derr := c.ExecContext(context.WithoutCancel(ctx), sqlDropBatchView); err == nil {
-		err = derr
-	}
-	return err
 }
 
 // chunkReader is an array.RecordReader over the clean batches from the
@@ -614,90 +563,4 @@ func (r *chunkReader) releaseRejects() {
 		r.cur.Release()
 		r.cur = nil
 	}
-}
-
-var titleSchema = arrow.NewSchema([]arrow.Field{
-	{Name: "title_raw", Type: arrow.BinaryTypes.String},
-	{Name: "title", Type: arrow.BinaryTypes.String},
-	{Name: "family", Type: arrow.BinaryTypes.String},
-	{Name: "seniority", Type: arrow.BinaryTypes.String},
-	{Name: "confidence", Type: arrow.PrimitiveTypes.Float64},
-	{Name: "method", Type: arrow.BinaryTypes.String},
-}, nil)
-
-var sourceTitleSchema = arrow.NewSchema([]arrow.Field{
-	{Name: "title_id", Type: arrow.PrimitiveTypes.Int32},
-	{Name: "title_raw", Type: arrow.BinaryTypes.String},
-}, nil)
-
-// insertSourceTitles records the file's dictionary of raw titles, the
-// title_id each of its observations holds.
-func insertSourceTitles(ctx context.Context, c *sql.Conn, ar *duckdb.Arrow, sourceID int64, names map[string]int32) error {
-	if len(names) == 0 {
-		return nil
-	}
-	bld := array.NewRecordBuilder(memory.DefaultAllocator, sourceTitleSchema)
-	defer bld.Release()
-	ids := bld.Field(0).(*array.Int32Builder)
-	raws := bld.Field(1).(*array.StringBuilder)
-	for t, id := range names {
-		ids.Append(id)
-		raws.Append(t)
-	}
-	return insertBuilt(ctx, c, ar, bld, sqlInsertSourceTitles, sourceID)
-}
-
-// insertBuilt runs q over the one batch bld holds.
-func insertBuilt(ctx context.Context, c *sql.Conn, ar *duckdb.Arrow, bld *array.RecordBuilder, q string, args ...any) error {
-	rec := bld.NewRecordBatch()
-	defer rec.Release()
-	rr, err := array.NewRecordReader(rec.Schema(), []arrow.RecordBatch{rec})
-	if err != nil {
-		return err
-	}
-	defer rr.Release()
-	return insertArrow(ctx, c, ar, rr, rec.Schema(), q, args...)
-}
-
-// mapTitles normalizes the titles not yet in the title map, once each,
-// deleting the others from titles.
-func mapTitles(ctx context.Context, c *sql.Conn, ar *duckdb.Arrow, names map[string]int32, m *titles.Matcher) error {
-	rows, err := c.QueryContext(ctx, "SELECT title_raw FROM title_map_t")
-	if err != nil {
-		return err
-	}
-	for rows.Next() {
-		var t string
-		if err := rows.Scan(&t); err != nil {
-			rows.Close()
-			return err
-		}
-		delete(names, t)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	if len(names) == 0 {
-		return nil
-	}
-	return InsertTitleMatches(ctx, c, ar, maps.Keys(names), m)
-}
-
-// InsertTitleMatches matches each title and inserts the results into the
-// title map (an existing entry is replaced), each with the matcher's
-// fingerprint, so that a later run re-maps only titles mapped otherwise.
-func InsertTitleMatches(ctx context.Context, c *sql.Conn, ar *duckdb.Arrow, names iter.Seq[string], m *titles.Matcher) error {
-	bld := array.NewRecordBuilder(memory.DefaultAllocator, titleSchema)
-	defer bld.Release()
-	for t := range names {
-		r := m.Match(t)
-		bld.Field(0).(*array.StringBuilder).Append(t)
-		bld.Field(1).(*array.StringBuilder).Append(r.Title)
-		bld.Field(2).(*array.StringBuilder).Append(r.Family)
-		bld.Field(3).(*array.StringBuilder).Append(r.Seniority)
-		bld.Field(4).(*array.Float64Builder).Append(r.Confidence)
-		bld.Field(5).(*array.StringBuilder).Append(r.Method)
-	}
-	return insertBuilt(ctx, c, ar, bld, sqlUpsertTitles, m.Fingerprint())
 }

@@ -2,7 +2,6 @@ package ingest
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"path/filepath"
@@ -15,7 +14,6 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
-	"github.com/duckdb/duckdb-go/v2"
 
 	"payband/warehouse"
 )
@@ -28,45 +26,8 @@ var (
 	ErrMissingArea   = errors.New("missing area")
 )
 
-// pubSchema is the Arrow shape of published rows, in published column
-// order after source_id and publisher.
-var pubSchema = arrow.NewSchema([]arrow.Field{
-	{Name: "code", Type: arrow.BinaryTypes.String},
-	{Name: "occupation", Type: arrow.BinaryTypes.String},
-	{Name: "year", Type: arrow.PrimitiveTypes.Int32},
-	{Name: "area", Type: arrow.BinaryTypes.String},
-	{Name: "employment", Type: arrow.PrimitiveTypes.Int64, Nullable: true},
-	{Name: "mean", Type: arrow.PrimitiveTypes.Float64, Nullable: true},
-	{Name: "p10", Type: arrow.PrimitiveTypes.Float64, Nullable: true},
-	{Name: "p25", Type: arrow.PrimitiveTypes.Float64, Nullable: true},
-	{Name: "median", Type: arrow.PrimitiveTypes.Float64, Nullable: true},
-	{Name: "p75", Type: arrow.PrimitiveTypes.Float64, Nullable: true},
-	{Name: "p90", Type: arrow.PrimitiveTypes.Float64, Nullable: true},
-	{Name: "topcoded", Type: arrow.FixedWidthTypes.Boolean},
-	{Name: "topcoded_columns", Type: arrow.BinaryTypes.String},
-	{Name: "area_type", Type: arrow.BinaryTypes.String, Nullable: true},
-	{Name: "area_name", Type: arrow.BinaryTypes.String, Nullable: true},
-}, nil)
-
-const (
-	sqlInsertPublished = `INSERT INTO published
-    (source_id, publisher, code, occupation, family, year, area, employment,
-     mean, p10, p25, median, p75, p90, topcoded, topcoded_columns, area_type, area_name)
-SELECT ?, ?, code, occupation, '', year, area, employment,
-     mean, p10, p25, median, p75, p90, topcoded, topcoded_columns, area_type, area_name
-FROM payband_batch`
-
-	// A figure already published by an active source for the same
-	// publisher, occupation, year and area makes the new row a duplicate:
-	// the first file loaded wins, as with LCA case numbers.
-	sqlDedupePublished = `DELETE FROM published
-WHERE source_id = $1 AND (publisher, code, year, area) IN (
-    SELECT p.publisher, p.code, p.year, p.area FROM published p
-    JOIN source_files f ON f.source_id = p.source_id AND f.retired_at IS NULL
-    WHERE p.source_id <> $1)`
-
-	sqlCountPublished = `SELECT count(*) FROM published WHERE source_id = ?`
-)
+// pubSchema is the Arrow shape of published rows (the warehouse's).
+var pubSchema = warehouse.PublishedSchema
 
 // oewsFileYear finds the estimate year in a BLS file name:
 // national_M2016_dl.xlsx, state_M2023_dl.xlsx, oesm16nat.
@@ -174,8 +135,8 @@ func loadPublished(ctx context.Context, w *warehouse.Warehouse, path string, src
 		publisher = filepath.Base(path)
 	}
 	tc := &topCodes{path: path, fileYear: year, known: map[int]topCode{}}
-	err := inTx(ctx, w, func(c *sql.Conn, ar *duckdb.Arrow) error {
-		return loadPublishedTx(ctx, c, ar, w.DB, src, b, layout, year, publisher, tc, &res)
+	err := w.Load(ctx, res.Path, func(s *warehouse.LoadSession) error {
+		return loadPublishedTx(ctx, s, w, src, b, layout, year, publisher, tc, &res)
 	})
 	if err == nil {
 		res.ProfileReason += tc.note()
@@ -254,13 +215,9 @@ func (t *topCodes) note() string {
 	return "; top codes " + strings.Join(parts, "; ")
 }
 
-func loadPublishedTx(ctx context.Context, c *sql.Conn, ar *duckdb.Arrow, db *sql.DB, src *Source, b *Binding, l pubLayout, year int,
+func loadPublishedTx(ctx context.Context, s *warehouse.LoadSession, w *warehouse.Warehouse, src *Source, b *Binding, l pubLayout, year int,
 	publisher string, tcs *topCodes, res *Result) error {
-	sourceID, replaced, err := newSource(ctx, c, res.Path)
-	if err != nil {
-		return err
-	}
-	res.Replaced = replaced
+	res.Replaced = s.Replaced()
 
 	mem := memory.DefaultAllocator
 	pb := array.NewRecordBuilder(mem, pubSchema)
@@ -416,39 +373,33 @@ func loadPublishedTx(ctx context.Context, c *sql.Conn, ar *duckdb.Arrow, db *sql
 		if tcs.err != nil {
 			return tcs.err
 		}
-		n, err := flushBatch(ctx, c, ar, pb, pubSchema, sqlInsertPublished, sourceID, publisher)
+		n, err := flushBatch(pb, pubSchema, func(rr array.RecordReader) error { return s.AppendPublished(rr, publisher) })
 		if err != nil {
 			return err
 		}
 		inserted += n
-		if _, err := flushBatch(ctx, c, ar, rb, rejectSchema, sqlInsertRejects, sourceID); err != nil {
+		if _, err := flushBatch(rb, rejectSchema, s.AppendRejects); err != nil {
 			return err
 		}
 	}
 	if err := rd.Err(); err != nil {
 		return err
 	}
-	if err := settleHash(ctx, db, src, res); err != nil {
+	if err := settleHash(ctx, w, src, res); err != nil {
 		return err
 	}
-	if err := exec(ctx, c, sqlDedupePublished, sourceID); err != nil {
-		return fmt.Errorf("dedupe: %w", err)
-	}
-	if err := c.QueryRowContext(ctx, sqlCountPublished, sourceID).Scan(&res.Loaded); err != nil {
+	loaded, err := s.DedupePublished()
+	if err != nil {
 		return err
 	}
+	res.Loaded = loaded
 	res.Duplicate += inserted - res.Loaded
-	if res.Read != res.Loaded+res.Rejected+res.Duplicate {
-		return fmt.Errorf("internal accounting error: read %d != loaded %d + rejected %d + duplicate %d",
-			res.Read, res.Loaded, res.Rejected, res.Duplicate)
-	}
-	return exec(ctx, c, sqlInsertSource, sourceID, res.Source, res.Path, res.SHA256, res.Profile, res.Format,
-		res.Read, res.Loaded, res.Rejected, res.Duplicate, res.Dataset)
+	return s.Finish(sourceRecord(res))
 }
 
-// flushBatch inserts the rows accumulated in bld (if any) through q and
+// flushBatch inserts the rows accumulated in bld (if any) with insert and
 // resets the builder; it returns how many rows it inserted.
-func flushBatch(ctx context.Context, c *sql.Conn, ar *duckdb.Arrow, bld *array.RecordBuilder, schema *arrow.Schema, q string, args ...any) (int64, error) {
+func flushBatch(bld *array.RecordBuilder, schema *arrow.Schema, insert func(array.RecordReader) error) (int64, error) {
 	rec := bld.NewRecordBatch()
 	defer rec.Release()
 	n := rec.NumRows()
@@ -460,5 +411,5 @@ func flushBatch(ctx context.Context, c *sql.Conn, ar *duckdb.Arrow, bld *array.R
 		return 0, err
 	}
 	defer rr.Release()
-	return n, insertArrow(ctx, c, ar, rr, schema, q, args...)
+	return n, insert(rr)
 }

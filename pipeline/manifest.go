@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"payband/warehouse"
 )
 
 // Run outcomes recorded in the manifest and in run_log.
@@ -101,24 +103,14 @@ func (m *Manifest) JSON() []byte {
 }
 
 const (
-	sqlRunStart = `INSERT INTO run_log (run_id, started_at, outcome, config) VALUES (?, ?, ?, ?)`
-	sqlRunEnd   = `UPDATE run_log SET ended_at = ?, outcome = ?, report_dir = ?, manifest = ? WHERE run_id = ?`
 	sqlLastOK   = `SELECT manifest FROM run_log WHERE outcome = 'ok' AND manifest IS NOT NULL ORDER BY started_at DESC, run_id DESC LIMIT 1`
 	sqlRunExist = `SELECT count(*) FROM run_log WHERE run_id = ?`
 )
 
 // recordEnd writes the finished manifest into run_log, in its own
 // transaction (a single statement).
-func recordEnd(ctx context.Context, db *sql.DB, m *Manifest) error {
-	_, err := db.ExecContext(ctx, sqlRunEnd, m.EndedAt, m.Outcome, nullString(m.ReportDir), string(m.JSON()), m.RunID)
-	return err
-}
-
-func nullString(s string) any {
-	if s == "" {
-		return nil
-	}
-	return s
+func recordEnd(ctx context.Context, w *warehouse.Warehouse, m *Manifest) error {
+	return w.EndRun(ctx, warehouse.Run{ID: m.RunID, EndedAt: m.EndedAt, Outcome: m.Outcome, ReportDir: m.ReportDir, Manifest: string(m.JSON())})
 }
 
 // LastOK returns the manifest of the latest successful run, or nil.

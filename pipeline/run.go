@@ -120,7 +120,7 @@ func Run(ctx context.Context, cfg *Config, opts Options) (Manifest, error) {
 	}
 	// The outcome row is its own transaction, also after a failure; a
 	// cancelled context must not keep it from being written.
-	if err := recordEnd(context.WithoutCancel(ctx), w.DB, &m); err != nil && runErr == nil {
+	if err := recordEnd(context.WithoutCancel(ctx), w, &m); err != nil && runErr == nil {
 		runErr = fmt.Errorf("cannot record the run in run_log: %w", err)
 		m.Outcome = OutcomeFailed
 	}
@@ -181,8 +181,7 @@ func (r *runner) start() error {
 			return fmt.Errorf("output %s: %w", r.cfg.Output, err)
 		}
 	}
-	_, err := r.w.DB.ExecContext(r.ctx, sqlRunStart, r.m.RunID, r.m.StartedAt, OutcomeRunning, r.cfg.File)
-	return err
+	return r.w.StartRun(r.ctx, warehouse.Run{ID: r.m.RunID, StartedAt: r.m.StartedAt, Outcome: OutcomeRunning, Config: r.cfg.File})
 }
 
 // stage times fn, logs one event and records the timing.
@@ -366,7 +365,7 @@ func (r *runner) ingest() ([]any, error) {
 		// A removed path whose content a current file holds was renamed or
 		// moved: its source follows the file, rows and all. Any other is
 		// retired, and the rows other sources held as duplicates of its
-		// rows become theirs (ingest.RetirePathTx): pruning never drops a
+		// rows become theirs (warehouse.SourceEdit.RetirePath): pruning never drops a
 		// row a current file holds.
 		current := map[string]string{} // sha256 -> a current input path holding it
 		for _, in := range r.m.Inputs {
@@ -377,40 +376,37 @@ func (r *runner) ingest() ([]any, error) {
 			}
 		}
 		taken := map[string]bool{} // paths an active source is loaded from
-		tx, err := r.w.DB.BeginTx(r.ctx, nil)
+		err := r.w.EditSources(r.ctx, func(e *warehouse.SourceEdit) error {
+			for i := range r.m.Removed {
+				rm := &r.m.Removed[i]
+				if to, ok := current[rm.SHA256]; ok && rm.SHA256 != "" && !taken[to] {
+					var err error
+					if taken[to], err = r.activePath(to); err != nil {
+						return err
+					}
+				}
+				if to, ok := current[rm.SHA256]; ok && rm.SHA256 != "" && !taken[to] {
+					ok, err := e.Move(rm.Path, to, rm.SHA256)
+					if err != nil {
+						return fmt.Errorf("move %s to %s: %w", rm.Path, to, err)
+					}
+					if ok {
+						taken[to] = true
+						rm.MovedTo = to
+						moved++
+						r.log.Info("source moved", "run_id", r.m.RunID, "from", rm.Path, "to", to)
+						continue
+					}
+				}
+				if _, err := e.RetirePath(rm.Path); err != nil {
+					return fmt.Errorf("retire %s: %w", rm.Path, err)
+				}
+				rm.Retired = true
+				retired++
+			}
+			return nil
+		})
 		if err != nil {
-			return nil, err
-		}
-		for i := range r.m.Removed {
-			rm := &r.m.Removed[i]
-			if to, ok := current[rm.SHA256]; ok && rm.SHA256 != "" && !taken[to] {
-				if taken[to], err = r.activePath(to); err != nil {
-					tx.Rollback() //nolint:errcheck // the error that matters is err
-					return nil, err
-				}
-			}
-			if to, ok := current[rm.SHA256]; ok && rm.SHA256 != "" && !taken[to] {
-				ok, err := ingest.MoveSource(r.ctx, tx, rm.Path, to, rm.SHA256)
-				if err != nil {
-					tx.Rollback() //nolint:errcheck // the error that matters is err
-					return nil, fmt.Errorf("move %s to %s: %w", rm.Path, to, err)
-				}
-				if ok {
-					taken[to] = true
-					rm.MovedTo = to
-					moved++
-					r.log.Info("source moved", "run_id", r.m.RunID, "from", rm.Path, "to", to)
-					continue
-				}
-			}
-			if _, err := ingest.RetirePathTx(r.ctx, tx, rm.Path); err != nil {
-				tx.Rollback() //nolint:errcheck // the error that matters is err
-				return nil, fmt.Errorf("retire %s: %w", rm.Path, err)
-			}
-			rm.Retired = true
-			retired++
-		}
-		if err := tx.Commit(); err != nil {
 			for i := range r.m.Removed {
 				r.m.Removed[i].Retired, r.m.Removed[i].MovedTo = false, ""
 			}

@@ -4,6 +4,12 @@
 // published_bands, runs). It sits at the bottom of the import graph and knows
 // no other payband package.
 //
+// It also owns every write to its tables: no other package holds SQL that
+// changes them. Others write through LoadSession (Warehouse.Load: one
+// file's rows, rejects and titles as Arrow streams, finished with its
+// counts, in one transaction), EditSources and RetirePath, ReplaceTitleMap,
+// StartRun and EndRun, and SetMeta; the statements are in statements.go.
+//
 // Internal tables may change between schema versions; the views are the
 // stable interface.
 //

@@ -3,7 +3,6 @@ package warehouse
 import (
 	"context"
 	"database/sql"
-	"database/sql/driver"
 	"embed"
 	"errors"
 	"fmt"
@@ -425,27 +424,3 @@ func (w *Warehouse) applyMigration(ctx context.Context, m migration) error {
 
 // PublicViews lists the stable views of SPEC §10, in documentation order.
 var PublicViews = []string{"salaries", "rejects", "sources", "title_map", "published_bands", "runs"}
-
-// Conn runs fn on one dedicated connection, handing it the raw driver
-// connection too (the Arrow and Appender interfaces need it). fn must use
-// c and raw from its own goroutine only.
-func (w *Warehouse) Conn(ctx context.Context, fn func(c *sql.Conn, raw driver.Conn) error) error {
-	c, err := w.DB.Conn(ctx)
-	if err != nil {
-		return err
-	}
-	defer c.Close()
-	var raw driver.Conn
-	err = c.Raw(func(dc any) error {
-		var ok bool
-		raw, ok = dc.(driver.Conn)
-		if !ok {
-			return fmt.Errorf("unexpected driver connection %T", dc)
-		}
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	return fn(c, raw)
-}

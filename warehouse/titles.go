@@ -1,0 +1,135 @@
+package warehouse
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"iter"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+)
+
+// TitleMatch is what the title map holds for one raw title.
+type TitleMatch struct {
+	Title, Family, Seniority string
+	Confidence               float64
+	Method                   string
+}
+
+var titleMapSchema = arrow.NewSchema([]arrow.Field{
+	{Name: "title_raw", Type: arrow.BinaryTypes.String},
+	{Name: "title", Type: arrow.BinaryTypes.String},
+	{Name: "family", Type: arrow.BinaryTypes.String},
+	{Name: "seniority", Type: arrow.BinaryTypes.String},
+	{Name: "confidence", Type: arrow.PrimitiveTypes.Float64},
+	{Name: "method", Type: arrow.BinaryTypes.String},
+}, nil)
+
+// upsertTitles matches each title and stores the results in the title map
+// (an existing entry is replaced), each with the matcher's fingerprint, so
+// that a later run re-maps only titles mapped otherwise.
+func upsertTitles(ctx context.Context, rc *rawConn, titles iter.Seq[string], fingerprint string, match func(string) TitleMatch) error {
+	bld := array.NewRecordBuilder(memory.DefaultAllocator, titleMapSchema)
+	defer bld.Release()
+	for t := range titles {
+		r := match(t)
+		bld.Field(0).(*array.StringBuilder).Append(t)
+		bld.Field(1).(*array.StringBuilder).Append(r.Title)
+		bld.Field(2).(*array.StringBuilder).Append(r.Family)
+		bld.Field(3).(*array.StringBuilder).Append(r.Seniority)
+		bld.Field(4).(*array.Float64Builder).Append(r.Confidence)
+		bld.Field(5).(*array.StringBuilder).Append(r.Method)
+	}
+	_, err := insertBuilt(ctx, rc, bld, sqlUpsertTitles, fingerprint)
+	return err
+}
+
+// Remap says which titles ReplaceTitleMap matches again.
+type Remap int
+
+const (
+	// RemapAll matches every raw title again, the title map rebuilt from
+	// nothing (titles remap).
+	RemapAll Remap = iota
+	// RemapStale matches only the titles never mapped or mapped with
+	// another fingerprint (run's normalize stage): after a load, which
+	// maps its new titles with the run's matcher, there is nothing to do.
+	RemapStale
+)
+
+// MetaTaxonomyFingerprint is the meta key of the fingerprint of the
+// matcher (taxonomy and overrides) the title map was last built with.
+const MetaTaxonomyFingerprint = "taxonomy_fingerprint"
+
+// ReplaceTitleMap matches the titles which says again with match, in one
+// transaction, and records fingerprint as MetaTaxonomyFingerprint. It
+// returns how many titles changed family, title or seniority (or are new)
+// and how many were matched.
+func (w *Warehouse) ReplaceTitleMap(ctx context.Context, which Remap, fingerprint string, match func(string) TitleMatch) (changed, matched int, err error) {
+	q, args := sqlAllTitles, []any(nil)
+	if which == RemapStale {
+		q, args = sqlStaleTitles, []any{fingerprint}
+	}
+	err = w.inTx(ctx, func(rc *rawConn) error {
+		if _, err := rc.exec(ctx, sqlSavePrevMap); err != nil {
+			return err
+		}
+		titles := map[string]struct{}{}
+		err := rc.query(ctx, q, args, func(scan func(...any) error) error {
+			var t string
+			if err := scan(&t); err != nil {
+				return err
+			}
+			titles[t] = struct{}{}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		if which == RemapAll {
+			if _, err := rc.exec(ctx, sqlClearTitleMap); err != nil {
+				return err
+			}
+		}
+		matched = len(titles)
+		if len(titles) > 0 {
+			keys := func(yield func(string) bool) {
+				for t := range titles {
+					if !yield(t) {
+						return
+					}
+				}
+			}
+			if err := upsertTitles(ctx, rc, keys, fingerprint, match); err != nil {
+				return err
+			}
+		}
+		if err := rc.queryRow(ctx, sqlCountRemapped, nil, &changed); err != nil {
+			return err
+		}
+		if _, err := rc.exec(ctx, sqlDropPrevMap); err != nil {
+			return err
+		}
+		_, err = rc.exec(ctx, sqlSetMeta, MetaTaxonomyFingerprint, fingerprint)
+		return err
+	})
+	return changed, matched, err
+}
+
+// Meta returns the value the meta table holds for key ("" when none).
+func (w *Warehouse) Meta(ctx context.Context, key string) (string, error) {
+	var v string
+	err := w.DB.QueryRowContext(ctx, sqlGetMeta, key).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	return v, err
+}
+
+// SetMeta records value for key in the meta table.
+func (w *Warehouse) SetMeta(ctx context.Context, key, value string) error {
+	_, err := w.DB.ExecContext(ctx, sqlSetMeta, key, value)
+	return err
+}
