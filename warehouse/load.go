@@ -216,7 +216,8 @@ func insertBuilt(ctx context.Context, rc *rawConn, bld *array.RecordBuilder, q s
 
 // MapTitles matches, with match, the titles of titles the title map does
 // not hold yet, and stores each match with the matcher's fingerprint. It
-// deletes the titles already mapped from titles.
+// deletes the titles already mapped from titles. match must be safe to
+// call from several goroutines at once.
 func (s *LoadSession) MapTitles(titles map[string]int32, fingerprint string, match func(string) TitleMatch) error {
 	err := s.rc.query(s.ctx, sqlMappedTitles, nil, func(scan func(...any) error) error {
 		var t string

@@ -5,6 +5,10 @@ import (
 	"database/sql"
 	"errors"
 	"iter"
+	"runtime"
+	"slices"
+	"sync"
+	"sync/atomic"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -29,12 +33,37 @@ var titleMapSchema = arrow.NewSchema([]arrow.Field{
 
 // upsertTitles matches each title and stores the results in the title map
 // (an existing entry is replaced), each with the matcher's fingerprint, so
-// that a later run re-maps only titles mapped otherwise.
+// that a later run re-maps only titles mapped otherwise. match is called
+// from several goroutines at once: a file of real titles brings a hundred
+// thousand new ones, and matching them one core at a time was a second of
+// a 2 M-row load with the other core idle.
 func upsertTitles(ctx context.Context, rc *rawConn, titles iter.Seq[string], fingerprint string, match func(string) TitleMatch) error {
+	names := slices.Collect(titles)
+	matches := make([]TitleMatch, len(names))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	const chunk = 256
+	for range min(runtime.GOMAXPROCS(0), (len(names)+chunk-1)/chunk) {
+		wg.Go(func() {
+			for {
+				lo := int(next.Add(chunk)) - chunk
+				if lo >= len(names) || ctx.Err() != nil {
+					return
+				}
+				for i := lo; i < min(lo+chunk, len(names)); i++ {
+					matches[i] = match(names[i])
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	bld := array.NewRecordBuilder(memory.DefaultAllocator, titleMapSchema)
 	defer bld.Release()
-	for t := range titles {
-		r := match(t)
+	for i, t := range names {
+		r := matches[i]
 		bld.Field(0).(*array.StringBuilder).Append(t)
 		bld.Field(1).(*array.StringBuilder).Append(r.Title)
 		bld.Field(2).(*array.StringBuilder).Append(r.Family)
@@ -66,7 +95,8 @@ const MetaTaxonomyFingerprint = "taxonomy_fingerprint"
 // ReplaceTitleMap matches the titles which says again with match, in one
 // transaction, and records fingerprint as MetaTaxonomyFingerprint. It
 // returns how many titles changed family, title or seniority (or are new)
-// and how many were matched.
+// and how many were matched. match must be safe to call from several
+// goroutines at once.
 func (w *Warehouse) ReplaceTitleMap(ctx context.Context, which Remap, fingerprint string, match func(string) TitleMatch) (changed, matched int, err error) {
 	q, args := sqlAllTitles, []any(nil)
 	if which == RemapStale {
