@@ -256,30 +256,31 @@ FROM ranked`)
 }
 
 // groupKeys is the SQL expression a row's group is hashed by: DuckDB's
-// hash of the group columns, one constant group without them.
-func (q BandQuery) groupKeys() string {
+// hash of the group columns, one constant group without them. collide
+// keeps one bit of it (gathering.collide).
+func (q BandQuery) groupKeys(collide bool) string {
 	if len(q.By) == 0 {
 		return "0::UBIGINT"
 	}
 	k := "hash(" + strings.Join(q.By, ", ") + ")"
-	if collideHashes {
+	if collide {
 		k = "(" + k + " & 1::UBIGINT)"
 	}
 	return k
 }
 
 // groupsSQL selects each group's keys, row count and hash, in group order.
-func (q BandQuery) groupsSQL(factors map[int]float64) (string, []any, error) {
-	return q.perGroupSQL(factors, "count(*), "+q.groupKeys())
+func (q BandQuery) groupsSQL(factors map[int]float64, collide bool) (string, []any, error) {
+	return q.perGroupSQL(factors, "count(*), "+q.groupKeys(collide))
 }
 
 // paySQL selects every row's group hash and pay, in no particular order.
-func (q BandQuery) paySQL(factors map[int]float64) (string, []any, error) {
+func (q BandQuery) paySQL(factors map[int]float64, collide bool) (string, []any, error) {
 	base, args, err := q.base(factors)
 	if err != nil {
 		return "", nil, err
 	}
-	return base + "\nSELECT " + q.groupKeys() + ", pay FROM base", args, nil
+	return base + "\nSELECT " + q.groupKeys(collide) + ", pay FROM base", args, nil
 }
 
 // listSQL selects each group's keys and the list of its pay values, in
@@ -314,15 +315,13 @@ func (q BandQuery) perGroupSQL(factors map[int]float64, aggregates string) (stri
 	return b.String(), args, nil
 }
 
-// Test hooks. gatherWay forces how ComputeBands gathers each group's pay:
-// 0 chooses by the query, 1 always hashes, 2 always lists. collideHashes
-// keeps one bit of each group's hash, so groups collide. afterGroups runs
-// between the two queries of the hashed way.
-var (
-	gatherWay     = 0
-	collideHashes = false
-	afterGroups   func()
-)
+// gathering is how computeBands gathers each group's pay. ComputeBands
+// uses the zero value, which chooses by the query; tests set the rest.
+type gathering struct {
+	way         int    // 0: by the query; 1: always hashed; 2: always listed
+	collide     bool   // keep one bit of each group's hash, so groups collide
+	afterGroups func() // runs between the two queries of the hashed way
+}
 
 // ComputeBands runs q against db. It returns the bands with at least MinN
 // rows and how many groups were left out for having fewer.
@@ -336,6 +335,10 @@ var (
 // rows a second scan costs more than the copies (docs/benchmarks.md).
 // Lists are also the way when two groups' 64-bit hashes collide.
 func ComputeBands(ctx context.Context, db *sql.DB, q BandQuery, cpi *pay.CPI) ([]Band, int, error) {
+	return computeBands(ctx, db, q, cpi, gathering{})
+}
+
+func computeBands(ctx context.Context, db *sql.DB, q BandQuery, cpi *pay.CPI, g gathering) ([]Band, int, error) {
 	var factors map[int]float64
 	basis := "nominal"
 	if q.Real != 0 {
@@ -350,15 +353,15 @@ func ComputeBands(ctx context.Context, db *sql.DB, q BandQuery, cpi *pay.CPI) ([
 		basis = "real:" + strconv.Itoa(q.Real)
 	}
 	hashed := len(q.Filters) == 0 && len(q.Conds) == 0
-	if gatherWay != 0 {
-		hashed = gatherWay == 1
+	if g.way != 0 {
+		hashed = g.way == 1
 	}
 	var bands []Band
 	var skipped int
 	var err error
 	if hashed {
 		var ok bool
-		bands, skipped, ok, err = bandsHashed(ctx, db, q, factors, basis)
+		bands, skipped, ok, err = bandsHashed(ctx, db, q, factors, basis, g)
 		if err == nil && !ok {
 			bands, skipped, err = bandsListed(ctx, db, q, factors, basis)
 		}
@@ -373,8 +376,8 @@ func ComputeBands(ctx context.Context, db *sql.DB, q BandQuery, cpi *pay.CPI) ([
 
 // bandsHashed computes the bands from groupsSQL and paySQL. ok is false,
 // and nothing is computed, when two groups share a hash.
-func bandsHashed(ctx context.Context, db *sql.DB, q BandQuery, factors map[int]float64, basis string) (bands []Band, skipped int, ok bool, err error) {
-	query, args, err := q.groupsSQL(factors)
+func bandsHashed(ctx context.Context, db *sql.DB, q BandQuery, factors map[int]float64, basis string, g gathering) (bands []Band, skipped int, ok bool, err error) {
+	query, args, err := q.groupsSQL(factors, g.collide)
 	if err != nil {
 		return nil, 0, false, err
 	}
@@ -420,8 +423,8 @@ func bandsHashed(ctx context.Context, db *sql.DB, q BandQuery, factors map[int]f
 	if err != nil {
 		return nil, 0, false, err
 	}
-	if afterGroups != nil {
-		afterGroups()
+	if g.afterGroups != nil {
+		g.afterGroups()
 	}
 	if !index.build(hashes, kept) {
 		return nil, 0, false, nil
@@ -439,7 +442,7 @@ func bandsHashed(ctx context.Context, db *sql.DB, q BandQuery, factors map[int]f
 	fill := slices.Clone(starts[:len(sizes)])
 	pay, free := allocPay(starts[len(sizes)])
 	defer free()
-	query, args, err = q.paySQL(factors)
+	query, args, err = q.paySQL(factors, g.collide)
 	if err != nil {
 		return nil, 0, false, err
 	}

@@ -93,23 +93,21 @@ func TestComputeBandsAgreesWithSQL(t *testing.T) {
 	}{{"hashed", 1}, {"listed", 2}} {
 		for _, c := range cases {
 			t.Run(way.name+"/"+c.name, func(t *testing.T) {
-				gatherWay = way.way
-				defer func() { gatherWay = 0 }()
-				agreeWithSQL(t, w.DB, c.name, c.q, cpiFactors)
+				agreeWithSQL(t, w.DB, c.name, c.q, cpiFactors, gathering{way: way.way})
 			})
 		}
 	}
 }
 
 // agreeWithSQL checks ComputeBands against BandQuery.SQL for one query.
-func agreeWithSQL(t *testing.T, db *sql.DB, name string, q BandQuery, cpiFactors map[int]float64) {
+func agreeWithSQL(t *testing.T, db *sql.DB, name string, q BandQuery, cpiFactors map[int]float64, g gathering) {
 	t.Helper()
 	var factors map[int]float64
 	if q.Real != 0 {
 		factors = cpiFactors
 	}
 	want := sqlBands(t, db, q, factors)
-	got, _, err := ComputeBands(context.Background(), db, q, nil)
+	got, _, err := computeBands(context.Background(), db, q, nil, g)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -263,15 +261,12 @@ func sharedWarehouse(t *testing.T, names ...string) *warehouse.Warehouse {
 func TestComputeBandsHashCollision(t *testing.T) {
 	ctx := context.Background()
 	w := sharedWarehouse(t, "infosec_jobs_salaries_2025-08-03.csv")
-	collideHashes = true
-	defer func() { collideHashes = false }()
+	g := gathering{way: 1, collide: true}
 	q := BandQuery{By: []string{"family"}, MinN: DefaultMinN}
-	if _, _, ok, err := bandsHashed(ctx, w.DB, q, nil, "nominal"); err != nil || ok {
+	if _, _, ok, err := bandsHashed(ctx, w.DB, q, nil, "nominal", g); err != nil || ok {
 		t.Fatalf("bandsHashed with colliding hashes: ok %v, err %v; want it to give up", ok, err)
 	}
-	gatherWay = 1
-	defer func() { gatherWay = 0 }()
-	agreeWithSQL(t, w.DB, "by family", q, nil)
+	agreeWithSQL(t, w.DB, "by family", q, nil, g)
 }
 
 // Rows added between the count and the stream are an error, not bands
@@ -279,15 +274,12 @@ func TestComputeBandsHashCollision(t *testing.T) {
 func TestComputeBandsRowsChanged(t *testing.T) {
 	ctx := context.Background()
 	w := sharedWarehouse(t, "infosec_jobs_salaries_2025-08-03.csv")
-	afterGroups = func() {
+	g := gathering{way: 1, afterGroups: func() {
 		if _, err := w.DB.ExecContext(ctx, `INSERT INTO observations SELECT * FROM observations LIMIT 1`); err != nil {
 			t.Error(err)
 		}
-	}
-	defer func() { afterGroups = nil }()
-	gatherWay = 1
-	defer func() { gatherWay = 0 }()
-	_, _, err := ComputeBands(ctx, w.DB, BandQuery{By: []string{"family"}}, nil)
+	}}
+	_, _, err := computeBands(ctx, w.DB, BandQuery{By: []string{"family"}}, nil, g)
 	if !errors.Is(err, errChanged) {
 		t.Fatalf("err = %v, want %v", err, errChanged)
 	}

@@ -22,6 +22,8 @@ type CSVOptions struct {
 	// not valid UTF-8 are decoded as Windows-1252 one by one, which also
 	// copes with files that mix encodings.
 	Latin1 bool
+
+	maxBatchBytes int // cuts batches smaller than maxBatchBytes; 0 is maxBatchBytes (tests)
 }
 
 // MaxRecordBytes bounds one delimited record (all its lines) and one JSON
@@ -139,6 +141,9 @@ func NewCSVReader(ctx context.Context, r io.Reader, name string, opt CSVOptions)
 	}
 	rd.header = uniqueHeader(hdr)
 	rd.b = newBatchBuilder(rd.header)
+	if opt.maxBatchBytes > 0 {
+		rd.b.maxBytes = opt.maxBatchBytes
+	}
 	return rd, nil
 }
 

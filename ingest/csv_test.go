@@ -133,15 +133,13 @@ func TestCSVReaderBatches(t *testing.T) {
 // well as at BatchSize rows, and a batch kept past the next Next (as the
 // loader keeps it, with Retain) still holds its own cells.
 func TestCSVReaderBatchBytes(t *testing.T) {
-	defer func(n int) { maxBatchBytes = n }(maxBatchBytes)
-	maxBatchBytes = 1 << 20
 	var b bytes.Buffer
 	b.WriteString("id,blob\n")
 	cell := strings.Repeat("x", 200000)
 	for i := 0; i < 8; i++ {
 		fmt.Fprintf(&b, "%d,%s\n", i, cell)
 	}
-	rd, err := NewCSVReader(context.Background(), &b, "t.csv", CSVOptions{})
+	rd, err := NewCSVReader(context.Background(), &b, "t.csv", CSVOptions{maxBatchBytes: 1 << 20})
 	if err != nil {
 		t.Fatal(err)
 	}

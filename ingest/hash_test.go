@@ -17,9 +17,7 @@ import (
 // and change nothing, and a changed
 // file at the same path must still replace the earlier version.
 func TestHashCheckedBesideTheLoad(t *testing.T) {
-	old := maxHeldRejects
-	maxHeldRejects = 1 // every batch with a reject ends a chunk
-	t.Cleanup(func() { maxHeldRejects = old })
+	opt := Options{maxHeldRejects: 1} // every batch with a reject ends a chunk
 	ctx := context.Background()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "lca.csv")
@@ -40,7 +38,7 @@ func TestHashCheckedBesideTheLoad(t *testing.T) {
 	}
 
 	gen(1)
-	first, err := File(ctx, w, path, Options{})
+	first, err := File(ctx, w, path, opt)
 	if err != nil || first.AlreadyLoaded || first.Loaded == 0 {
 		t.Fatalf("first load: %+v, %v", first, err)
 	}
@@ -53,7 +51,7 @@ func TestHashCheckedBesideTheLoad(t *testing.T) {
 	if o1 != first.Loaded || rejects != first.Rejected || first.Rejected < 2 {
 		t.Fatalf("stored %d rows and %d rejects; the load says %d and %d", o1, rejects, first.Loaded, first.Rejected)
 	}
-	again, err := File(ctx, w, path, Options{})
+	again, err := File(ctx, w, path, opt)
 	if err != nil || !again.AlreadyLoaded || again.SHA256 != first.SHA256 {
 		t.Fatalf("second load of the same file: %+v, %v", again, err)
 	}
@@ -62,7 +60,7 @@ func TestHashCheckedBesideTheLoad(t *testing.T) {
 	}
 
 	gen(2)
-	changed, err := File(ctx, w, path, Options{})
+	changed, err := File(ctx, w, path, opt)
 	if err != nil || changed.AlreadyLoaded || changed.Replaced != 1 || changed.SHA256 == first.SHA256 {
 		t.Fatalf("changed file: %+v, %v", changed, err)
 	}

@@ -41,6 +41,8 @@ type Options struct {
 	// size and modification time are still those of Known; otherwise the
 	// file is hashed again.
 	Known *KnownHash
+
+	maxHeldRejects int64 // ends chunks sooner than maxHeldRejects; 0 is maxHeldRejects (tests)
 }
 
 // KnownHash is a file's sha256 and the size and modification time it had
@@ -97,7 +99,7 @@ type Result struct {
 // inserted. A usual file (a few percent rejected) is one chunk; each
 // INSERT's end costs DuckDB a flush that leaves a core idle, which at ten
 // chunks of 64 batches was a tenth of a 5 M-row load (docs/benchmarks.md).
-var maxHeldRejects int64 = 100_000 // a variable so tests can make chunks small
+const maxHeldRejects = 100_000
 
 // SHA256File hashes a file's content.
 func SHA256File(ctx context.Context, path string) (string, int64, error) {
@@ -392,7 +394,10 @@ func loadObservations(ctx context.Context, s *warehouse.LoadSession, w *warehous
 	}()
 
 	for {
-		cr := &chunkReader{in: pairs}
+		cr := &chunkReader{in: pairs, maxRejects: maxHeldRejects}
+		if opt.maxHeldRejects > 0 {
+			cr.maxRejects = opt.maxHeldRejects
+		}
 		if err := s.AppendObservations(cr); err != nil {
 			cr.releaseRejects()
 			return err
@@ -510,16 +515,17 @@ func datasetFor(path, profile, given string) string {
 }
 
 // chunkReader is an array.RecordReader over the clean batches from the
-// channel, up to maxHeldRejects rejected rows; it keeps the reject batches
+// channel, up to maxRejects rejected rows; it keeps the reject batches
 // aside.
 type chunkReader struct {
-	in       <-chan batchPair
-	cur      arrow.RecordBatch
-	eof      bool
-	clean    int64
-	rejected int64
-	rejects  []arrow.RecordBatch
-	refs     atomic.Int64
+	in         <-chan batchPair
+	maxRejects int64
+	cur        arrow.RecordBatch
+	eof        bool
+	clean      int64
+	rejected   int64
+	rejects    []arrow.RecordBatch
+	refs       atomic.Int64
 }
 
 func (r *chunkReader) Retain()               { r.refs.Add(1) }
@@ -532,7 +538,7 @@ func (r *chunkReader) Next() bool {
 		r.cur.Release()
 		r.cur = nil
 	}
-	if r.eof || r.rejected >= maxHeldRejects {
+	if r.eof || r.rejected >= r.maxRejects {
 		return false
 	}
 	p, ok := <-r.in

@@ -60,13 +60,14 @@ type batchBuilder struct {
 	problems strCol
 	n        int
 	bytes    int // string bytes in the batch so far
+	maxBytes int // maxBatchBytes, or less in tests (CSVOptions.maxBatchBytes)
 }
 
 // maxBatchBytes cuts a batch early when its cells hold this many bytes, so
 // a file of huge cells cannot build a batch of gigabytes (and the int32
 // offsets of a Utf8 column never overflow: one record is at most
 // MaxRecordBytes).
-var maxBatchBytes = 64 << 20 // a variable so tests can make it small
+const maxBatchBytes = 64 << 20
 
 // maxBatchCells cuts a batch early on wide files: every cell costs an
 // offset and a slot whatever its text, so 16,384 columns of 8,192 rows
@@ -100,7 +101,7 @@ func newBatchBuilder(header []string) *batchBuilder {
 	fields = append(fields,
 		arrow.Field{Name: RowColumn, Type: arrow.PrimitiveTypes.Int64},
 		arrow.Field{Name: ProblemColumn, Type: arrow.BinaryTypes.String})
-	b := &batchBuilder{schema: arrow.NewSchema(fields, nil), cols: make([]strCol, len(header))}
+	b := &batchBuilder{schema: arrow.NewSchema(fields, nil), cols: make([]strCol, len(header)), maxBytes: maxBatchBytes}
 	b.reset(nil)
 	return b
 }
@@ -166,7 +167,7 @@ func (b *batchBuilder) fixUTF8(decode func(string) string) {
 // Full reports whether the batch should be cut: BatchSize rows,
 // maxBatchBytes of cells, or maxBatchCells cells.
 func (b *batchBuilder) Full() bool {
-	return b.n >= BatchSize || b.bytes >= maxBatchBytes || b.n*len(b.cols) >= maxBatchCells
+	return b.n >= BatchSize || b.bytes >= b.maxBytes || b.n*len(b.cols) >= maxBatchCells
 }
 
 // NewRecord hands over the accumulated rows and starts the next batch.

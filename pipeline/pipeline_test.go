@@ -19,6 +19,7 @@ import (
 	"payband/bands"
 	"payband/pipeline"
 	"payband/synth"
+	"payband/titles"
 	"payband/warehouse"
 )
 
@@ -29,6 +30,7 @@ type fixture struct {
 	dir, db string
 	runs    int
 	logs    bytes.Buffer
+	matcher *titles.Matcher // the last run's
 }
 
 func newFixture(t *testing.T) *fixture {
@@ -69,11 +71,13 @@ func (f *fixture) run(t *testing.T, cfg *pipeline.Config, prune bool) (pipeline.
 	t.Helper()
 	now := t0.Add(time.Duration(f.runs) * time.Hour)
 	f.runs++
-	return pipeline.Run(context.Background(), cfg, pipeline.Options{
+	opts := pipeline.Options{
 		DB: f.db, Prune: prune, Version: "test",
 		Logger: slog.New(slog.NewJSONHandler(&f.logs, nil)),
 		Now:    func() time.Time { return now },
-	})
+	}
+	pipeline.ObserveMatcher(&opts, func(m *titles.Matcher) { f.matcher = m })
+	return pipeline.Run(context.Background(), cfg, opts)
 }
 
 func (f *fixture) mustRun(t *testing.T, cfg *pipeline.Config) pipeline.Manifest {

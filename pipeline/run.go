@@ -40,6 +40,10 @@ type Options struct {
 	Now func() time.Time
 	// Report writes the report into a directory; nil means report.WriteReport.
 	Report func(ctx context.Context, db *sql.DB, dir string, cfg report.ReportConfig, tax *titles.Taxonomy, now time.Time) (report.ReportSummary, error)
+
+	// matcher, when set, is handed the matcher the run maps titles with,
+	// once it is built (tests count its calls; export_test.go).
+	matcher func(*titles.Matcher)
 }
 
 // Stage names, in order; one log event each.
@@ -243,6 +247,9 @@ func (r *runner) plan() ([]any, error) {
 	r.tax = tax
 	if r.match, err = r.cfg.Matcher(tax); err != nil {
 		return nil, err
+	}
+	if r.opts.matcher != nil {
+		r.opts.matcher(r.match)
 	}
 	src := "embedded"
 	if r.cfg.Taxonomy != "" {

@@ -23,8 +23,12 @@ func TestTitlesMappedOncePerLoad(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	before := titles.MatchCalls()
-	res, err := ingest.File(ctx, w, filepath.Join(f.dir, "raw", "a.csv"), ingest.Options{Profile: "survey"})
+	tax, err := titles.DefaultTaxonomy()
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := titles.NewMatcher(tax) // the matcher ingest uses by default
+	res, err := ingest.File(ctx, w, filepath.Join(f.dir, "raw", "a.csv"), ingest.Options{Profile: "survey", Matcher: m})
 	if err != nil {
 		w.Close()
 		t.Fatal(err)
@@ -36,14 +40,13 @@ func TestTitlesMappedOncePerLoad(t *testing.T) {
 	if err := w.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if got := titles.MatchCalls() - before; got != distinct || res.Loaded == 0 {
+	if got := m.Calls(); got != distinct || res.Loaded == 0 {
 		t.Fatalf("ingest matched %d titles for %d distinct (%d rows loaded)", got, distinct, res.Loaded)
 	}
 
 	cfg := f.config(t, baseConfig)
-	before = titles.MatchCalls()
 	m1 := f.mustRun(t, cfg)
-	if got := titles.MatchCalls() - before; got != 0 || m1.Taxonomy.Remapped {
+	if got := f.matcher.Calls(); got != 0 || m1.Taxonomy.Remapped {
 		t.Fatalf("first run after the ingest matched %d titles (remapped %v), want 0", got, m1.Taxonomy.Remapped)
 	}
 
@@ -59,9 +62,8 @@ func TestTitlesMappedOncePerLoad(t *testing.T) {
 		t.Fatal(err)
 	}
 	cfg = f.config(t, baseConfig+"overrides: overrides.csv\n")
-	before = titles.MatchCalls()
 	m2 := f.mustRun(t, cfg)
-	if got := titles.MatchCalls() - before; got != distinct || !m2.Taxonomy.Remapped || m2.Taxonomy.Changed == 0 {
+	if got := f.matcher.Calls(); got != distinct || !m2.Taxonomy.Remapped || m2.Taxonomy.Changed == 0 {
 		t.Fatalf("run with overrides matched %d titles (want %d), remapped %v, changed %d", got, distinct, m2.Taxonomy.Remapped, m2.Taxonomy.Changed)
 	}
 	wr = f.open(t)
@@ -73,9 +75,8 @@ func TestTitlesMappedOncePerLoad(t *testing.T) {
 	if fam != "security-auditor" || level != "senior" {
 		t.Errorf("override of %q: got %s/%s", title, fam, level)
 	}
-	before = titles.MatchCalls()
 	f.mustRun(t, cfg)
-	if got := titles.MatchCalls() - before; got != 0 {
+	if got := f.matcher.Calls(); got != 0 {
 		t.Errorf("third run matched %d titles, want 0", got)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"os"
 	"sort"
 	"strings"
+	"sync/atomic"
 )
 
 // FamilyNone in an overrides file pins a title as unmatched.
@@ -187,6 +188,7 @@ func (o *Overrides) computeDigest() string {
 // receiver is not changed.
 func (m *Matcher) WithOverrides(o *Overrides) *Matcher {
 	c := *m
+	c.calls = new(atomic.Int64)
 	c.over = o
 	c.fp = ""
 	if o != nil && o.Len() > 0 {

@@ -115,6 +115,8 @@ type Matcher struct {
 	over *Overrides // applied before any stage; nil for none
 	fp   string     // fingerprint with the overrides; "" = the taxonomy's
 	fpc  *fpCache   // the taxonomy's fingerprint, computed once
+
+	calls *atomic.Int64 // Calls
 }
 
 type fpCache struct {
@@ -190,6 +192,7 @@ func NewMatcher(t *Taxonomy) *Matcher {
 	m := &Matcher{
 		tax:       t,
 		threshold: t.Threshold,
+		calls:     new(atomic.Int64),
 		stop:      set(t.Stopwords),
 		noise:     set(t.Noise),
 		locations: set(t.Locations),
@@ -462,7 +465,7 @@ func (m *Matcher) Explain(raw string) (Match, []Step) {
 }
 
 func (m *Matcher) match(raw string, steps *[]Step) Match {
-	matchCalls.Add(1)
+	m.calls.Add(1)
 	a := m.analyze(raw, steps)
 	res := Match{Input: raw, Seniority: levelName(a.seniority), Method: MethodNone}
 	if m.over != nil {
@@ -503,13 +506,10 @@ func (m *Matcher) match(raw string, steps *[]Step) Match {
 	return res
 }
 
-// matchCalls counts Match and Explain calls in this process, so that tests
-// can tell how often titles were normalized.
-var matchCalls atomic.Int64
-
-// MatchCalls is the number of titles matched (Match or Explain, cached
-// results not counted) since the process started.
-func MatchCalls() int64 { return matchCalls.Load() }
+// Calls is the number of titles m has matched (Match or Explain; a
+// Cache's hits are not counted), so that a caller can tell how often
+// titles were normalized. A matcher from WithOverrides counts its own.
+func (m *Matcher) Calls() int64 { return m.calls.Load() }
 
 func levelName(i int) string {
 	if i < 0 {
