@@ -42,7 +42,7 @@ type Options struct {
 	Report func(ctx context.Context, db *sql.DB, dir string, cfg report.ReportConfig, tax *titles.Taxonomy, now time.Time) (report.ReportSummary, error)
 
 	// matcher, when set, is handed the matcher the run maps titles with,
-	// once it is built (tests count its calls; export_test.go).
+	// once it is built (tests count its calls; observe_test.go).
 	matcher func(*titles.Matcher)
 }
 
