@@ -747,6 +747,9 @@ type chartFile struct {
 	plot    *plot.Plot
 }
 
+// PNGPath is the chart's PNG file, relative to the report folder.
+func (c *chartFile) PNGPath() string { return c.pngPath }
+
 type chartPlot = *plot.Plot
 
 var slugRE = regexp.MustCompile(`[^a-z0-9]+`)
@@ -979,7 +982,10 @@ func (r *report) writeFiles(dir string) error {
 		}
 	}
 
-	md := r.markdown()
+	md, err := r.markdown()
+	if err != nil {
+		return fmt.Errorf("report: report.md: %w", err)
+	}
 	if err := os.WriteFile(filepath.Join(dir, "report.md"), []byte(md), 0o644); err != nil {
 		return fmt.Errorf("report: %w", err)
 	}
@@ -997,144 +1003,6 @@ func (r *report) writeFiles(dir string) error {
 func mdText(s string) string {
 	s = strings.NewReplacer(`\`, `\\`, "`", "\\`", "*", `\*`, "_", `\_`, "[", `\[`, "]", `\]`, "#", `\#`).Replace(s)
 	return mdEscape(s)
-}
-
-func mdTable(b *strings.Builder, head []string, rows [][]string) {
-	b.WriteString("| " + strings.Join(mdEscapeAll(head), " | ") + " |\n|")
-	for range head {
-		b.WriteString("---|")
-	}
-	b.WriteString("\n")
-	for _, r := range rows {
-		b.WriteString("| " + strings.Join(r, " | ") + " |\n")
-	}
-	b.WriteString("\n")
-}
-
-// markdown renders the report as Markdown, charts linked as PNG files.
-func (r *report) markdown() string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "# %s\n\n", mdText(r.Title))
-	fmt.Fprintf(&b, "Generated %s from %s salary rows (%s). Bands need at least %d rows; bands under %d rows are marked low n.\n\n",
-		r.Generated, formatInt(r.TotalRows), r.YearsText, r.MinN, r.LowN)
-	fmt.Fprintf(&b, "%s\n\n", mdText(r.ScopeText))
-	if len(r.Families) > 0 {
-		b.WriteString("Families: ")
-		for i, f := range r.Families {
-			if i > 0 {
-				b.WriteString(" · ")
-			}
-			fmt.Fprintf(&b, "[%s](#%s)", mdText(f.Name), slug(f.Name))
-		}
-		b.WriteString("\n\n")
-	}
-	for _, f := range r.Families {
-		fmt.Fprintf(&b, "## %s\n\n", mdText(f.Name))
-		fmt.Fprintf(&b, "%s\n\n", mdText(f.Summary))
-		fmt.Fprintf(&b, "Family `%s` · %s rows in the report's years.\n\n", f.ID, formatInt(f.Rows))
-		if len(f.Published) > 0 {
-			b.WriteString("**Published figures** (someone else's numbers, shown for comparison; not part of the bands above or below):\n\n")
-			for _, p := range f.Published {
-				parts := make([]string, len(p.Figures))
-				for i, x := range p.Figures {
-					parts[i] = x.Label + " " + x.Value
-				}
-				fmt.Fprintf(&b, "- %s: %s (%s)\n", mdText(p.Heading), mdText(strings.Join(parts, ", ")), mdText(p.Note))
-			}
-			b.WriteString("\n")
-		}
-		for _, t := range f.Tables {
-			fmt.Fprintf(&b, "### %s\n\n", mdText(t.Heading))
-			g := t.Grid()
-			head := append(append([]string{}, g.Head...), "note")
-			var rows [][]string
-			for _, row := range g.Rows {
-				cells := make([]string, 0, len(head))
-				for _, k := range row.Keys {
-					cells = append(cells, mdText(k))
-				}
-				cells = append(cells, row.Cells...)
-				note := ""
-				if row.LowN {
-					note = "low n"
-				}
-				rows = append(rows, append(cells, note))
-			}
-			if len(rows) == 0 {
-				fmt.Fprintf(&b, "No group has at least %d rows.\n\n", r.MinN)
-			} else {
-				mdTable(&b, head, rows)
-			}
-			fmt.Fprintf(&b, "Reproduce this table with:\n\n```sh\n%s\n```\n\n%s\n\n", t.Command, t.Note)
-		}
-		for _, c := range f.Charts {
-			fmt.Fprintf(&b, "![%s](%s)\n\n", mdText(c.Alt), c.pngPath)
-		}
-		if len(f.Titles) > 0 {
-			b.WriteString("Most frequent titles in this family:\n\n")
-			var rows [][]string
-			for _, t := range f.Titles {
-				rows = append(rows, []string{mdText(t.Label), formatInt(t.Count)})
-			}
-			mdTable(&b, []string{"title as written", "rows"}, rows)
-		}
-	}
-	if len(r.Skipped) > 0 {
-		b.WriteString("## Families without a band\n\n")
-		for _, s := range r.Skipped {
-			fmt.Fprintf(&b, "- %s (`%s`): no year with at least %d rows\n", mdText(s.Name), s.ID, r.MinN)
-		}
-		b.WriteString("\n")
-	}
-	if l := r.Ladder; l != nil && len(l.Steps) > 0 {
-		fmt.Fprintf(&b, "## Career ladder, %d\n\n", l.Year)
-		var rows [][]string
-		for _, s := range l.Steps {
-			rows = append(rows, []string{mdText(s.Label()), formatInt(int64(s.N)), money(s.P25), money(s.Median), money(s.P75)})
-		}
-		mdTable(&b, []string{"step", "n", "p25", "median", "p75"}, rows)
-		if l.Chart != nil {
-			fmt.Fprintf(&b, "![%s](%s)\n\n", mdText(l.Chart.Alt), l.Chart.pngPath)
-		}
-	}
-	q := r.Quality
-	b.WriteString("## Data quality\n\n### Sources\n\n")
-	if len(q.Sources) == 0 {
-		b.WriteString("No sources loaded.\n\n")
-	} else {
-		var rows [][]string
-		for _, s := range q.Sources {
-			rows = append(rows, []string{mdText(s.Source), mdText(s.Path), "`" + s.SHA256 + "`", mdText(s.Profile),
-				formatInt(s.Read), formatInt(s.Loaded), formatInt(s.Rejected), formatInt(s.Dup), s.LoadedAt})
-		}
-		mdTable(&b, []string{"source", "path", "sha256", "profile", "read", "loaded", "rejected", "duplicate", "loaded at"}, rows)
-	}
-	fmt.Fprintf(&b, "### Rejected rows by reason\n\n%s rejected rows, %d distinct reasons", formatInt(q.RejectTotal), q.RejectKinds)
-	if q.RejectKinds > reportTopRejects {
-		fmt.Fprintf(&b, " (top %d shown)", reportTopRejects)
-	}
-	b.WriteString(".\n\n")
-	if len(q.Rejects) > 0 {
-		var rows [][]string
-		for _, c := range q.Rejects {
-			rows = append(rows, []string{mdText(c.Label), formatInt(c.Count)})
-		}
-		mdTable(&b, []string{"reason", "rows"}, rows)
-	}
-	fmt.Fprintf(&b, "### Unmatched titles\n\n%s rows have a title that matched no family; the %d most frequent titles:\n\n", formatInt(q.UnmatchedAll), reportTopUnmatched)
-	if len(q.Unmatched) > 0 {
-		var rows [][]string
-		for _, c := range q.Unmatched {
-			rows = append(rows, []string{mdText(c.Label), formatInt(c.Count)})
-		}
-		mdTable(&b, []string{"title as written", "rows"}, rows)
-	}
-	b.WriteString("## Methodology\n\n")
-	for _, m := range r.methodology() {
-		fmt.Fprintf(&b, "- %s\n", m)
-	}
-	b.WriteString("\n")
-	return b.String()
 }
 
 // methodology is the note shared by the HTML and Markdown reports.

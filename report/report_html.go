@@ -9,9 +9,10 @@ import (
 	"html/template"
 	"io"
 	"strings"
+	texttemplate "text/template"
 )
 
-//go:embed templates/report.html.tmpl templates/report.css
+//go:embed templates/report.html.tmpl templates/report.md.tmpl templates/report.css
 var reportTemplates embed.FS
 
 var reportTmpl = template.Must(template.New("report.html.tmpl").Funcs(template.FuncMap{
@@ -21,6 +22,35 @@ var reportTmpl = template.Must(template.New("report.html.tmpl").Funcs(template.F
 	"slug":  slug,
 	"svg":   func(c *chartFile) template.HTML { return template.HTML(c.svg) }, // verified by inlineSVG
 }).ParseFS(reportTemplates, "templates/report.html.tmpl"))
+
+// mdTmpl renders report.md from the same report as the page.
+var mdTmpl = texttemplate.Must(texttemplate.New("report.md.tmpl").Funcs(texttemplate.FuncMap{
+	"md":     mdText,
+	"mdcell": mdEscape,
+	"int":    formatInt,
+	"count":  func(n int) string { return formatInt(int64(n)) },
+	"money":  money,
+	"slug":   slug,
+}).ParseFS(reportTemplates, "templates/report.md.tmpl"))
+
+// mdView is what the Markdown template sees: the report, and the
+// methodology with its `code` spans.
+type mdView struct {
+	*report
+	Methodology  []string
+	TopRejects   int
+	TopUnmatched int
+}
+
+// markdown renders the report as Markdown, charts linked as PNG files.
+func (r *report) markdown() (string, error) {
+	var b strings.Builder
+	v := mdView{report: r, Methodology: r.methodology(), TopRejects: reportTopRejects, TopUnmatched: reportTopUnmatched}
+	if err := mdTmpl.Execute(&b, v); err != nil {
+		return "", err
+	}
+	return b.String(), nil
+}
 
 // htmlView is what the page template sees.
 type htmlView struct {
