@@ -1,6 +1,3 @@
-// Command payband is a batch pipeline for salary and career analytics: it
-// ingests salary and job-title datasets into a DuckDB warehouse, normalizes
-// titles and pay, and computes pay bands, charts and reports.
 package main
 
 import (
