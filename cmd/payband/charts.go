@@ -127,7 +127,7 @@ func ladderBands(ctx context.Context, db *sql.DB, q bands.BandQuery) ([]bands.Ba
 		}
 	}
 	var steps []bands.Band
-	for _, f := range ladderFamilies {
+	for _, f := range report.LadderFamilies {
 		b, ok := latest[f]
 		if !ok {
 			continue

@@ -63,11 +63,6 @@ func writePublished(cmd *cobra.Command, g *globals, w *warehouse.Warehouse, q ba
 	return report.PublishedTable(ps).Write(g.stdout, format, report.RenderOptions{})
 }
 
-var chartKinds = []string{"band", "hist", "trend", "ladder", "box"}
-
-// ladderFamilies is the career path of the seed career page.
-var ladderFamilies = []string{"security-analyst", "security-engineer", "security-architect", "security-manager", "security-director", "ciso"}
-
 func chartCmd(g *globals) *cobra.Command {
 	var bf bandFlags
 	var out string
@@ -81,11 +76,11 @@ func chartCmd(g *globals) *cobra.Command {
   ladder  median pay along analyst → engineer → architect → manager → director → CISO (latest year, or --year)
   box     boxes p10/p25/median/p75/p90 by --by (default level)`,
 		Args:      cobra.ExactArgs(1),
-		ValidArgs: chartKinds,
+		ValidArgs: report.ChartKinds,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			kind := args[0]
-			if !slices.Contains(chartKinds, kind) {
-				return usagef("unknown chart %q: use %s", kind, strings.Join(chartKinds, ", "))
+			if !slices.Contains(report.ChartKinds, kind) {
+				return usagef("unknown chart %q: use %s", kind, strings.Join(report.ChartKinds, ", "))
 			}
 			ext := strings.ToLower(filepath.Ext(out))
 			if out == "" || (ext != ".png" && ext != ".svg") {
