@@ -899,19 +899,19 @@ func (r *report) familyPlot(ctx context.Context, db *sql.DB, cfg ReportConfig, f
 // boxColumns are tried in order for the box chart.
 var boxColumns = []string{"level", "company_size", "country"}
 
-// groupOrders put the values of ordinal columns in their natural order;
-// other values sort after them, alphabetically.
+// groupOrders put the values of ordinal columns other than the level
+// columns (bands.LevelLadder) in their natural order; other values sort
+// after them, alphabetically.
 var groupOrders = map[string][]string{
-	"level":            bands.LevelLadder,
-	"seniority":        bands.LevelLadder,
-	"title_seniority":  bands.LevelLadder,
-	"experience_level": bands.LevelLadder,
-	"experience_code":  {"EN", "MI", "SE", "EX"},
-	"company_size":     {"S", "M", "L"},
+	"experience_code": {"EN", "MI", "SE", "EX"},
+	"company_size":    {"S", "M", "L"},
 }
 
 func sortGroups(col string, bs []bands.Band) {
 	order := groupOrders[col]
+	if bands.IsLevelColumn(col) {
+		order = bands.LevelLadder
+	}
 	rank := func(s string) int {
 		for i, x := range order {
 			if x == s {
