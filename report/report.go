@@ -136,8 +136,9 @@ type skippedFamily struct{ ID, Name string }
 
 type familySection struct {
 	ID, Name   string
-	Rows       int64 // rows in the report's years
-	Summary    string
+	Rows       int64    // rows in the report's years
+	Summary    string   // the headline as plain text (Markdown, tests)
+	Head       headline // the same sentence in parts, for the page
 	LatestYear int
 	Latest     bands.Band
 	Published  []publishedView
@@ -419,6 +420,7 @@ func buildFamily(ctx context.Context, db *sql.DB, memo *bands.Memo, cfg ReportCo
 	byKind = inYears(byKind, years)
 	if len(fs.byYear) == 0 {
 		fs.Summary = fmt.Sprintf("No year has at least %d rows for %s %s %s, so no band is shown.", cfg.MinN, article, fam.Name, scopePlace(cfg))
+		fs.Head = headline{Before: fs.Summary, Hedged: true}
 	} else {
 		latest := fs.byYear[len(fs.byYear)-1]
 		fs.LatestYear, _ = strconv.Atoi(latest.Value("year"))
@@ -435,9 +437,8 @@ func buildFamily(ctx context.Context, db *sql.DB, memo *bands.Memo, cfg ReportCo
 			}
 		}
 		fs.Latest = latest
-		fs.Summary = fmt.Sprintf("Average yearly salary of %s %s %s, %d, is %s (n = %s %s). It starts around %s and can reach %s.",
-			article, fam.Name, latest.Scope.Place(), fs.LatestYear, money(latest.Mean), formatInt(int64(latest.N)),
-			latest.Scope.Units(), money(latest.P10), money(latest.P90))
+		fs.Head = familyHeadline(article, fam.Name, fs.LatestYear, latest)
+		fs.Summary = fs.Head.Text()
 	}
 	kinds := map[string]bool{}
 	for _, b := range byKind {
@@ -543,6 +544,58 @@ GROUP BY title_raw ORDER BY n DESC, title_raw LIMIT ?`, append(append([]any{fam.
 		return nil, err
 	}
 	return fs, nil
+}
+
+// headline is a family's lead sentence: Before, then the median's
+// interval CI (marked up on the page so a reader's eye finds it), then
+// After. Hedged is set below bands.LowN rows: the page then prints it in
+// body type, as a caution rather than a fact.
+type headline struct {
+	Before, CI, After string
+	Hedged            bool
+}
+
+// Text is the sentence whole.
+func (h headline) Text() string { return h.Before + h.CI + h.After }
+
+// familyHeadline leads with the median and its 95% interval, as salary
+// sites lead with the median or a likely range; the mean stays in the
+// tables. Below bands.LowN rows the sentence says how few rows carry it.
+func familyHeadline(article, name string, year int, b bands.Band) headline {
+	ci := "95% CI " + moneyK(b.MedianCILow) + "–" + moneyK(b.MedianCIHigh)
+	if b.MedianCILow == 0 && b.MedianCIHigh == 0 {
+		ci = "too few rows for a 95% interval"
+	}
+	n := formatInt(int64(b.N)) + " " + b.Scope.Units()
+	if !b.LowN {
+		return headline{
+			Before: fmt.Sprintf("%s %s %s is paid a median of %s (", capitalize(article), name, b.Scope.Place(), money(b.Median)),
+			CI:     ci,
+			After:  fmt.Sprintf("), n = %s, %d. Half earn between %s and %s.", n, year, moneyK(b.P25), moneyK(b.P75)),
+		}
+	}
+	return headline{
+		Before: fmt.Sprintf("Only %s describe %s %s %s in %d, too few for a firm figure: their median is %s (", n, article, name, b.Scope.Place(), year, money(b.Median)),
+		CI:     ci,
+		After:  fmt.Sprintf("), and half fall between %s and %s. More data may move these figures a lot.", moneyK(b.P25), moneyK(b.P75)),
+		Hedged: true,
+	}
+}
+
+func capitalize(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// moneyK formats dollars to the nearest thousand for prose: "$132k".
+func moneyK(v float64) string {
+	k := Whole(v / 1000)
+	if k < 0 {
+		return "-$" + formatInt(-k) + "k"
+	}
+	return "$" + formatInt(k) + "k"
 }
 
 // publishedFigures lays a published figure out as labelled values; a

@@ -109,3 +109,31 @@ func sharedWarehouse(t *testing.T, names ...string) *warehouse.Warehouse {
 	}
 	return w
 }
+
+func TestFamilyHeadline(t *testing.T) {
+	survey := bands.Scope{Kinds: []string{bands.KindSurvey}, Countries: []string{"US"}, NCountries: 1}
+	cases := []struct {
+		name   string
+		b      bands.Band
+		want   string
+		hedged bool
+	}{
+		{"firm", bands.Band{N: 762, Median: 137573, MedianCILow: 132400, MedianCIHigh: 141499, P25: 104200, P75: 170000, Scope: survey},
+			"A Security Manager in the United States is paid a median of $137,573 (95% CI $132k–$141k), n = 762 survey answers, 2025. Half earn between $104k and $170k.", false},
+		{"hedged", bands.Band{N: 27, LowN: true, Median: 208130, MedianCILow: 150000, MedianCIHigh: 260400, P25: 180000, P75: 231000, Scope: survey},
+			"Only 27 survey answers describe a Security Manager in the United States in 2025, too few for a firm figure: their median is $208,130 (95% CI $150k–$260k), and half fall between $180k and $231k. More data may move these figures a lot.", true},
+		{"no interval", bands.Band{N: 5, LowN: true, Median: 100000, P25: 90000, P75: 110000, Scope: survey},
+			"Only 5 survey answers describe a Security Manager in the United States in 2025, too few for a firm figure: their median is $100,000 (too few rows for a 95% interval), and half fall between $90k and $110k. More data may move these figures a lot.", true},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			h := familyHeadline("a", "Security Manager", 2025, c.b)
+			if h.Text() != c.want || h.Hedged != c.hedged {
+				t.Errorf("got  %q (hedged %v)\nwant %q (hedged %v)", h.Text(), h.Hedged, c.want, c.hedged)
+			}
+			if !strings.HasPrefix(h.CI, "95% CI") && c.b.MedianCIHigh != 0 {
+				t.Errorf("the interval part is %q", h.CI)
+			}
+		})
+	}
+}
