@@ -2,6 +2,7 @@ package bands
 
 import (
 	"math"
+	"math/big"
 	"math/rand/v2"
 	"reflect"
 	"slices"
@@ -217,6 +218,75 @@ func TestStatsOrderIndependent(t *testing.T) {
 		statsOf(&b, slices.Clone(v))
 		if !reflect.DeepEqual(b, first) {
 			t.Fatalf("shuffled input gives\n%+v\nfirst gave\n%+v", b, first)
+		}
+	}
+}
+
+// binomHalfCDF is P(B ≤ k) for B ~ Binomial(n, 1/2), summed exactly in
+// big integers: the slow obvious reference for the median's interval.
+func binomHalfCDF(n, k int) float64 {
+	if k < 0 {
+		return 0
+	}
+	sum := new(big.Int)
+	c := big.NewInt(1) // C(n, 0)
+	for i := 0; i <= k && i <= n; i++ {
+		sum.Add(sum, c)
+		c.Mul(c, big.NewInt(int64(n-i)))
+		c.Quo(c, big.NewInt(int64(i+1)))
+	}
+	f, _ := new(big.Rat).SetFrac(sum, new(big.Int).Lsh(big.NewInt(1), uint(n))).Float64()
+	return f
+}
+
+// TestMedianCIRule holds the documented rule (docs/methodology.md) to an
+// exact binomial computation: the interval [x(lo), x(hi)] covers the
+// median with probability P(lo ≤ B ≤ hi−1), B ~ Binomial(n, 1/2). It is
+// absent below n = 8, is [min, max] at n = 8, always covers at least 95%,
+// and is never more than one rank wider on a side than the exact
+// (shortest symmetric) interval.
+func TestMedianCIRule(t *testing.T) {
+	for n := 1; n <= 400; n++ {
+		lo, hi, ok := medianCIRanks(n)
+		// The exact interval: the largest k with P(B ≤ k−1) ≤ 2.5%.
+		exact := 0
+		for k := 1; k <= n/2+1; k++ {
+			if binomHalfCDF(n, k-1) <= 0.025 {
+				exact = k
+			}
+		}
+		if ok != (n >= 8) {
+			t.Errorf("n = %d: interval present = %v, the rule says it appears at n = 8", n, ok)
+		}
+		if exact > 0 != (n >= 6) {
+			t.Errorf("n = %d: the exact binomial interval exists = %v; the docs say from n = 6", n, exact > 0)
+		}
+		if !ok {
+			continue
+		}
+		if hi != n+1-lo {
+			t.Errorf("n = %d: ranks %d–%d are not symmetric", n, lo, hi)
+		}
+		if cover := binomHalfCDF(n, hi-1) - binomHalfCDF(n, lo-1); cover < 0.95 {
+			t.Errorf("n = %d: ranks %d–%d cover %.4f < 95%%", n, lo, hi, cover)
+		}
+		if lo > exact || exact-lo > 1 {
+			t.Errorf("n = %d: lower rank %d, exact %d: more than one rank apart", n, lo, exact)
+		}
+		if n <= 12 {
+			// The band itself: at n = 8 the interval is [min, max].
+			v := make([]float64, n)
+			for i := range v {
+				v[i] = float64((i*7)%n+1) * 1000 // a shuffle of 1000..n·1000
+			}
+			var b Band
+			statsOf(&b, v)
+			if b.MedianCILow != float64(lo)*1000 || b.MedianCIHigh != float64(hi)*1000 {
+				t.Errorf("n = %d: band interval %v–%v, want ranks %d–%d", n, b.MedianCILow, b.MedianCIHigh, lo, hi)
+			}
+			if n == 8 && (b.MedianCILow != b.Min || b.MedianCIHigh != b.Max) {
+				t.Errorf("n = 8: interval %v–%v, want [min, max] = %v–%v", b.MedianCILow, b.MedianCIHigh, b.Min, b.Max)
+			}
 		}
 	}
 }
