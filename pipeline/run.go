@@ -488,6 +488,7 @@ func (r *runner) report() ([]any, error) {
 		return nil, fmt.Errorf("output: %w", err)
 	}
 	removeStale(r.cfg.Output)
+	rc.BaseDir = r.cfg.Dir // source paths as the config names them
 	r.tmp = filepath.Join(r.cfg.Output, ".tmp-"+r.m.RunID)
 	write := r.opts.Report
 	if write == nil {

@@ -291,7 +291,11 @@ func buildReport(ctx context.Context, db *sql.DB, cfg ReportConfig, tax *titles.
 	if r.Ladder, err = buildLadder(ctx, r.memo, cfg, tax, r.Years); err != nil {
 		return nil, err
 	}
-	if r.Quality, err = buildQuality(ctx, db); err != nil {
+	base := cfg.BaseDir
+	if base == "" {
+		base, _ = os.Getwd()
+	}
+	if r.Quality, err = buildQuality(ctx, db, base); err != nil {
 		return nil, err
 	}
 	if err := r.buildCharts(ctx, db, cfg); err != nil {
@@ -526,9 +530,9 @@ func buildFamily(ctx context.Context, db *sql.DB, memo *bands.Memo, cfg ReportCo
 	}
 
 	yearArg := yearsArg(years)
-	trows, err := db.QueryContext(ctx, `SELECT title_raw, count(*) AS n FROM salaries
-WHERE family = ? AND `+yearsWhere+` AND `+scopeWhere+`
-GROUP BY title_raw ORDER BY n DESC, title_raw LIMIT ?`, append(append([]any{fam.ID, yearArg, yearArg}, cfg.scopeArgs()...), reportTopTitles)...)
+	trows, err := db.QueryContext(ctx, `WITH t AS (SELECT title_raw, count(*) AS rows FROM salaries
+WHERE family = ? AND `+yearsWhere+` AND `+scopeWhere+` GROUP BY title_raw)
+SELECT `+titleGroupLabel+`, sum(rows) AS n FROM t GROUP BY `+titleGroupKey+` ORDER BY n DESC, 1 LIMIT ?`, append(append([]any{fam.ID, yearArg, yearArg}, cfg.scopeArgs()...), reportTopTitles)...)
 	if err != nil {
 		return nil, fmt.Errorf("report: titles of %s: %w", fam.ID, err)
 	}
@@ -687,7 +691,7 @@ func buildLadder(ctx context.Context, memo *bands.Memo, cfg ReportConfig, tax *t
 	return l, nil
 }
 
-func buildQuality(ctx context.Context, db *sql.DB) (qualitySection, error) {
+func buildQuality(ctx context.Context, db *sql.DB, base string) (qualitySection, error) {
 	var q qualitySection
 	rows, err := db.QueryContext(ctx, `SELECT source, path, sha256, profile, rows_read, rows_loaded, rows_rejected, rows_duplicate, loaded_at
 FROM sources ORDER BY source, path, sha256`)
@@ -703,6 +707,7 @@ FROM sources ORDER BY source, path, sha256`)
 			return q, fmt.Errorf("report: sources: %w", err)
 		}
 		s.Profile = profile.String
+		s.Path = displayPath(base, s.Path)
 		if at.Valid {
 			s.LoadedAt = at.Time.UTC().Format(time.RFC3339)
 		}
@@ -717,13 +722,44 @@ FROM sources ORDER BY source, path, sha256`)
 	if q.Rejects, err = countRows(ctx, db, `SELECT coalesce(reason, ''), count(*) AS n FROM rejects GROUP BY 1 ORDER BY n DESC, 1 LIMIT ?`, reportTopRejects); err != nil {
 		return q, fmt.Errorf("report: rejects: %w", err)
 	}
-	if q.Unmatched, err = countRows(ctx, db, `SELECT title_raw, rows FROM title_map WHERE family = '' AND rows > 0 ORDER BY rows DESC, title_raw LIMIT ?`, reportTopUnmatched); err != nil {
+	if q.Unmatched, err = countRows(ctx, db, `SELECT `+titleGroupLabel+`, sum(rows) AS n FROM title_map WHERE family = '' AND rows > 0
+GROUP BY `+titleGroupKey+` ORDER BY n DESC, 1 LIMIT ?`, reportTopUnmatched); err != nil {
 		return q, fmt.Errorf("report: unmatched titles: %w", err)
 	}
 	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM salaries WHERE family = ''`).Scan(&q.UnmatchedAll); err != nil {
 		return q, fmt.Errorf("report: unmatched titles: %w", err)
 	}
 	return q, nil
+}
+
+// A title's spellings that differ only in case and white space are one
+// title to a reader ("Software Engineer", "SOFTWARE  ENGINEER"): the
+// data-quality and frequent-title lists group them under titleGroupKey
+// and show the most frequent spelling (ties: the first in byte order),
+// with the number of spellings when there are several. Both run over
+// (title_raw, rows) pairs.
+const (
+	titleGroupKey   = `lower(regexp_replace(trim(title_raw), '\s+', ' ', 'g'))`
+	titleGroupLabel = `first(title_raw ORDER BY rows DESC, title_raw) || CASE WHEN count(*) > 1 THEN ' (' || count(*) || ' spellings)' ELSE '' END`
+)
+
+// displayPath shows a source's path relative to base when it lies within
+// two folders up of it, else as "…/folder/file": the report names no
+// absolute path of the machine that loaded it.
+func displayPath(base, p string) string {
+	if !filepath.IsAbs(p) || base == "" {
+		return filepath.ToSlash(p)
+	}
+	if rel, err := filepath.Rel(base, p); err == nil {
+		ups := 0
+		for rest := rel; strings.HasPrefix(rest, ".."+string(filepath.Separator)); rest = rest[3:] {
+			ups++
+		}
+		if ups <= 2 && rel != ".." {
+			return filepath.ToSlash(rel)
+		}
+	}
+	return "…/" + filepath.Base(filepath.Dir(p)) + "/" + filepath.Base(p)
 }
 
 func countRows(ctx context.Context, db *sql.DB, query string, args ...any) ([]countRow, error) {

@@ -35,6 +35,10 @@ type ReportConfig struct {
 	Country string `yaml:"country"`
 	// CaseStatus is which LCA filings count: certified (default) or all.
 	CaseStatus string `yaml:"case_status"`
+	// BaseDir is the folder the report shows source paths relative to
+	// (a pipeline's config folder); empty is the working directory. A
+	// report read on another machine then names no path of this one.
+	BaseDir string `yaml:"-" json:"-"`
 }
 
 // DefaultReportCountry is the report's scope unless its config says

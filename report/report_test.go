@@ -648,3 +648,62 @@ func TestReportFailedFamilyCancelsOthers(t *testing.T) {
 		t.Errorf("%d family queries ran on after a family failed (%v)", n, time.Since(start))
 	}
 }
+
+// TestReportGroupsTitleSpellings: spellings of a title that differ only in
+// case and white space are one line of the data-quality and frequent-title
+// lists, and source paths are shown relative to the report's base folder.
+func TestReportGroupsTitleSpellings(t *testing.T) {
+	ctx := context.Background()
+	d := t.TempDir()
+	var b strings.Builder
+	b.WriteString("work_year,experience_level,employment_type,job_title,salary,salary_currency,salary_in_usd,employee_residence,remote_ratio,company_location,company_size\n")
+	row := func(title string, n int) {
+		for i := 0; i < n; i++ {
+			fmt.Fprintf(&b, "2024,SE,FT,%s,%d,USD,%d,US,0,US,M\n", title, 100000+i*1000+len(b.String())%997, 100000+i*1000+len(b.String())%997)
+		}
+	}
+	row("Software Engineer", 3)
+	row("SOFTWARE  ENGINEER", 2)
+	row(`"  software engineer"`, 1)
+	row("Pastry Chef", 4)
+	row("Security Manager", 6)
+	row("SECURITY MANAGER", 5)
+	src := filepath.Join(d, "in", "titles.csv")
+	if err := os.MkdirAll(filepath.Dir(src), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(src, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	w, err := warehouse.Open(ctx, filepath.Join(d, "w.duckdb"), warehouse.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	if _, err := ingest.File(ctx, w, src, ingest.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	cfg := report.DefaultReportConfig()
+	cfg.MinN = 5
+	cfg.BaseDir = d
+	out := filepath.Join(d, "report")
+	if _, err := report.WriteReport(ctx, w.DB, out, cfg, nil, reportNow); err != nil {
+		t.Fatal(err)
+	}
+	md := string(readFile(t, filepath.Join(out, "report.md")))
+	for _, want := range []string{
+		"| Software Engineer (3 spellings) | 6 |",
+		"| Pastry Chef | 4 |",
+		"| Security Manager (2 spellings) | 11 |",
+		"| in/titles.csv |",
+	} {
+		if !strings.Contains(md, want) {
+			t.Errorf("report.md lacks %q", want)
+		}
+	}
+	for _, bad := range []string{"SOFTWARE", "SECURITY MANAGER", d} {
+		if strings.Contains(md, bad) {
+			t.Errorf("report.md holds %q", bad)
+		}
+	}
+}

@@ -137,3 +137,19 @@ func TestFamilyHeadline(t *testing.T) {
 		})
 	}
 }
+
+func TestDisplayPath(t *testing.T) {
+	cases := []struct{ base, path, want string }{
+		{"/home/ana/pay", "/home/ana/pay/raw/lca.csv", "raw/lca.csv"},
+		{"/home/ana/pay", "/home/ana/shared/data/lca.csv", "../shared/data/lca.csv"},
+		{"/home/ana/cfg", "/home/shared/lca.csv", "../../shared/lca.csv"},
+		{"/home/ana/pay/cfg/x", "/srv/data/2024/lca.csv", "…/2024/lca.csv"},
+		{"/home/ana", "raw/lca.csv", "raw/lca.csv"},
+		{"", "/srv/data/lca.csv", "/srv/data/lca.csv"},
+	}
+	for _, c := range cases {
+		if got := displayPath(c.base, c.path); got != c.want {
+			t.Errorf("displayPath(%q, %q) = %q, want %q", c.base, c.path, got, c.want)
+		}
+	}
+}
