@@ -158,13 +158,20 @@ type bandTable struct {
 	Note    string
 }
 
+// publishedView is one publisher's figures for one occupation, area and
+// dollar basis, a column per year: a compact table that does not stretch
+// the family's card however many years a publisher has.
 type publishedView struct {
 	Heading string
-	Figures []figure
+	Years   []string
+	Rows    []publishedRow
 	Note    string
 }
 
-type figure struct{ Label, Value string }
+type publishedRow struct {
+	Label string
+	Cells []string // one per year; "—" where that year lacks the figure
+}
 
 type countRow struct {
 	Label string
@@ -519,15 +526,17 @@ func buildFamily(ctx context.Context, db *sql.DB, memo *bands.Memo, cfg ReportCo
 	if err != nil {
 		return nil, fmt.Errorf("report: published figures for %s: %w", fam.ID, err)
 	}
+	var shown []bands.Published
 	for _, p := range pubs {
-		fs.Published = append(fs.Published, publishedFigures(p))
+		shown = append(shown, p)
 		if cfg.Real != 0 {
 			// Beside the real-dollar tables, the figure in the same dollars.
 			if err := p.Convert(pay.DefaultCPI(), cfg.Real); err == nil {
-				fs.Published = append(fs.Published, publishedFigures(p))
+				shown = append(shown, p)
 			}
 		}
 	}
+	fs.Published = publishedTables(shown)
 
 	yearArg := yearsArg(years)
 	trows, err := db.QueryContext(ctx, `WITH t AS (SELECT title_raw, count(*) AS rows FROM salaries
@@ -602,46 +611,114 @@ func moneyK(v float64) string {
 	return "$" + formatInt(k) + "k"
 }
 
-// publishedFigures lays a published figure out as labelled values; a
-// reference band has average, start and maximum, an OEWS row its
-// percentiles.
-func publishedFigures(p bands.Published) publishedView {
-	v := publishedView{Heading: fmt.Sprintf("%s, %d", p.Publisher, p.Year)}
-	occ := p.Occupation
-	if p.Code != "" {
-		occ = p.Code + " " + occ
-	}
-	add := func(label string, val float64, col string) {
-		if val == 0 {
-			return
+// publishedLabels are a published table's rows, in reading order, with
+// the topcoded-column name of each: a reference band has average, start
+// and maximum, an OEWS row its percentiles and employment.
+var publishedLabels = []struct{ label, col string }{
+	{"average", "mean"}, {"starts at", "low"}, {"p10", "p10"}, {"p25", "p25"}, {"median", "median"},
+	{"p75", "p75"}, {"p90", "p90"}, {"can reach", "high"}, {"employment", ""},
+}
+
+func publishedValue(p bands.Published, col string) (string, bool) {
+	var v float64
+	switch col {
+	case "mean":
+		v = p.Mean
+	case "low":
+		v = p.Low
+	case "p10":
+		v = p.P10
+	case "p25":
+		v = p.P25
+	case "median":
+		v = p.Median
+	case "p75":
+		v = p.P75
+	case "p90":
+		v = p.P90
+	case "high":
+		v = p.High
+	case "":
+		if p.Employment > 0 {
+			return formatInt(p.Employment), true
 		}
-		s := money(val)
-		if p.Topcoded && strings.Contains(","+p.TopcodedColumns+",", ","+col+",") {
-			s = "≥ " + s
+		return "", false
+	}
+	if v == 0 {
+		return "", false
+	}
+	s := money(v)
+	if p.Topcoded && strings.Contains(","+p.TopcodedColumns+",", ","+col+",") {
+		s = "≥ " + s
+	}
+	return s, true
+}
+
+// publishedTables groups published figures by publisher, occupation, area,
+// comparison and dollar basis, in the order first seen, each a table with
+// a column per year and a row per figure any of its years has.
+func publishedTables(ps []bands.Published) []publishedView {
+	type group struct {
+		view  publishedView
+		byYr  map[int]bands.Published
+		years []int
+	}
+	var order []string
+	groups := map[string]*group{}
+	for _, p := range ps {
+		key := strings.Join([]string{p.Publisher, p.Code, p.Occupation, p.Area, p.Comparison, p.Basis}, "\x00")
+		g := groups[key]
+		if g == nil {
+			occ := p.Occupation
+			if p.Code != "" {
+				occ = p.Code + " " + occ
+			}
+			dollars := "nominal dollars of each year"
+			heading := p.Publisher
+			if strings.HasPrefix(p.Basis, "real:") {
+				yr := strings.TrimPrefix(p.Basis, "real:")
+				dollars = yr + " dollars (CPI-U, converted like the real-dollar bands)"
+				heading += ", in " + yr + " dollars"
+			}
+			note := strings.TrimSpace(occ + " · " + p.Area + " · " + dollars)
+			if p.Comparison != "" {
+				note += " · " + p.Comparison
+			}
+			g = &group{view: publishedView{Heading: heading, Note: note}, byYr: map[int]bands.Published{}}
+			groups[key] = g
+			order = append(order, key)
 		}
-		v.Figures = append(v.Figures, figure{label, s})
+		if _, dup := g.byYr[p.Year]; !dup {
+			g.years = append(g.years, p.Year)
+		}
+		g.byYr[p.Year] = p
 	}
-	add("average", p.Mean, "mean")
-	add("starts at", p.Low, "low")
-	add("p10", p.P10, "p10")
-	add("p25", p.P25, "p25")
-	add("median", p.Median, "median")
-	add("p75", p.P75, "p75")
-	add("p90", p.P90, "p90")
-	add("can reach", p.High, "high")
-	if p.Employment > 0 {
-		v.Figures = append(v.Figures, figure{"employment", formatInt(p.Employment)})
+	var out []publishedView
+	for _, key := range order {
+		g := groups[key]
+		sort.Ints(g.years)
+		v := g.view
+		for _, y := range g.years {
+			v.Years = append(v.Years, strconv.Itoa(y))
+		}
+		for _, l := range publishedLabels {
+			row := publishedRow{Label: l.label}
+			any := false
+			for _, y := range g.years {
+				s, ok := publishedValue(g.byYr[y], l.col)
+				if !ok {
+					s = "—"
+				}
+				any = any || ok
+				row.Cells = append(row.Cells, s)
+			}
+			if any {
+				v.Rows = append(v.Rows, row)
+			}
+		}
+		out = append(out, v)
 	}
-	dollars := "nominal " + strconv.Itoa(p.Year) + " dollars"
-	if strings.HasPrefix(p.Basis, "real:") {
-		dollars = strings.TrimPrefix(p.Basis, "real:") + " dollars (CPI-U, converted like the real-dollar bands)"
-		v.Heading += ", in " + strings.TrimPrefix(p.Basis, "real:") + " dollars"
-	}
-	v.Note = strings.TrimSpace(occ + " · " + p.Area + " · " + dollars)
-	if p.Comparison != "" {
-		v.Note += " · " + p.Comparison
-	}
-	return v
+	return out
 }
 
 // scopePlace is the report's place for a sentence: "in the United States".

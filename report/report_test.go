@@ -209,7 +209,9 @@ func TestReportFiles(t *testing.T) {
 	for _, want := range []string{
 		"describe a Security Manager in the United States in 2024, too few for a firm figure: their median is ",
 		`<p class="summary-hedged">`, `<span class="ci" data-ci>95% CI $`,
-		"career page (seed material), 2016",
+		`<div class="pub-head">career page (seed material)</div>`,
+		`<thead><tr><th class="key"></th><th>2016</th></tr></thead>`,
+		`<tr><td class="key">average</td><td>$60,985</td></tr>`,
 		"$60,985", "$33,037", "$109,370",
 		"payband query &#34;WITH base AS",
 		"Rejected rows by reason", "Unmatched titles", "Methodology",

@@ -153,3 +153,44 @@ func TestDisplayPath(t *testing.T) {
 		}
 	}
 }
+
+// TestPublishedTables: a publisher's years become columns of one table;
+// another occupation, area or dollar basis is a table of its own; a row
+// shows only when some year has the figure, "—" where one lacks it.
+func TestPublishedTables(t *testing.T) {
+	oews := func(year int, median float64, emp int64) bands.Published {
+		return bands.Published{Publisher: "BLS OEWS", Code: "11-3021", Occupation: "Computer and Information Systems Managers",
+			Year: year, Area: "U.S.", Median: median, P25: median * 0.8, Employment: emp, Basis: "nominal"}
+	}
+	top := oews(2024, 239200, 600000)
+	top.Topcoded, top.TopcodedColumns = true, "median"
+	real := oews(2023, 160000, 0)
+	real.Basis = "real:2016"
+	got := publishedTables([]bands.Published{oews(2023, 169510, 0), top, oews(2022, 159010, 557000), real,
+		{Publisher: "career page", Occupation: "Security Manager", Year: 2016, Area: "US", Mean: 60985, Low: 33037, High: 109370, Basis: "nominal"}})
+	if len(got) != 3 {
+		t.Fatalf("%d tables, want 3: %+v", len(got), got)
+	}
+	o := got[0]
+	if strings.Join(o.Years, ",") != "2022,2023,2024" {
+		t.Errorf("OEWS years %v, want 2022,2023,2024", o.Years)
+	}
+	rows := map[string]string{}
+	var labels []string
+	for _, r := range o.Rows {
+		rows[r.Label] = strings.Join(r.Cells, "|")
+		labels = append(labels, r.Label)
+	}
+	if strings.Join(labels, ",") != "p25,median,employment" {
+		t.Errorf("OEWS rows %v, want p25, median, employment", labels)
+	}
+	if rows["median"] != "$159,010|$169,510|≥ $239,200" || rows["employment"] != "557,000|—|600,000" {
+		t.Errorf("OEWS rows %v", rows)
+	}
+	if !strings.Contains(o.Note, "nominal dollars of each year") || !strings.Contains(got[1].Heading, "in 2016 dollars") {
+		t.Errorf("bases not labelled: %q / %q", o.Note, got[1].Heading)
+	}
+	if c := got[2]; len(c.Years) != 1 || len(c.Rows) != 3 || c.Rows[0].Label != "average" || c.Rows[0].Cells[0] != "$60,985" {
+		t.Errorf("career page table %+v", c)
+	}
+}
