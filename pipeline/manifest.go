@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"payband/warehouse"
+
+	"payband/report"
 )
 
 // Run outcomes recorded in the manifest and in run_log.
@@ -22,21 +24,24 @@ const (
 // Manifest describes one run. It is written as manifest.json in the report
 // folder and as the manifest column of run_log (the runs view).
 type Manifest struct {
-	RunID     string        `json:"run_id"`
-	StartedAt time.Time     `json:"started_at"`
-	EndedAt   time.Time     `json:"ended_at"`
-	Outcome   string        `json:"outcome"`
-	Error     string        `json:"error,omitempty"`
-	Gate      string        `json:"gate,omitempty"` // the tripped gate when Outcome is "gate"
-	Program   string        `json:"program_version"`
-	Config    string        `json:"config"`
-	ReportDir string        `json:"report_dir,omitempty"`
-	Taxonomy  TaxonomyInfo  `json:"taxonomy"`
-	Inputs    []Input       `json:"inputs"`
-	Removed   []Removed     `json:"removed,omitempty"`
-	Rows      RowCounts     `json:"rows"`
-	Medians   []Median      `json:"medians,omitempty"`
-	Stages    []StageTiming `json:"stages"`
+	RunID     string       `json:"run_id"`
+	StartedAt time.Time    `json:"started_at"`
+	EndedAt   time.Time    `json:"ended_at"`
+	Outcome   string       `json:"outcome"`
+	Error     string       `json:"error,omitempty"`
+	Gate      string       `json:"gate,omitempty"` // the tripped gate when Outcome is "gate"
+	Program   string       `json:"program_version"`
+	Config    string       `json:"config"`
+	ReportDir string       `json:"report_dir,omitempty"`
+	Taxonomy  TaxonomyInfo `json:"taxonomy"`
+	Inputs    []Input      `json:"inputs"`
+	Removed   []Removed    `json:"removed,omitempty"`
+	Rows      RowCounts    `json:"rows"`
+	Medians   []Median     `json:"medians,omitempty"`
+	// ReportMedians are the headline medians the run's report stated, in
+	// its scope; the next run's summary table shows how far each moved.
+	ReportMedians []report.HeadlineMedian `json:"report_medians,omitempty"`
+	Stages        []StageTiming           `json:"stages"`
 }
 
 // TaxonomyInfo is the taxonomy a run normalized titles with.

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"strconv"
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -580,4 +581,76 @@ func TestFailedRunRecorded(t *testing.T) {
 	if len(ents) != 2 {
 		t.Errorf("reports/ holds %d entries, want the first run and latest", len(ents))
 	}
+}
+
+// TestReportSinceLastRun: the manifest records the headline medians the
+// report stated, and the next run's summary table shows how far each
+// moved since, computed here from the two manifests.
+func TestReportSinceLastRun(t *testing.T) {
+	f := newFixture(t)
+	f.gen(t, "a.csv", 3000, 1, "survey")
+	cfg := f.config(t, baseConfig)
+	m1 := f.mustRun(t, cfg)
+	if len(m1.ReportMedians) == 0 {
+		t.Fatal("the first run's manifest has no report_medians")
+	}
+	md1 := readReportMD(t, f)
+	if !strings.Contains(md1, "## Summary") {
+		t.Fatal("report.md has no summary table")
+	}
+	f.gen(t, "b.csv", 2000, 7, "survey")
+	m2 := f.mustRun(t, cfg)
+	md2 := readReportMD(t, f)
+	checked := 0
+	for _, cur := range m2.ReportMedians {
+		for _, old := range m1.ReportMedians {
+			if old.Family != cur.Family || old.Year != cur.Year || old.Kinds != cur.Kinds {
+				continue
+			}
+			d := (cur.Median - old.Median) / old.Median * 100
+			want := fmt.Sprintf("+%.1f%%", d)
+			if d < 0 {
+				want = fmt.Sprintf("−%.1f%%", -d)
+			}
+			if math.Abs(d) < 0.05 {
+				want = "0.0%"
+			}
+			line := ""
+			for _, l := range strings.Split(md2, "\n") {
+				if strings.HasPrefix(l, "| [") && strings.Contains(l, "(#") && strings.Contains(l, " | "+strconv.Itoa(cur.Year)+" | ") &&
+					strings.Contains(l, "| "+wholeDollars(cur.Median)+" |") {
+					line = l
+				}
+			}
+			cells := strings.Split(line, " | ")
+			if len(cells) < 9 || cells[7] != want {
+				t.Errorf("%s: summary line %q, want since last run %s (from %v to %v)", cur.Family, line, want, old.Median, cur.Median)
+			}
+			checked++
+		}
+	}
+	if checked == 0 {
+		t.Fatalf("no family kept its year and kinds between runs: %v / %v", m1.ReportMedians, m2.ReportMedians)
+	}
+	if !strings.Contains(md2, m1.RunID) {
+		t.Errorf("the summary does not name the run it compares with (%s)", m1.RunID)
+	}
+}
+
+func readReportMD(t *testing.T, f *fixture) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(f.dir, "reports", "latest", "report.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// wholeDollars is "$123,457".
+func wholeDollars(v float64) string {
+	d := strconv.FormatInt(int64(math.Round(v)), 10)
+	for i := len(d) - 3; i > 0; i -= 3 {
+		d = d[:i] + "," + d[i:]
+	}
+	return "$" + d
 }

@@ -160,6 +160,7 @@ type runner struct {
 	retention  error     // retention problems do not fail the run
 	stageStart time.Time // start of the current stage
 	published  *Manifest // the manifest as written to manifest.json
+	prev       *Manifest // the last ok run's, read by the bands stage
 }
 
 // start picks the run id and records the run as running.
@@ -471,6 +472,7 @@ func (r *runner) bands() ([]any, error) {
 	if err != nil {
 		return nil, err
 	}
+	r.prev = prev
 	attrs := []any{"salaries", r.m.Rows.Salaries, "rejects", r.m.Rows.Rejects, "families", len(r.m.Medians)}
 	if prev != nil {
 		attrs = append(attrs, "previous_run", prev.RunID)
@@ -489,6 +491,9 @@ func (r *runner) report() ([]any, error) {
 	}
 	removeStale(r.cfg.Output)
 	rc.BaseDir = r.cfg.Dir // source paths as the config names them
+	if r.prev != nil {
+		rc.Previous, rc.PreviousRun = r.prev.ReportMedians, r.prev.RunID
+	}
 	r.tmp = filepath.Join(r.cfg.Output, ".tmp-"+r.m.RunID)
 	write := r.opts.Report
 	if write == nil {
@@ -498,6 +503,7 @@ func (r *runner) report() ([]any, error) {
 	if err != nil {
 		return nil, err
 	}
+	r.m.ReportMedians = sum.Medians
 	return []any{"families", sum.Families, "bands", sum.Bands, "charts", len(sum.Charts)}, nil
 }
 

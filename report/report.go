@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -30,6 +31,19 @@ type ReportSummary struct {
 	Families int      // family sections
 	Bands    int      // rows of bands.json
 	Charts   []string // chart names, sorted ("band-security-manager", "ladder", …)
+	// Medians are the families' headline medians, for the next run to
+	// show how far each moved (ReportConfig.Previous).
+	Medians []HeadlineMedian
+}
+
+// HeadlineMedian is the median a family's headline states: its latest
+// year in the report's scope and the source kinds of that band.
+type HeadlineMedian struct {
+	Family string  `json:"family"`
+	Year   int     `json:"year"`
+	Kinds  string  `json:"kinds"` // Scope.KindsText: "survey", "mixed: …"
+	N      int     `json:"n"`
+	Median float64 `json:"median"`
 }
 
 // leadFamily opens the report when no families are configured.
@@ -101,6 +115,12 @@ func WriteReport(ctx context.Context, db *sql.DB, dir string, cfg ReportConfig, 
 	done = true
 
 	sum := ReportSummary{Dir: dir, Families: len(rep.Families), Bands: len(rep.AllBands)}
+	for _, fs := range rep.Families {
+		if fs.LatestYear != 0 {
+			sum.Medians = append(sum.Medians, HeadlineMedian{Family: fs.ID, Year: fs.LatestYear,
+				Kinds: fs.Latest.Scope.KindsText(), N: fs.Latest.N, Median: fs.Latest.Median})
+		}
+	}
 	for _, c := range rep.charts {
 		sum.Charts = append(sum.Charts, c.Name)
 	}
@@ -122,6 +142,8 @@ type report struct {
 	YearsText  string
 	TotalRows  int64
 	Families   []*familySection
+	Overview   []overviewRow   // the summary table at the top
+	PrevRun    string          // the run the "since last run" column compares with
 	Skipped    []skippedFamily // families asked for but without a band
 	Ladder     *ladderSection
 	Quality    qualitySection
@@ -147,6 +169,7 @@ type familySection struct {
 	Charts     []*chartFile
 	byYear     []bands.Band // nominal, by year only
 	byYearReal []bands.Band
+	byKind     []bands.Band // nominal, by year and source kind
 }
 
 type bandTable struct {
@@ -295,6 +318,11 @@ func buildReport(ctx context.Context, db *sql.DB, cfg ReportConfig, tax *titles.
 		}
 	}
 
+	r.PrevRun = cfg.PreviousRun
+	for _, fs := range r.Families {
+		r.Overview = append(r.Overview, overview(fs, cfg.Previous))
+	}
+
 	if r.Ladder, err = buildLadder(ctx, r.memo, cfg, tax, r.Years); err != nil {
 		return nil, err
 	}
@@ -429,6 +457,7 @@ func buildFamily(ctx context.Context, db *sql.DB, memo *bands.Memo, cfg ReportCo
 		return nil, fmt.Errorf("report: %s: %w", fam.ID, err)
 	}
 	byKind = inYears(byKind, years)
+	fs.byKind = byKind
 	if len(fs.byYear) == 0 {
 		fs.Summary = fmt.Sprintf("No year has at least %d rows for %s %s %s, so no band is shown.", cfg.MinN, article, fam.Name, scopePlace(cfg))
 		fs.Head = headline{Before: fs.Summary, Hedged: true}
@@ -557,6 +586,80 @@ SELECT `+titleGroupLabel+`, sum(rows) AS n FROM t GROUP BY `+titleGroupKey+` ORD
 		return nil, err
 	}
 	return fs, nil
+}
+
+// overviewRow is one family's line of the summary table at the top of the
+// report: its headline figures and how far its median moved.
+type overviewRow struct {
+	ID, Name, Year, N       string
+	Median, CI, Range       string
+	SinceYear, SinceYearVs  string // "+4.2%", "2023"; "—" and why when there is nothing to compare
+	SinceRun, SinceRunTitle string
+	LowN                    bool
+}
+
+// overview compares a family's headline band with the band of the same
+// source kinds in the latest earlier year, and with the headline median of
+// the previous run when that run stated one for the same year and kinds:
+// a change is only shown between like populations.
+func overview(fs *familySection, prev []HeadlineMedian) overviewRow {
+	row := overviewRow{ID: fs.ID, Name: fs.Name, N: "—", Median: "—", CI: "", Range: "—",
+		SinceYear: "—", SinceRun: "—"}
+	if fs.LatestYear == 0 {
+		row.SinceYearVs = "no band"
+		return row
+	}
+	b := fs.Latest
+	row.Year = strconv.Itoa(fs.LatestYear)
+	row.N, row.LowN = formatInt(int64(b.N)), b.LowN
+	row.Median, row.Range = money(b.Median), money(b.P25)+"–"+money(b.P75)
+	if b.MedianCIHigh != 0 {
+		row.CI = moneyK(b.MedianCILow) + "–" + moneyK(b.MedianCIHigh)
+	}
+	kinds := b.Scope.KindsText()
+	var before *bands.Band
+	beforeYear := 0
+	for _, set := range [][]bands.Band{fs.byYear, fs.byKind} {
+		for i, c := range set {
+			y, _ := strconv.Atoi(c.Value("year"))
+			if y < fs.LatestYear && y > beforeYear && c.Scope.KindsText() == kinds {
+				before, beforeYear = &set[i], y
+			}
+		}
+	}
+	if before != nil && before.Median != 0 {
+		row.SinceYear, row.SinceYearVs = pctChange(b.Median, before.Median), "vs "+strconv.Itoa(beforeYear)
+	} else {
+		row.SinceYearVs = "no earlier year of " + kinds
+	}
+	row.SinceRunTitle = "no earlier run"
+	for _, p := range prev {
+		if p.Family != fs.ID {
+			continue
+		}
+		switch {
+		case p.Year != fs.LatestYear:
+			row.SinceRunTitle = fmt.Sprintf("the last run's headline was %d", p.Year)
+		case p.Kinds != kinds:
+			row.SinceRunTitle = "the last run's headline measured " + p.Kinds
+		case p.Median != 0:
+			row.SinceRun = pctChange(b.Median, p.Median)
+			row.SinceRunTitle = "was " + money(p.Median) + fmt.Sprintf(" (n = %s)", formatInt(int64(p.N)))
+		}
+	}
+	return row
+}
+
+// pctChange is the change from old to cur as "+4.2%", "−0.3%" or "0.0%".
+func pctChange(cur, old float64) string {
+	d := (cur - old) / old * 100
+	if math.Abs(d) < 0.05 {
+		return "0.0%"
+	}
+	if d < 0 {
+		return fmt.Sprintf("−%.1f%%", -d)
+	}
+	return fmt.Sprintf("+%.1f%%", d)
 }
 
 // headline is a family's lead sentence: Before, then the median's

@@ -39,6 +39,11 @@ type ReportConfig struct {
 	// (a pipeline's config folder); empty is the working directory. A
 	// report read on another machine then names no path of this one.
 	BaseDir string `yaml:"-" json:"-"`
+	// Previous are the headline medians of the last run (its manifest's
+	// report_medians) and PreviousRun its id: the summary table shows how
+	// far each family's median moved since. Empty outside a pipeline.
+	Previous    []HeadlineMedian `yaml:"-" json:"-"`
+	PreviousRun string           `yaml:"-" json:"-"`
 }
 
 // DefaultReportCountry is the report's scope unless its config says

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -192,5 +193,46 @@ func TestPublishedTables(t *testing.T) {
 	}
 	if c := got[2]; len(c.Years) != 1 || len(c.Rows) != 3 || c.Rows[0].Label != "average" || c.Rows[0].Cells[0] != "$60,985" {
 		t.Errorf("career page table %+v", c)
+	}
+}
+
+func TestOverview(t *testing.T) {
+	kind := func(k string) bands.Scope { return bands.Scope{Kinds: []string{k}} }
+	year := func(y int, median float64, sc bands.Scope) bands.Band {
+		return bands.Band{Group: []bands.KV{{Key: "year", Value: strconv.Itoa(y)}}, N: 40, Median: median,
+			P25: median * 0.8, P75: median * 1.2, MedianCILow: median * 0.95, MedianCIHigh: median * 1.05, Scope: sc}
+	}
+	survey := kind(bands.KindSurvey)
+	latest := year(2025, 110000, survey)
+	fs := &familySection{ID: "security-manager", Name: "Security Manager", LatestYear: 2025, Latest: latest,
+		// 2024 is LCA only, so the comparison reaches back to the 2023 survey band.
+		byYear: []bands.Band{year(2023, 100000, survey), year(2024, 90000, kind(bands.KindLCAOffered)), latest}}
+	cases := []struct {
+		name                   string
+		prev                   []HeadlineMedian
+		sinceRun, sinceRunNote string
+	}{
+		{"no earlier run", nil, "—", "no earlier run"},
+		{"same year and kinds", []HeadlineMedian{{Family: "security-manager", Year: 2025, Kinds: "survey", N: 30, Median: 125000}}, "−12.0%", "was $125,000 (n = 30)"},
+		{"other year", []HeadlineMedian{{Family: "security-manager", Year: 2024, Kinds: "survey", Median: 1}}, "—", "the last run's headline was 2024"},
+		{"other kinds", []HeadlineMedian{{Family: "security-manager", Year: 2025, Kinds: "lca-offered", Median: 1}}, "—", "the last run's headline measured lca-offered"},
+		{"other family", []HeadlineMedian{{Family: "ciso", Year: 2025, Kinds: "survey", Median: 1}}, "—", "no earlier run"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			row := overview(fs, c.prev)
+			if row.SinceYear != "+10.0%" || row.SinceYearVs != "vs 2023" {
+				t.Errorf("since last year %q %q, want +10.0%% vs 2023", row.SinceYear, row.SinceYearVs)
+			}
+			if row.SinceRun != c.sinceRun || row.SinceRunTitle != c.sinceRunNote {
+				t.Errorf("since last run %q (%q), want %q (%q)", row.SinceRun, row.SinceRunTitle, c.sinceRun, c.sinceRunNote)
+			}
+			if row.Median != "$110,000" || row.CI != "$105k–$116k" || row.N != "40" {
+				t.Errorf("row %+v", row)
+			}
+		})
+	}
+	if row := overview(&familySection{ID: "x", Name: "X"}, nil); row.Median != "—" || row.SinceYearVs != "no band" {
+		t.Errorf("a family without a band: %+v", row)
 	}
 }
