@@ -34,8 +34,11 @@ type Options struct {
 	// Dataset names the publisher's series the file belongs to; "" takes
 	// it from the file's name or profile, or from a loaded source the
 	// file is another snapshot of (datasets.go).
-	Dataset  string
-	Progress func(rows int64, bytes int64) // called after each batch; may be nil
+	Dataset string
+	// Synthetic records the file as made-up data (payband gen, demo): its
+	// source says so and every report drawn from it carries a banner.
+	Synthetic bool
+	Progress  func(rows int64, bytes int64) // called after each batch; may be nil
 	// Known is the file's sha256 when the caller has just computed it (a
 	// run's plan hashes every source). It is used only while the file's
 	// size and modification time are still those of Known; otherwise the
@@ -85,6 +88,7 @@ type Result struct {
 	AlreadyLoaded bool
 	Replaced      int // earlier versions of the same path retired
 	Dataset       string
+	Synthetic     bool
 	// Overlaps are the loaded sources sharing rows with this one (see
 	// datasets.go); Supersedes the older snapshots this one retired, and
 	// SupersededBy the newer snapshot that retires this one on arrival.
@@ -177,6 +181,7 @@ func File(ctx context.Context, w *warehouse.Warehouse, path string, opt Options)
 		return res, &RowError{Source: path, Err: err}
 	}
 	res.Profile, res.ProfileReason = b.Profile.Name, reason
+	res.Synthetic = opt.Synthetic
 	if b.Profile.Published {
 		res.Dataset = datasetFor(res.Path, res.Profile, opt.Dataset)
 		res, err = loadPublished(ctx, w, path, src, b, opt.Convert.Year, res, start)
@@ -490,7 +495,7 @@ func loadObservations(ctx context.Context, s *warehouse.LoadSession, w *warehous
 // sourceRecord is what the warehouse records of a load's result.
 func sourceRecord(res *Result) warehouse.Source {
 	return warehouse.Source{Name: res.Source, Path: res.Path, SHA256: res.SHA256, Profile: res.Profile, Format: res.Format,
-		Dataset: res.Dataset, Read: res.Read, Loaded: res.Loaded, Rejected: res.Rejected, Duplicate: res.Duplicate}
+		Dataset: res.Dataset, Synthetic: res.Synthetic, Read: res.Read, Loaded: res.Loaded, Rejected: res.Rejected, Duplicate: res.Duplicate}
 }
 
 // titleMatcher is m as the warehouse's title map takes it.

@@ -49,6 +49,7 @@ type Source struct {
 	Point     string            `yaml:"point"`     // low, mid (default) or high
 	MinPay    float64           `yaml:"min_pay"`   // default pay.DefaultBounds.Min
 	MaxPay    float64           `yaml:"max_pay"`   // default pay.DefaultBounds.Max
+	Synthetic bool              `yaml:"synthetic"` // made-up data (payband gen): reports carry a banner
 
 	line int
 }
@@ -254,7 +255,7 @@ func (c *Config) Matcher(t *titles.Taxonomy) (*titles.Matcher, error) {
 // ingestOptions maps the source's keys onto ingest.Options (without the
 // matcher, which the run supplies).
 func (s *Source) ingestOptions() (ingest.Options, error) {
-	opt := ingest.Options{Profile: s.Profile, Format: s.Format, Dataset: s.Dataset}
+	opt := ingest.Options{Profile: s.Profile, Format: s.Format, Dataset: s.Dataset, Synthetic: s.Synthetic}
 	if opt.Profile == "" {
 		opt.Profile = "auto"
 	}

@@ -8,11 +8,11 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strconv"
-	"math"
 	"strings"
 	"testing"
 	"time"
@@ -653,4 +653,21 @@ func wholeDollars(v float64) string {
 		d = d[:i] + "," + d[i:]
 	}
 	return "$" + d
+}
+
+// TestSyntheticSource: a source with synthetic: true is recorded as
+// synthetic and the run's report carries the banner.
+func TestSyntheticSource(t *testing.T) {
+	f := newFixture(t)
+	f.gen(t, "a.csv", 1500, 3, "survey")
+	cfg := f.config(t, strings.Replace(baseConfig, "    profile: survey\n", "    profile: survey\n    synthetic: true\n", 1))
+	f.mustRun(t, cfg)
+	if md := readReportMD(t, f); !strings.Contains(md, "Synthetic data: every source of this report is made up") {
+		t.Error("the run's report has no synthetic-data banner")
+	}
+	w := f.open(t)
+	var synth bool
+	if err := w.DB.QueryRow(`SELECT bool_and(synthetic) FROM sources`).Scan(&synth); err != nil || !synth {
+		t.Errorf("sources.synthetic = %v, %v; want true", synth, err)
+	}
 }

@@ -144,6 +144,7 @@ type report struct {
 	Families   []*familySection
 	Overview   []overviewRow   // the summary table at the top
 	PrevRun    string          // the run the "since last run" column compares with
+	Synthetic  string          // the banner when any source is synthetic, else ""
 	Skipped    []skippedFamily // families asked for but without a band
 	Ladder     *ladderSection
 	Quality    qualitySection
@@ -332,6 +333,16 @@ func buildReport(ctx context.Context, db *sql.DB, cfg ReportConfig, tax *titles.
 	}
 	if r.Quality, err = buildQuality(ctx, db, base); err != nil {
 		return nil, err
+	}
+	var synth, total int
+	if err := db.QueryRowContext(ctx, `SELECT count(*) FILTER (WHERE synthetic), count(*) FROM sources`).Scan(&synth, &total); err != nil {
+		return nil, fmt.Errorf("report: sources: %w", err)
+	}
+	switch {
+	case synth > 0 && synth == total:
+		r.Synthetic = "Synthetic data: every source of this report is made up (payband gen or demo). No figure here describes real pay."
+	case synth > 0:
+		r.Synthetic = fmt.Sprintf("Synthetic data: %d of %d sources of this report are made up (payband gen or demo) and pooled with the others. Do not read its figures as real pay.", synth, total)
 	}
 	if err := r.buildCharts(ctx, db, cfg); err != nil {
 		return nil, err

@@ -311,6 +311,7 @@ func (s *LoadSession) SharedRows() ([]SharedRows, error) {
 // counts, and which snapshots of its dataset it retires or is retired by.
 type Source struct {
 	Name, Path, SHA256, Profile, Format, Dataset string
+	Synthetic                                    bool // made-up data (payband gen, demo)
 
 	Read, Loaded, Rejected, Duplicate int64
 
@@ -336,7 +337,7 @@ func (s *LoadSession) Finish(src Source) error {
 	}
 	ctx, rc := s.ctx, s.rc
 	if _, err := rc.exec(ctx, sqlInsertSource, s.id, src.Name, src.Path, src.SHA256, src.Profile, src.Format,
-		src.Read, src.Loaded, src.Rejected, src.Duplicate, src.Dataset); err != nil {
+		src.Read, src.Loaded, src.Rejected, src.Duplicate, src.Dataset, src.Synthetic); err != nil {
 		return err
 	}
 	winner := s.id

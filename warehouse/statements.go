@@ -15,8 +15,8 @@ const (
 
 	sqlInsertSource = `INSERT INTO source_files
     (source_id, name, path, sha256, profile, format, rows_read, rows_loaded,
-     rows_rejected, rows_duplicate, loaded_at, dataset)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now(), ?)`
+     rows_rejected, rows_duplicate, loaded_at, dataset, synthetic)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now(), ?, ?)`
 
 	sqlActiveAtPath = `SELECT source_id FROM source_files WHERE retired_at IS NULL AND path = ? ORDER BY source_id`
 

@@ -278,7 +278,7 @@ func (w *Warehouse) Close() error {
 }
 
 // SchemaVersion is the version this payband writes.
-const SchemaVersion = 4
+const SchemaVersion = 5
 
 type migration struct {
 	version int

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -220,5 +221,54 @@ func TestTitlesNormalizeJSONArrayAndLines(t *testing.T) {
 		if err := json.Unmarshal([]byte(l), &m); err != nil {
 			t.Errorf("jsonl line %q: %v", l, err)
 		}
+	}
+}
+
+// TestSyntheticDataIsMarked: demo data and files loaded with --synthetic
+// are recorded as synthetic in their source, and every report drawn from
+// them says so in a banner; a report of real files has none.
+func TestSyntheticDataIsMarked(t *testing.T) {
+	dir := t.TempDir()
+	demo := filepath.Join(dir, "demo")
+	mustRun(t, "demo", "--rows", "3000", "--out", demo)
+	html, err := os.ReadFile(filepath.Join(demo, "report", "index.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(html), `data-synthetic`) || !strings.Contains(string(html), "every source of this report is made up") {
+		t.Error("the demo report has no synthetic-data banner")
+	}
+	db := filepath.Join(demo, "demo.duckdb")
+	if out := mustRun(t, "--db", db, "query", "--format", "csv", "select synthetic from sources"); !strings.Contains(out, "true") {
+		t.Errorf("the demo's source is not recorded as synthetic: %q", out)
+	}
+
+	gen := filepath.Join(dir, "gen.csv")
+	mustRun(t, "gen", "--rows", "2000", "--profile", "survey", "--out", gen)
+	real := filepath.Join(dir, "real.csv")
+	if err := os.WriteFile(real, []byte("work_year,experience_level,employment_type,job_title,salary,salary_currency,salary_in_usd,employee_residence,remote_ratio,company_location,company_size\n"+
+		"2024,SE,FT,Security Manager,150000,USD,150000,US,0,US,M\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	w := filepath.Join(dir, "w.duckdb")
+	mustRun(t, "--db", w, "ingest", real)
+	rep := filepath.Join(dir, "r1")
+	mustRun(t, "--db", w, "report", "--out", rep)
+	if b, _ := os.ReadFile(filepath.Join(rep, "report.md")); strings.Contains(string(b), "Synthetic data") {
+		t.Error("a report of real files has a synthetic-data banner")
+	}
+	mustRun(t, "--db", w, "ingest", "--synthetic", gen)
+	rep2 := filepath.Join(dir, "r2")
+	mustRun(t, "--db", w, "report", "--out", rep2)
+	md, err := os.ReadFile(filepath.Join(rep2, "report.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(md), "Synthetic data: 1 of 2 sources of this report are made up") {
+		t.Errorf("report.md lacks the mixed synthetic banner:\n%.400s", md)
+	}
+	out := mustRun(t, "--db", w, "query", "--format", "csv", "select source, synthetic from sources order by source")
+	if !strings.Contains(out, "gen.csv,true") || !strings.Contains(out, "real.csv,false") {
+		t.Errorf("sources: %q", out)
 	}
 }

@@ -57,7 +57,7 @@ the path of index.html.`,
 			if err != nil {
 				return err
 			}
-			res, err := ingest.File(ctx, w, csvPath, ingest.Options{})
+			res, err := ingest.File(ctx, w, csvPath, ingest.Options{Synthetic: true})
 			if err != nil {
 				w.Close()
 				return err

@@ -171,6 +171,7 @@ mapped fields decide.`,
 	f := c.Flags()
 	f.StringVar(&opt.Profile, "profile", "auto", "source profile: auto, survey, lca, oews, generic")
 	f.StringVar(&opt.Dataset, "dataset", "", "the dataset (publisher's series) the files belong to (default: from the file's name, profile or rows)")
+	f.BoolVar(&opt.Synthetic, "synthetic", false, "record the files as synthetic data (payband gen): every report drawn from them says so")
 	f.StringVar(&opt.Format, "format", "", "input format: csv, tsv, json, jsonl, parquet, xlsx (default: detected)")
 	f.StringArrayVar(&maps, "map", nil, "generic profile: field=COLUMN[,field=COLUMN...] (fields: title, pay, pay_to, unit, currency, year, date, pay_usd, ...; for published bands occupation, code, area, area_name, employment, mean, p10 ... p90)")
 	f.StringVar(&opt.Target, "target", "", "generic profile: salaries or published (default: published when --map names band figures)")

@@ -65,7 +65,7 @@ date-formatted serials) instead of CSV.`,
 			}); err != nil {
 				return err
 			}
-			g.note("wrote %d synthetic %s rows (seed %d) to %s", opt.Rows, opt.Profile, opt.Seed, out)
+			g.note("wrote %d synthetic %s rows (seed %d) to %s; load it with ingest --synthetic (or synthetic: true in a pipeline source) so its reports say the data is made up", opt.Rows, opt.Profile, opt.Seed, out)
 			return nil
 		},
 	}

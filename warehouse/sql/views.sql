@@ -7,7 +7,7 @@
 DROP VIEW IF EXISTS payband_batch;
 CREATE OR REPLACE VIEW sources AS
 SELECT name AS source, path, sha256, profile, rows_read, rows_loaded,
-       rows_rejected, rows_duplicate, loaded_at, dataset
+       rows_rejected, rows_duplicate, loaded_at, dataset, synthetic
 FROM source_files
 WHERE retired_at IS NULL;
 
@@ -16,7 +16,7 @@ WHERE retired_at IS NULL;
 -- same path, or run --prune.
 CREATE OR REPLACE VIEW source_lineage AS
 SELECT f.name AS source, f.path, f.sha256, f.dataset, f.rows_read, f.rows_loaded,
-       f.rows_rejected, f.rows_duplicate, f.loaded_at, f.retired_at,
+       f.rows_rejected, f.rows_duplicate, f.loaded_at, f.retired_at, f.synthetic,
        s.name AS superseded_by, f.retired_at IS NULL AS active
 FROM source_files f
 LEFT JOIN source_files s ON s.source_id = f.superseded_by;
