@@ -161,11 +161,13 @@ type keyEntry struct {
 }
 
 // chartFooter draws the caption (left) and the key (right) in the strip
-// below the x-axis label. It draws in absolute canvas coordinates because
-// a plotter only receives the data area; charts are always drawn on a
-// whole canvas (SaveChart, WriteChart, plot.Save).
+// below the x-axis label, and above them a note when there is one. It
+// draws in absolute canvas coordinates because a plotter only receives
+// the data area; charts are always drawn on a whole canvas (SaveChart,
+// WriteChart, plot.Save).
 type chartFooter struct {
 	caption string
+	note    string // on a row of its own above the caption and key
 	key     []keyEntry
 	stacked bool // key on its own row above the caption
 }
@@ -183,7 +185,13 @@ var (
 // WriteChart does. A caption too long to share its row with the key gets
 // a row of its own.
 func addFooter(p *plot.Plot, caption string, key []keyEntry) {
-	f := &chartFooter{caption: caption, key: key}
+	addFooterNote(p, caption, "", key)
+}
+
+// addFooterNote is addFooter with a note on a row above the caption and
+// the key.
+func addFooterNote(p *plot.Plot, caption, note string, key []keyEntry) {
+	f := &chartFooter{caption: caption, note: note, key: key}
 	var keyW vg.Length
 	for _, e := range key {
 		keyW += keySep + keySwatchW + keyGap + keyStyle.Width(e.label)
@@ -193,8 +201,14 @@ func addFooter(p *plot.Plot, caption string, key []keyEntry) {
 	if f.stacked {
 		p.X.Label.Text += "\n "
 	}
+	if f.note != "" {
+		p.X.Label.Text += "\n "
+	}
 	p.Add(f)
 }
+
+// footerRow is the distance between two rows of the footer.
+func footerRow() vg.Length { return keyStyle.Height("Ag") + 5 }
 
 func (f *chartFooter) Plot(c draw.Canvas, _ *plot.Plot) {
 	width := c.Max.X + marginRight
@@ -206,7 +220,10 @@ func (f *chartFooter) Plot(c draw.Canvas, _ *plot.Plot) {
 		c.FillText(captionStyle, vg.Point{X: marginLeft, Y: base}, f.caption)
 	}
 	if f.stacked {
-		base += keyStyle.Height("Ag") + 5
+		base += footerRow()
+	}
+	if f.note != "" {
+		c.FillText(captionStyle, vg.Point{X: marginLeft, Y: base + footerRow()}, f.note)
 	}
 	// The key is laid out right to left so that it ends at the right margin.
 	x := width - marginRight
@@ -246,6 +263,35 @@ func swatchDot(g draw.GlyphStyle) func(draw.Canvas) {
 
 func rectPts(x0, y0, x1, y1 vg.Length) []vg.Point {
 	return []vg.Point{{X: x0, Y: y0}, {X: x1, Y: y0}, {X: x1, Y: y1}, {X: x0, Y: y1}}
+}
+
+// labelBox is where one text label is drawn, in canvas points.
+type labelBox struct {
+	Text string
+	Rect vg.Rectangle
+}
+
+// textBox is the extent of txt drawn with sty at pt: from the descent of
+// its last line to the ascent of its first, as the plain text handler
+// places the lines (text.Style.Rectangle is offset from that by the
+// font's line gap).
+func textBox(sty text.Style, pt vg.Point, txt string) vg.Rectangle {
+	lines := sty.Handler.Lines(txt)
+	e := sty.FontExtents()
+	h := sty.Height(txt)
+	w := sty.Width(txt)
+	top := pt.Y + h*vg.Length(sty.YAlign) - e.Ascent + vg.Length(len(lines))*sty.Font.Size // first baseline
+	bottom := pt.Y + h*vg.Length(sty.YAlign) - e.Ascent + sty.Font.Size                    // last baseline
+	x := pt.X + vg.Length(sty.XAlign)*w
+	return vg.Rectangle{
+		Min: vg.Point{X: x, Y: bottom - e.Descent},
+		Max: vg.Point{X: x + w, Y: top + e.Ascent},
+	}
+}
+
+// boxesIntersect reports whether a and b share more than an edge.
+func boxesIntersect(a, b vg.Rectangle) bool {
+	return a.Min.X < b.Max.X && b.Min.X < a.Max.X && a.Min.Y < b.Max.Y && b.Min.Y < a.Max.Y
 }
 
 // meanGlyph is the mean marker shared by the band and box charts.

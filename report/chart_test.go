@@ -4,14 +4,18 @@ import (
 	"bytes"
 	"errors"
 	"flag"
+	"fmt"
 	"image/png"
 	"math"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 
 	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgsvg"
 
 	"payband/bands"
 )
@@ -252,5 +256,287 @@ func TestChartDollars(t *testing.T) {
 	}
 	if got := groupDigits(1234567); got != "1,234,567" {
 		t.Errorf("groupDigits = %q", got)
+	}
+}
+
+// slowQuantile is the type-7 quantile written out: the value at rank
+// 1 + q·(n−1) of the sorted values, interpolating between neighbours.
+func slowQuantile(values []float64, q float64) float64 {
+	s := append([]float64(nil), values...)
+	sort.Float64s(s)
+	rank := 1 + q*float64(len(s)-1)
+	lo := int(rank) // 1-based
+	if lo >= len(s) {
+		return s[len(s)-1]
+	}
+	return s[lo-1] + (rank-float64(lo))*(s[lo]-s[lo-1])
+}
+
+// slowNiceSteps lists the 1-2-5 steps from $0.001 to $10^12, ascending.
+func slowNiceSteps() []float64 {
+	var out []float64
+	for e := -3; e <= 12; e++ {
+		for _, m := range []float64{1, 2, 5} {
+			out = append(out, m*math.Pow(10, float64(e)))
+		}
+	}
+	return out
+}
+
+// slowBars counts aligned bars of width w over [lo, hi] by walking the
+// edges.
+func slowBars(lo, hi, w float64) int {
+	n := 0
+	for edge := math.Floor(lo/w) * w; edge < hi-w*1e-9; edge += w {
+		n++
+	}
+	return max(n, 1)
+}
+
+// lognormalValues is a deterministic right-skewed sample of n values
+// (a log-normal shape from a quasi-random sequence).
+func lognormalValues(n int, mu, sigma float64) []float64 {
+	v := make([]float64, 0, n)
+	for i := 1; i <= n; i++ {
+		u := math.Mod(float64(i)*0.6180339887, 1)
+		w := math.Mod(float64(i)*0.4142135623, 1)
+		z := math.Sqrt(-2*math.Log(u)) * math.Cos(2*math.Pi*w)
+		v = append(v, math.Round(math.Exp(mu+sigma*z)))
+	}
+	return v
+}
+
+func TestHistBinWidthFreedmanDiaconis(t *testing.T) {
+	uniform := make([]float64, 1000)
+	for i := range uniform {
+		uniform[i] = 40000 + float64(i)*200
+	}
+	few := []float64{61000, 64000, 70000, 72000, 75000, 80000, 81000, 90000, 95000, 99000, 104000, 130000}
+	ties := make([]float64, 300)
+	for i := range ties {
+		ties[i] = 100000
+		if i%10 == 0 {
+			ties[i] = 60000 + float64(i)*500
+		}
+	}
+	cases := []struct {
+		name   string
+		values []float64
+	}{
+		{"uniform 1,000", uniform},
+		{"log-normal 800", histValues()},
+		{"log-normal 158k", lognormalValues(158000, 11.7, 0.4)},
+		{"twelve rows", few},
+		{"mostly ties", ties},
+	}
+	steps := slowNiceSteps()
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			lo, hi := slowQuantile(tc.values, 0.005), slowQuantile(tc.values, 0.995)
+			if !(hi > lo) {
+				med := slowQuantile(tc.values, 0.5)
+				iqr := slowQuantile(tc.values, 0.75) - slowQuantile(tc.values, 0.25)
+				lo, hi = med-3*iqr, med+3*iqr
+			}
+			iqr := slowQuantile(tc.values, 0.75) - slowQuantile(tc.values, 0.25)
+			fd := 2 * iqr / math.Pow(float64(len(tc.values)), 1.0/3)
+			if fd == 0 {
+				fd = (hi - lo) / 30
+			}
+			// The smallest 1-2-5 step at least FD wide, then the nearest
+			// step that gives 10 to 60 bars.
+			k := 0
+			for steps[k] < fd*(1-1e-12) {
+				k++
+			}
+			for slowBars(lo, hi, steps[k]) > 60 {
+				k++
+			}
+			for slowBars(lo, hi, steps[k]) < 10 && slowBars(lo, hi, steps[k-1]) <= 60 {
+				k--
+			}
+			want := steps[k]
+			h := histBins(tc.values)
+			if math.Abs(h.width-want) > want*1e-9 {
+				t.Errorf("bar width %v, want %v (FD %v)", h.width, want, fd)
+			}
+			if n := len(h.bins); n < 10 || n > 60 {
+				t.Errorf("%d bars, want 10 to 60", n)
+			}
+			var sum float64
+			for _, b := range h.bins {
+				sum += b.Weight
+				if b.Max-b.Min != h.width {
+					t.Errorf("bar [%v, %v] is not %v wide", b.Min, b.Max, h.width)
+				}
+				if math.Mod(b.Min, h.width) != 0 {
+					t.Errorf("bar edge %v is not a multiple of %v", b.Min, h.width)
+				}
+			}
+			if int(sum) != len(tc.values) {
+				t.Errorf("bars hold %v values, want %d", sum, len(tc.values))
+			}
+		})
+	}
+	// At 158k rows the bars are narrower than the old fixed $50k.
+	if w := histBins(lognormalValues(158000, 11.7, 0.4)).width; w >= 50000 {
+		t.Errorf("158k rows: bars %v wide", w)
+	}
+}
+
+func TestHistClipsOutliers(t *testing.T) {
+	cases := []struct {
+		name      string
+		values    []float64
+		low, high int // outliers put into the values
+	}{
+		{"one huge outlier", append(histValues(), 1e8), 0, 1},
+		{"outliers both sides", append(append(lognormalValues(2000, 11.6, 0.3), 1, 2, 3), 4e7, 5e7), 3, 2},
+		{"158k rows and one outlier", append(lognormalValues(158000, 11.7, 0.4), 9e9), 0, 1},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			h := histBins(tc.values)
+			lo, hi := slowQuantile(tc.values, 0.005), slowQuantile(tc.values, 0.995)
+			inside := 0
+			for _, b := range h.bins {
+				if b.Max > lo && b.Min < hi {
+					inside++
+				}
+			}
+			if inside < 10 {
+				t.Errorf("%d bars inside p0.5–p99.5 [%v, %v], want at least 10", inside, lo, hi)
+			}
+			first, last := h.bins[0].Min, h.bins[len(h.bins)-1].Max
+			if first > lo || last < hi || first < lo-h.width || last > hi+h.width {
+				t.Errorf("bars span [%v, %v], p0.5–p99.5 is [%v, %v]", first, last, lo, hi)
+			}
+			below, above := 0, 0
+			for _, v := range tc.values {
+				if v < first {
+					below++
+				}
+				if v > last {
+					above++
+				}
+			}
+			if h.below != below || h.above != above || below < tc.low || above < tc.high {
+				t.Errorf("clipped %d below, %d above; want %d, %d (with the %d and %d outliers)", h.below, h.above, below, above, tc.low, tc.high)
+			}
+			note := h.clipNote()
+			if want := fmt.Sprintf("%s above %s drawn in the last bar", pluralRows(above), money(last)); above > 0 && !strings.Contains(note, want) {
+				t.Errorf("note %q lacks %q", note, want)
+			}
+			if want := fmt.Sprintf("%s below %s drawn in the first bar", pluralRows(below), money(first)); below > 0 && !strings.Contains(note, want) {
+				t.Errorf("note %q lacks %q", note, want)
+			}
+			var sum float64
+			for _, b := range h.bins {
+				sum += b.Weight
+			}
+			if int(sum) != len(tc.values) {
+				t.Errorf("bars hold %v values, want %d", sum, len(tc.values))
+			}
+		})
+	}
+	// The note reaches the chart.
+	svg := string(renderSVG(t, mustPlot(t)(HistChart(append(histValues(), 1e8), testBand("x", 801, 80600, 96500, 120500, 149000, 187000, 250000), ChartOptions{Title: "t"}))))
+	if !strings.Contains(svg, "rows above $300,000 drawn in the last bar") {
+		t.Error("hist SVG lacks the clipping note")
+	}
+	// Degenerate ranges: every value the same; p0.5 = p99.5 but a spread
+	// in the tails.
+	if h := histBins([]float64{90000, 90000, 90000}); len(h.bins) != 1 || h.bins[0].Weight != 3 || h.below+h.above != 0 {
+		t.Errorf("constant values: %+v", h)
+	}
+}
+
+func pluralRows(n int) string {
+	if n == 1 {
+		return "1 row"
+	}
+	return groupDigits(n) + " rows"
+}
+
+// dataCanvas is the data area of p as WriteChart lays it out.
+func dataCanvas(p *plot.Plot) draw.Canvas {
+	dc := draw.New(vgsvg.NewWith(vgsvg.UseWH(chartWidth, chartHeight)))
+	return p.DataCanvas(draw.Crop(dc, marginLeft, -marginRight, 0, -marginTop))
+}
+
+// overlapping returns the first two boxes that intersect.
+func overlapping(boxes []labelBox) (labelBox, labelBox, bool) {
+	for i := range boxes {
+		for j := i + 1; j < len(boxes); j++ {
+			if boxesIntersect(boxes[i].Rect, boxes[j].Rect) {
+				return boxes[i], boxes[j], true
+			}
+		}
+	}
+	return labelBox{}, labelBox{}, false
+}
+
+func TestHistLabelsDoNotOverprint(t *testing.T) {
+	cases := []struct {
+		name string
+		band bands.Band
+	}{
+		{"median equals mean", testBand("x", 800, 80600, 96500, 120500, 149000, 187000, 120500)},
+		{"p10, p25, median within 1%", testBand("x", 800, 119500, 120000, 120500, 149000, 187000, 128000)},
+		{"p10, p25, median within 1%, mean on median", testBand("x", 800, 119500, 120000, 120500, 149000, 187000, 120500)},
+		{"all within 1%", testBand("x", 800, 119500, 119900, 120300, 120600, 120700, 120400)},
+		{"all equal", testBand("x", 800, 120000, 120000, 120000, 120000, 120000, 120000)},
+		{"p90 and mean at the right edge", testBand("x", 800, 80600, 96500, 120500, 149000, 299000, 299500)},
+		{"mean far off the axis", testBand("x", 800, 80600, 96500, 120500, 149000, 187000, 5e6)},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			p := mustPlot(t)(HistChart(histValues(), tc.band, ChartOptions{Title: "t", Caption: "n = 800"}))
+			c := dataCanvas(p)
+			h := &histMarkers{marks: histMarkerList(tc.band)}
+			boxes := h.labelBoxes(c, p)
+			if len(boxes) == 0 {
+				t.Fatal("no labels")
+			}
+			if a, b, ok := overlapping(boxes); ok {
+				t.Errorf("labels %q %v and %q %v intersect", a.Text, a.Rect, b.Text, b.Rect)
+			}
+			names := 0
+			_, ty := p.Transforms(&c)
+			var tallest float64
+			for _, b := range histBins(histValues()).bins {
+				tallest = math.Max(tallest, b.Weight)
+			}
+			for _, b := range boxes {
+				names += strings.Count(b.Text, "p10") + strings.Count(b.Text, "p25") + strings.Count(b.Text, "median") +
+					strings.Count(b.Text, "p75") + strings.Count(b.Text, "p90") + strings.Count(b.Text, "mean")
+				if b.Rect.Min.X < c.Min.X || b.Rect.Max.X > c.Max.X || b.Rect.Max.Y > c.Max.Y {
+					t.Errorf("label %q %v leaves the data area %v", b.Text, b.Rect, c.Rectangle)
+				}
+				if b.Rect.Min.Y < ty(tallest) {
+					t.Errorf("label %q %v is drawn over the tallest bar (top at %v)", b.Text, b.Rect, ty(tallest))
+				}
+			}
+			if names != 6 {
+				t.Errorf("labels %v name %d markers, want 6", boxes, names)
+			}
+		})
+	}
+}
+
+func TestHistTitleNamesYears(t *testing.T) {
+	for _, tc := range []struct {
+		subject string
+		year    int
+		want    string
+	}{
+		{"Security Engineer", 2024, "Security Engineer: distribution of pay in 2024"},
+		{"Security Engineer", 0, "Security Engineer: distribution of pay in all years"},
+		{"", 2019, "Distribution of pay in 2019"},
+		{"", 0, "Distribution of pay in all years"},
+	} {
+		if got := HistTitle(tc.subject, tc.year); got != tc.want {
+			t.Errorf("HistTitle(%q, %d) = %q, want %q", tc.subject, tc.year, got, tc.want)
+		}
 	}
 }

@@ -1084,8 +1084,8 @@ func (r *report) familyCharts(ctx context.Context, db *sql.DB, cfg ReportConfig,
 	}
 	if cfg.wants("hist") {
 		fs.Charts = append(fs.Charts, &chartFile{Name: "hist-" + id, Kind: "hist",
-			Title: fmt.Sprintf("%s: pay distribution, %d", fs.Name, fs.LatestYear),
-			Alt:   fmt.Sprintf("Histogram of %s pay in %d with band markers", fs.Name, fs.LatestYear)})
+			Title: HistTitle(fs.Name, fs.LatestYear),
+			Alt:   fmt.Sprintf("Histogram of %s pay %s with band markers", fs.Name, HistYears(fs.LatestYear))})
 	}
 	if cfg.wants("box") {
 		fs.Charts = append(fs.Charts, &chartFile{Name: "box-" + id, Kind: "box",

@@ -220,6 +220,10 @@ func TestReportFiles(t *testing.T) {
 			t.Errorf("index.html lacks %q", want)
 		}
 	}
+	// The histogram's title names its year.
+	if svg := string(readFile(t, filepath.Join(f.dir, "charts", "hist-security-manager.svg"))); !strings.Contains(svg, ">Security Manager: distribution of pay in 2024<") {
+		t.Error("hist-security-manager.svg: the title does not name the year")
+	}
 	md := string(readFile(t, filepath.Join(f.dir, "report.md")))
 	if !strings.Contains(md, "![") || !strings.Contains(md, "(charts/band-security-manager.png)") {
 		t.Error("report.md does not link the band chart PNG")

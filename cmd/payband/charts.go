@@ -53,10 +53,12 @@ func drawChart(ctx context.Context, db *sql.DB, kind string, q bands.BandQuery, 
 		if err != nil {
 			return nil, err
 		}
-		opt.Title = "Distribution of annual pay"
+		year, _ := strconv.Atoi(q.Filters["year"]) // 0, all years, without --year
+		subject := ""
 		if f := q.Filters["family"]; f != "" {
-			opt.Title += ": " + familyName(f)
+			subject = familyName(f)
 		}
+		opt.Title = report.HistTitle(subject, year)
 		opt.Caption = caption(bs)
 		return report.HistChart(vals, bs[0], opt)
 	case "trend":

@@ -305,6 +305,9 @@ func TestChartCommandEveryKind(t *testing.T) {
 				if !bytes.Contains(b, []byte("<svg")) || !bytes.Contains(b, []byte("$")) {
 					t.Errorf("%s: not an SVG with dollar labels", out)
 				}
+				if tc.kind == "hist" && !bytes.Contains(b, []byte("distribution of pay in 2024<")) {
+					t.Errorf("%s: the title does not name the year", out)
+				}
 			}
 		}
 	}
