@@ -101,7 +101,7 @@ func textStyle(size vg.Length, bold bool, c color.Color, xa text.XAlignment, ya 
 		Font:    sans(size, bold),
 		XAlign:  xa,
 		YAlign:  ya,
-		Handler: plot.DefaultTextHandler,
+		Handler: chartText,
 	}
 }
 
@@ -116,6 +116,7 @@ func newChart(opt ChartOptions, xlabel, ylabel string) *plot.Plot {
 		ylabel = opt.YLabel
 	}
 	p := plot.New()
+	p.TextHandler = chartText
 	p.Title.Text = opt.Title
 	p.Title.TextStyle = textStyle(sizeTitle, true, colText, draw.XCenter, draw.YTop)
 	p.Title.Padding = 14
@@ -124,6 +125,7 @@ func newChart(opt ChartOptions, xlabel, ylabel string) *plot.Plot {
 		ax.Label.TextStyle = textStyle(sizeLabel, false, colText, draw.XCenter, draw.YBottom)
 		ax.Label.Padding = 6
 		ax.Tick.Label.Font = sans(sizeTick, false)
+		ax.Tick.Label.Handler = chartText
 		ax.Tick.Label.Color = colText
 		ax.Tick.Color = colAxis
 		ax.Tick.Length = 4
@@ -272,16 +274,15 @@ type labelBox struct {
 }
 
 // textBox is the extent of txt drawn with sty at pt: from the descent of
-// its last line to the ascent of its first, as the plain text handler
-// places the lines (text.Style.Rectangle is offset from that by the
-// font's line gap).
+// its last line to the ascent of its first, as chartText places the
+// lines (text.Style.Rectangle is offset from that by the font's line gap).
 func textBox(sty text.Style, pt vg.Point, txt string) vg.Rectangle {
 	lines := sty.Handler.Lines(txt)
 	e := sty.FontExtents()
 	h := sty.Height(txt)
 	w := sty.Width(txt)
-	top := pt.Y + h*vg.Length(sty.YAlign) - e.Ascent + vg.Length(len(lines))*sty.Font.Size // first baseline
-	bottom := pt.Y + h*vg.Length(sty.YAlign) - e.Ascent + sty.Font.Size                    // last baseline
+	bottom := pt.Y + h*vg.Length(sty.YAlign) - e.Ascent + sty.Font.Size // last baseline
+	top := bottom + vg.Length(len(lines)-1)*e.Height                    // first baseline
 	x := pt.X + vg.Length(sty.XAlign)*w
 	return vg.Rectangle{
 		Min: vg.Point{X: x, Y: bottom - e.Descent},

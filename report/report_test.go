@@ -713,3 +713,95 @@ func TestReportGroupsTitleSpellings(t *testing.T) {
 		}
 	}
 }
+
+// layoutProbe runs in a copy of the page (the report itself holds no
+// script): it measures every text of the inline charts as laid out and
+// lists the pairs whose boxes intersect, the KPI figures that overflow
+// their box, and how each [data-ci] interval is shown.
+const layoutProbe = `<script>
+(function () {
+  var out = {texts: 0, overlaps: [], overflow: [], ci: []};
+  function cross(a, b) {
+    return a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5;
+  }
+  document.querySelectorAll('figure svg').forEach(function (svg) {
+    var ts = Array.prototype.filter.call(svg.querySelectorAll('text'), function (t) { return t.textContent.trim() !== ''; });
+    var rs = ts.map(function (t) { return t.getBoundingClientRect(); });
+    out.texts += ts.length;
+    var name = svg.closest('figure').querySelector('figcaption').textContent.slice(0, 50);
+    for (var i = 0; i < rs.length; i++) for (var j = i + 1; j < rs.length; j++) {
+      if (cross(rs[i], rs[j])) out.overlaps.push(name + ': "' + ts[i].textContent + '" over "' + ts[j].textContent + '" ' + JSON.stringify([rs[i].top, rs[i].bottom, rs[i].left, rs[i].right, rs[j].top, rs[j].bottom, rs[j].left, rs[j].right].map(Math.round)));
+    }
+  });
+  document.querySelectorAll('.kpi dd, .kpi dt, .kpi small').forEach(function (e) {
+    if (e.scrollWidth > e.clientWidth + 1) out.overflow.push(e.textContent);
+  });
+  document.querySelectorAll('[data-ci]').forEach(function (e) {
+    var r = e.getBoundingClientRect(), s = getComputedStyle(e);
+    out.ci.push({text: e.textContent, w: r.width, h: r.height, visibility: s.visibility, display: s.display,
+      opacity: s.opacity, color: s.color, size: parseFloat(s.fontSize)});
+  });
+  var pre = document.createElement('pre');
+  pre.id = 'layout-result';
+  pre.textContent = JSON.stringify(out);
+  document.body.appendChild(pre);
+})();
+</script>`
+
+// TestReportLayoutChromium lays the page out in headless Chromium: no two
+// chart labels overprint, no figure overflows its box, and the median's
+// interval is on screen wherever the page states it.
+func TestReportLayoutChromium(t *testing.T) {
+	if _, err := os.Stat(chromiumPath); err != nil {
+		t.Skipf("%s not installed (CI installs it): %v", chromiumPath, err)
+	}
+	f := loadReportFixture(t)
+	html := readFile(t, filepath.Join(f.dir, "index.html"))
+	probe := filepath.Join(t.TempDir(), "probe.html")
+	if err := os.WriteFile(probe, bytes.Replace(html, []byte("</body>"), []byte(layoutProbe+"</body>"), 1), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	dom, _ := chromium(t, f.dir, "--window-size=1280,2000", "--dump-dom", "file://"+probe)
+	m := regexp.MustCompile(`(?s)<pre id="layout-result">(.*?)</pre>`).FindSubmatch(dom)
+	if m == nil {
+		t.Fatal("the layout probe did not run")
+	}
+	var res struct {
+		Texts    int
+		Overlaps []string
+		Overflow []string
+		CI       []struct {
+			Text                         string
+			W, H, Size                   float64
+			Visibility, Display, Opacity string
+			Color                        string
+		}
+	}
+	if err := json.Unmarshal([]byte(htmlUnescape(string(m[1]))), &res); err != nil {
+		t.Fatalf("probe result: %v\n%s", err, m[1])
+	}
+	if res.Texts < 20 {
+		t.Errorf("the probe measured %d chart texts; the charts are not laid out", res.Texts)
+	}
+	for _, o := range res.Overlaps {
+		t.Errorf("chart labels overprint: %s", o)
+	}
+	for _, o := range res.Overflow {
+		t.Errorf("figure overflows its box: %q", o)
+	}
+	// Every family's headline states its interval (or that it has none).
+	if n := bytes.Count(html, []byte("data-ci")); len(res.CI) != n || n < f.sum.Families {
+		t.Fatalf("%d [data-ci] elements laid out, %d in the page, want at least one per family (%d)", len(res.CI), n, f.sum.Families)
+	}
+	for _, c := range res.CI {
+		interval := regexp.MustCompile(`^(95% CI )?\$[\d,]+k–\$[\d,]+k$`).MatchString(c.Text)
+		if c.W < 20 || c.H < 8 || c.Visibility != "visible" || c.Display == "none" || c.Opacity != "1" || c.Size < 11 ||
+			!(interval || c.Text == "too few rows for a 95% interval") {
+			t.Errorf("interval %q is not visible: %+v", c.Text, c)
+		}
+	}
+}
+
+func htmlUnescape(s string) string {
+	return strings.NewReplacer("&quot;", `"`, "&#34;", `"`, "&lt;", "<", "&gt;", ">", "&#39;", "'", "&amp;", "&").Replace(s)
+}
