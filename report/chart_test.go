@@ -540,3 +540,75 @@ func TestHistTitleNamesYears(t *testing.T) {
 		}
 	}
 }
+
+func TestMethodChangesFor(t *testing.T) {
+	for _, tc := range []struct {
+		kinds []string
+		want  int
+	}{
+		{nil, 0},
+		{[]string{"survey"}, 0},
+		{[]string{"lca-offered"}, 0},
+		{[]string{"lca-offered", "survey"}, 0},
+		{[]string{"lca-prevailing"}, 1},
+		{[]string{"lca-prevailing", "survey"}, 1},
+	} {
+		got := MethodChangesFor(tc.kinds)
+		if len(got) != tc.want || (tc.want == 1 && (got[0].Year != 2021 || !strings.Contains(got[0].Label, "OEWS method change"))) {
+			t.Errorf("MethodChangesFor(%q) = %v", tc.kinds, got)
+		}
+	}
+	a, b := testBand("a", 10, 1, 2, 3, 4, 5, 3), testBand("b", 10, 1, 2, 3, 4, 5, 3)
+	a.Scope.Kinds, b.Scope.Kinds = []string{"survey"}, []string{"lca-prevailing", "survey"}
+	if got := KindsOf([]bands.Band{a, b}); strings.Join(got, ",") != "lca-prevailing,survey" {
+		t.Errorf("KindsOf = %q", got)
+	}
+}
+
+// flatTrend is n years from 2016 of medians m(i), with a narrow or wide
+// p25–p75 range.
+func flatTrend(n int, m func(i int) float64) []TrendPoint {
+	var pts []TrendPoint
+	for i := 0; i < n; i++ {
+		v := m(i)
+		pts = append(pts, TrendPoint{Year: 2016 + i, Band: testBand("x", 100, v*0.98, v*0.99, v, v*1.01, v*1.02, v)})
+	}
+	return pts
+}
+
+func TestTrendLabelsDoNotOverprint(t *testing.T) {
+	oews := []MethodChange{oewsMethodChange}
+	rising := func(i int) float64 { return 100000 + float64(i)*4500 }
+	cases := []struct {
+		name          string
+		nominal, real []TrendPoint
+		marks         []MethodChange
+	}{
+		{"nominal equals real", trendPoints(false), trendPoints(false), oews},
+		{"flat and equal", flatTrend(9, func(int) float64 { return 120000 }), flatTrend(9, func(int) float64 { return 120000 }), oews},
+		{"real just above nominal", flatTrend(9, rising), flatTrend(9, func(i int) float64 { return rising(i) * 1.004 }), oews},
+		{"real just below nominal", flatTrend(9, rising), flatTrend(9, func(i int) float64 { return rising(i) * 0.996 }), oews},
+		{"sixteen years crossing", flatTrend(16, rising), flatTrend(16, func(i int) float64 { return 130000 - float64(i)*1500 }), oews},
+		{"mark at the last year", flatTrend(6, rising), flatTrend(6, rising), []MethodChange{{Year: 2021, Label: "OEWS method change (May 2021)"}}},
+		{"two marks a year apart", flatTrend(9, rising), flatTrend(9, rising), []MethodChange{{2020, "Survey questionnaire changed (2020)"}, oewsMethodChange}},
+		{"nominal only", trendPoints(false), nil, oews},
+		{"one year", flatTrend(1, rising), flatTrend(1, rising), nil},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			basis := ""
+			if tc.real != nil {
+				basis = "2016 dollars"
+			}
+			p := mustPlot(t)(TrendChart(tc.nominal, tc.real, basis, tc.marks, ChartOptions{Title: "t", Caption: "n = 1"}))
+			l := &trendLabels{nominal: tc.nominal, real: tc.real, marks: tc.marks}
+			boxes := l.labelBoxes(dataCanvas(p), p)
+			if want := len(tc.nominal) + len(tc.real) + len(tc.marks); len(boxes) != want {
+				t.Errorf("%d labels, want %d", len(boxes), want)
+			}
+			if a, b, ok := overlapping(boxes); ok {
+				t.Errorf("labels %q %v and %q %v intersect", a.Text, a.Rect, b.Text, b.Rect)
+			}
+		})
+	}
+}

@@ -1142,7 +1142,7 @@ func (r *report) familyPlot(ctx context.Context, db *sql.DB, cfg ReportConfig, f
 				rl = append(rl, TrendPoint{Year: y, Band: b})
 			}
 		}
-		return TrendChart(nom, rl, basis, nil, ChartOptions{Title: c.Title, Caption: caption(total, "years with at least "+strconv.Itoa(cfg.MinN)+" rows")})
+		return TrendChart(nom, rl, basis, MethodChangesFor(KindsOf(fs.byYear)), ChartOptions{Title: c.Title, Caption: caption(total, "years with at least "+strconv.Itoa(cfg.MinN)+" rows")})
 	case "hist":
 		vals, err := bands.PayValues(ctx, db, cfg.scoped(bands.BandQuery{Filters: map[string]string{"family": fs.ID, "year": strconv.Itoa(fs.LatestYear)}}))
 		if err != nil {

@@ -805,3 +805,61 @@ func TestReportLayoutChromium(t *testing.T) {
 func htmlUnescape(s string) string {
 	return strings.NewReplacer("&quot;", `"`, "&#34;", `"`, "&lt;", "<", "&gt;", ">", "&#39;", "'", "&amp;", "&").Replace(s)
 }
+
+// TestReportTrendMethodChange: the OEWS method-change mark is drawn on a
+// trend of LCA prevailing wages, which are set from OEWS-based tables,
+// and on no trend of survey answers.
+func TestReportTrendMethodChange(t *testing.T) {
+	f := loadReportFixture(t)
+	n := 0
+	for _, c := range f.sum.Charts {
+		if !strings.HasPrefix(c, "trend-") {
+			continue
+		}
+		n++
+		if svg := string(readFile(t, filepath.Join(f.dir, "charts", c+".svg"))); strings.Contains(svg, "OEWS method change") {
+			t.Errorf("%s: survey-only trend has the OEWS method-change mark", c)
+		}
+	}
+	if n == 0 {
+		t.Fatal("the survey fixture has no trend chart")
+	}
+
+	// LCA prevailing wages of security analysts, 2019 to 2022.
+	ctx := context.Background()
+	dir := t.TempDir()
+	var csvText strings.Builder
+	csvText.WriteString("CASE_NUMBER,CASE_STATUS,EMPLOYER_NAME,SOC_NAME,SOC_CODE,JOB_TITLE,FULL_TIME_POSITION,PREVAILING_WAGE,WORKSITE_CITY,WORKSITE_STATE_ABB,YEAR,WORKSITE_STATE_FULL,WORKSITE,CASE_STATUS_CLEAN,APPROVAL_FLAG\n")
+	for y := 2019; y <= 2022; y++ {
+		for i := 0; i < 8; i++ {
+			fmt.Fprintf(&csvText, "I-200-%02d%03d-%06d,CERTIFIED,EXAMPLE CORP %d,INFORMATION SECURITY ANALYSTS,15-1212,INFORMATION SECURITY ANALYST,Y,%d.0,AUSTIN,TEXAS,%d,TEXAS,\"Austin, TEXAS\",Approved,1\n",
+				y%100, 100+i, y*100+i, i, 90000+(y-2019)*3000+i*1500, y)
+		}
+	}
+	src := filepath.Join(dir, "lca_prevailing_security.csv")
+	if err := os.WriteFile(src, []byte(csvText.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	w, err := warehouse.Open(ctx, filepath.Join(dir, "w.duckdb"), warehouse.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	if _, err := ingest.File(ctx, w, src, ingest.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	cfg := report.DefaultReportConfig()
+	cfg.Families = []string{"security-analyst"}
+	cfg.Charts = []string{"trend"}
+	out := filepath.Join(dir, "report")
+	sum, err := report.WriteReport(ctx, w.DB, out, cfg, f.tax, reportNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sum.Charts) != 1 || sum.Charts[0] != "trend-security-analyst" {
+		t.Fatalf("charts %v, want [trend-security-analyst]", sum.Charts)
+	}
+	if svg := string(readFile(t, filepath.Join(out, "charts", "trend-security-analyst.svg"))); !strings.Contains(svg, "OEWS method change (May 2021)") {
+		t.Error("LCA prevailing-wage trend lacks the OEWS method-change mark")
+	}
+}

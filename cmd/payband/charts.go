@@ -85,7 +85,7 @@ func drawChart(ctx context.Context, db *sql.DB, kind string, q bands.BandQuery, 
 			opt.Title += ": " + familyName(f)
 		}
 		opt.Caption = caption(nom)
-		return report.TrendChart(trendPoints(nom), real, basis, report.DefaultMethodChanges, opt)
+		return report.TrendChart(trendPoints(nom), real, basis, report.MethodChangesFor(report.KindsOf(nom)), opt)
 	case "ladder":
 		steps, err := ladderBands(ctx, db, q)
 		if err != nil {

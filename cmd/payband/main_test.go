@@ -308,8 +308,29 @@ func TestChartCommandEveryKind(t *testing.T) {
 				if tc.kind == "hist" && !bytes.Contains(b, []byte("distribution of pay in 2024<")) {
 					t.Errorf("%s: the title does not name the year", out)
 				}
+				if tc.kind == "trend" && bytes.Contains(b, []byte("OEWS method change")) {
+					t.Errorf("%s: survey-only trend has the OEWS method-change mark", out)
+				}
 			}
 		}
+	}
+}
+
+// TestChartTrendMethodChange: chart trend marks the OEWS method change on
+// LCA prevailing wages, which are set from OEWS-based tables.
+func TestChartTrendMethodChange(t *testing.T) {
+	src := sharedData(t, "h1b_sample_2015_2019.csv")
+	dir := t.TempDir()
+	db := filepath.Join(dir, "w.duckdb")
+	mustRun(t, "--db", db, "-q", "ingest", src)
+	out := filepath.Join(dir, "trend.svg")
+	mustRun(t, "--db", db, "-q", "chart", "trend", "--out", out)
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(b, []byte("OEWS method change (May 2021)")) {
+		t.Error("LCA prevailing-wage trend lacks the OEWS method-change mark")
 	}
 }
 
