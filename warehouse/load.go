@@ -236,7 +236,7 @@ func (s *LoadSession) MapTitles(titles map[string]int32, fingerprint string, mat
 				return
 			}
 		}
-	}, fingerprint, match)
+	}, fingerprint, match, false) // only titles the map lacks
 }
 
 // MarkDuplicates marks the rows whose case number an earlier active source

@@ -75,6 +75,14 @@ FROM payband_batch`
 	sqlInsertSourceTitles = `INSERT INTO source_titles (title_id, source_id, title_raw)
 SELECT title_id, ?, title_raw FROM payband_batch`
 
+	// A load maps only titles the map lacks, and a full remap clears the
+	// map first: both insert plainly, which DuckDB does far faster than
+	// INSERT OR REPLACE's per-row key lookup (1.3–3.4 s of a 2 M-row
+	// first load with 115,000 distinct titles). Only a stale remap
+	// replaces rows.
+	sqlInsertTitles = `INSERT INTO title_map_t
+    (title_raw, title, family, seniority, confidence, method, fingerprint)
+SELECT title_raw, title, family, seniority, confidence, method, ? FROM payband_batch`
 	sqlUpsertTitles = `INSERT OR REPLACE INTO title_map_t
     (title_raw, title, family, seniority, confidence, method, fingerprint)
 SELECT title_raw, title, family, seniority, confidence, method, ? FROM payband_batch`

@@ -37,7 +37,7 @@ var titleMapSchema = arrow.NewSchema([]arrow.Field{
 // from several goroutines at once: a file of real titles brings a hundred
 // thousand new ones, and matching them one core at a time was a second of
 // a 2 M-row load with the other core idle.
-func upsertTitles(ctx context.Context, rc *rawConn, titles iter.Seq[string], fingerprint string, match func(string) TitleMatch) error {
+func upsertTitles(ctx context.Context, rc *rawConn, titles iter.Seq[string], fingerprint string, match func(string) TitleMatch, replace bool) error {
 	names := slices.Collect(titles)
 	matches := make([]TitleMatch, len(names))
 	var next atomic.Int64
@@ -71,7 +71,11 @@ func upsertTitles(ctx context.Context, rc *rawConn, titles iter.Seq[string], fin
 		bld.Field(4).(*array.Float64Builder).Append(r.Confidence)
 		bld.Field(5).(*array.StringBuilder).Append(r.Method)
 	}
-	_, err := insertBuilt(ctx, rc, bld, sqlUpsertTitles, fingerprint)
+	stmt := sqlInsertTitles
+	if replace {
+		stmt = sqlUpsertTitles
+	}
+	_, err := insertBuilt(ctx, rc, bld, stmt, fingerprint)
 	return err
 }
 
@@ -132,7 +136,7 @@ func (w *Warehouse) ReplaceTitleMap(ctx context.Context, which Remap, fingerprin
 					}
 				}
 			}
-			if err := upsertTitles(ctx, rc, keys, fingerprint, match); err != nil {
+			if err := upsertTitles(ctx, rc, keys, fingerprint, match, which != RemapAll); err != nil {
 				return err
 			}
 		}
