@@ -391,21 +391,28 @@ func padRange(lo, hi, below, above float64) (float64, float64) {
 func wrapLabel(s string, sty text.Style, width vg.Length) string {
 	var lines []string
 	for _, part := range strings.Split(s, " · ") {
-		line := ""
-		for _, w := range strings.Fields(part) {
-			switch {
-			case line == "":
-				line = w
-			case sty.Width(line+" "+w) <= width:
-				line += " " + w
-			default:
-				lines = append(lines, line)
-				line = w
-			}
-		}
-		lines = append(lines, line)
+		lines = append(lines, wrapWords(strings.Fields(part), sty, width)...)
 	}
 	return strings.Join(lines, "\n")
+}
+
+// wrapWords fills lines no wider than width with words; a word wider
+// than width takes a line of its own.
+func wrapWords(words []string, sty text.Style, width vg.Length) []string {
+	var lines []string
+	line := ""
+	for _, w := range words {
+		switch {
+		case line == "":
+			line = w
+		case sty.Width(line+" "+w) <= width:
+			line += " " + w
+		default:
+			lines = append(lines, line)
+			line = w
+		}
+	}
+	return append(lines, line)
 }
 
 // nLabel is the per-band sample size shown next to the group name.

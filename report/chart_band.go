@@ -2,8 +2,10 @@ package report
 
 import (
 	"math"
+	"strings"
 
 	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/text"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
@@ -16,6 +18,9 @@ const (
 	bandTickHalf = 0.32 // half height of the median tick
 	labelGap     = vg.Length(6)
 	maxBandLabel = vg.Length(230) // wider group labels wrap, keeping the bars wide
+	// bandDataHeight is less than the height of any band chart's data
+	// area, for fitting the labels to their bands.
+	bandDataHeight = vg.Length(340)
 )
 
 // bandBars draws one horizontal floating bar per band straight from the
@@ -114,13 +119,12 @@ func BandChart(bs []bands.Band, opt ChartOptions) (*plot.Plot, error) {
 	p.X.Min, p.X.Max = padRange(xmin, xmax, 0.04, 0.04)
 	p.X.Tick.Marker = dollarTicks{}
 
+	// Each band's label, n included, must fit the band's share of the
+	// plot's height or it runs into its neighbours' labels.
+	lines := int(bandDataHeight / vg.Length(len(bs)) / p.Y.Tick.Label.Font.Size)
 	ticks := make([]plot.Tick, len(bs))
 	for i, bd := range bs {
-		lbl := bd.Label()
-		if p.Y.Tick.Label.Width(lbl) > maxBandLabel {
-			lbl = wrapLabel(lbl, p.Y.Tick.Label, maxBandLabel)
-		}
-		ticks[i] = plot.Tick{Value: bars.y(i), Label: lbl + "\n" + nLabel(bd)}
+		ticks[i] = plot.Tick{Value: bars.y(i), Label: bandTickLabel(bd, p.Y.Tick.Label, lines)}
 	}
 	p.Y.Tick.Marker = plot.ConstantTicks(ticks)
 	p.Y.Tick.Length = 0
@@ -129,4 +133,50 @@ func BandChart(bs []bands.Band, opt ChartOptions) (*plot.Plot, error) {
 
 	addFooter(p, opt.Caption, bandKey("p10–p90", "p25–p75"))
 	return p, nil
+}
+
+// bandTickLabel is the band's label and its n on at most lines lines:
+// each group value on its own line and wrapped at maxBandLabel when there
+// is room, else the values run on, then the label is cut short with "…";
+// with room for one line only, the n follows the label on it.
+func bandTickLabel(bd bands.Band, sty text.Style, lines int) string {
+	lbl, n := bd.Label(), nLabel(bd)
+	if lines < 2 {
+		return clipLine(lbl, sty, maxBandLabel-sty.Width(" · "+n)) + " · " + n
+	}
+	var wrapped string
+	if sty.Width(lbl) <= maxBandLabel {
+		wrapped = lbl
+	} else {
+		wrapped = wrapLabel(lbl, sty, maxBandLabel)
+	}
+	if strings.Count(wrapped, "\n")+1 >= lines {
+		// The group values run on, " · " between them, to save lines.
+		var words []string
+		for i, part := range strings.Split(lbl, " · ") {
+			if i > 0 && len(words) > 0 {
+				words[len(words)-1] += " ·"
+			}
+			words = append(words, strings.Fields(part)...)
+		}
+		wrapped = strings.Join(wrapWords(words, sty, maxBandLabel), "\n")
+	}
+	if ls := strings.Split(wrapped, "\n"); len(ls) >= lines {
+		ls = ls[:lines-1]
+		ls[len(ls)-1] = clipLine(ls[len(ls)-1]+" …", sty, maxBandLabel)
+		wrapped = strings.Join(ls, "\n")
+	}
+	return wrapped + "\n" + n
+}
+
+// clipLine cuts s to width, ending it with "…" when cut.
+func clipLine(s string, sty text.Style, width vg.Length) string {
+	if sty.Width(s) <= width {
+		return s
+	}
+	r := []rune(strings.TrimSuffix(s, " …"))
+	for len(r) > 1 && sty.Width(string(r)+"…") > width {
+		r = r[:len(r)-1]
+	}
+	return strings.TrimRight(string(r), " ·,") + "…"
 }
