@@ -138,8 +138,29 @@ func maskReport(t *testing.T, md []byte) []byte {
 
 func TestReportGoldenMarkdown(t *testing.T) {
 	f := loadReportFixture(t)
-	got := maskReport(t, readFile(t, filepath.Join(f.dir, "report.md")))
-	golden := "testdata/golden/report.md"
+	checkGolden(t, "testdata/golden/report.md", maskReport(t, readFile(t, filepath.Join(f.dir, "report.md"))))
+}
+
+// svgRE and styleRE cut the inline charts and the style sheet out of the
+// page for its golden file: the charts have golden files of their own
+// (TestChartGolden), and the page's golden file is about its layout.
+var (
+	svgRE   = regexp.MustCompile(`(?s)<svg .*?</svg>`)
+	styleRE = regexp.MustCompile(`(?s)<style>.*?</style>`)
+)
+
+// TestReportGoldenHTML holds the page's markup (summary table, headline
+// with its interval, published tables, data quality) to a golden file.
+func TestReportGoldenHTML(t *testing.T) {
+	f := loadReportFixture(t)
+	page := readFile(t, filepath.Join(f.dir, "index.html"))
+	page = svgRE.ReplaceAll(page, []byte("<svg>CHART</svg>"))
+	page = styleRE.ReplaceAll(page, []byte("<style>CSS</style>"))
+	checkGolden(t, "testdata/golden/index.html", maskReport(t, page))
+}
+
+func checkGolden(t *testing.T, golden string, got []byte) {
+	t.Helper()
 	if updating() {
 		if err := os.WriteFile(golden, got, 0o644); err != nil {
 			t.Fatal(err)
@@ -160,7 +181,7 @@ func TestReportGoldenMarkdown(t *testing.T) {
 				w = wl[i]
 			}
 			if g != w {
-				t.Fatalf("report.md differs from %s at line %d:\n got: %s\nwant: %s\n(run with -update to accept)", golden, i+1, g, w)
+				t.Fatalf("%s differs from its golden file at line %d:\n got: %s\nwant: %s\n(run with -update to accept)", golden, i+1, g, w)
 			}
 		}
 	}
