@@ -143,6 +143,10 @@ func (t Table) NarrowScope() (Table, string) {
 	var keep []int
 	for i, c := range n.Columns {
 		name, ok := strings.CutPrefix(c, "scope_")
+		// A family every row shares (bands --family) is said once too.
+		if c == "family" && len(n.Rows) > 0 && constantColumn(n.Rows, i) {
+			name, ok = c, true
+		}
 		if ok && len(n.Rows) > 0 && constantColumn(n.Rows, i) {
 			if v := fmt.Sprint(n.Rows[0][i]); v != "" {
 				note = append(note, strings.ReplaceAll(name, "_", " ")+" "+v)

@@ -178,10 +178,16 @@ thousands separators, numeric columns right-aligned.`,
 				g.note("note: %s", note)
 			}
 			t := report.BandsTable(bs, q.By)
-			if format == "table" && !wide {
+			// For people (table, md) the columns every row shares become a
+			// line above the table, which keeps it about 120 characters
+			// wide; --wide, csv and json keep every column.
+			if (format == "table" || format == "md") && !wide {
 				var scope string
 				if t, scope = t.NarrowScope(); scope != "" {
 					fmt.Fprintln(g.stdout, report.TerminalText(scope))
+					if format == "md" {
+						fmt.Fprintln(g.stdout)
+					}
 				}
 				if q.Real != 0 {
 					g.note("note: pay in %d dollars (CPI-U)", q.Real)
