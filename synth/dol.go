@@ -296,6 +296,7 @@ type rowConverter struct {
 	w       io.Writer
 	dol     bool
 	xlsx    bool
+	inline  bool // xlsx: inline strings, no shared-strings table
 	profile string
 	seed    int64
 	pending []byte
@@ -358,7 +359,7 @@ func (c *rowConverter) line1(line []byte) error {
 		}
 		c.cells = make([]string, len(hdr))
 		if c.xlsx {
-			x, err := newXLSXWriter(c.w, hdr, kinds)
+			x, err := newXLSXWriter(c.w, hdr, kinds, c.inline)
 			if err != nil {
 				return err
 			}

@@ -1,6 +1,7 @@
 package synth
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"crypto/sha256"
@@ -82,17 +83,38 @@ func TestDOLLayout(t *testing.T) {
 	}
 }
 
-// TestXLSXSameCells reads the generated workbook with excelize and finds
-// the CSV's cells, dates shown as excelize shows the short date format.
+// TestXLSXSameCells reads the generated workbook, with shared strings and
+// with inline strings, with excelize and finds the CSV's cells, dates
+// shown as excelize shows the short date format.
 func TestXLSXSameCells(t *testing.T) {
+	for _, inline := range []bool{false, true} {
+		t.Run(map[bool]string{false: "shared", true: "inline"}[inline], func(t *testing.T) {
+			testXLSXSameCells(t, inline)
+		})
+	}
+}
+
+func testXLSXSameCells(t *testing.T, inline bool) {
 	const n = 2000
 	opts := Options{Rows: n, Seed: 4, Titles: TitlesRealistic, Layout: LayoutDOL}
 	_, rows := parse(t, generate(t, opts))
 	opts.Format = FormatXLSX
+	opts.InlineStrings = inline
 	x := generate(t, opts)
 	p := filepath.Join(t.TempDir(), "dol.xlsx")
 	if err := os.WriteFile(p, x, 0o644); err != nil {
 		t.Fatal(err)
+	}
+	zr, err := zip.NewReader(bytes.NewReader(x), int64(len(x)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	hasSST := false
+	for _, f := range zr.File {
+		hasSST = hasSST || f.Name == "xl/sharedStrings.xml"
+	}
+	if hasSST == inline {
+		t.Fatalf("inline %v: shared-strings part present %v", inline, hasSST)
 	}
 	f, err := excelize.OpenFile(p)
 	if err != nil {
@@ -129,6 +151,7 @@ func TestLayoutsDeterministic(t *testing.T) {
 		{Rows: 5000, Seed: 8, Titles: TitlesRealistic},
 		{Rows: 5000, Seed: 8, Layout: LayoutDOL},
 		{Rows: 5000, Seed: 8, Layout: LayoutDOL, Format: FormatXLSX, Titles: TitlesRealistic},
+		{Rows: 5000, Seed: 8, Layout: LayoutDOL, Format: FormatXLSX, InlineStrings: true},
 		{Rows: 5000, Seed: 8, Profile: "survey", Format: FormatXLSX},
 	} {
 		a, b := sha256.Sum256(generate(t, opts)), sha256.Sum256(generate(t, opts))

@@ -27,9 +27,14 @@ type Options struct {
 	// (lca only): the FY2020+ DOL disclosure layout, all 96 columns, the
 	// compact columns holding the same values.
 	Layout string
-	// Format is "csv" (or "") or "xlsx": one sheet, text as inline
-	// strings, numbers as numbers, dates as date-formatted serials.
+	// Format is "csv" (or "") or "xlsx": one sheet as Excel writes one,
+	// text in a shared-strings table, numbers as numbers, dates as
+	// date-formatted serials.
 	Format string
+	// InlineStrings (xlsx only) writes text in the cells themselves
+	// (inline strings, as some other writers do) instead of a
+	// shared-strings table.
+	InlineStrings bool
 }
 
 // Option values.
@@ -110,7 +115,7 @@ func Generate(ctx context.Context, w io.Writer, opts Options) error {
 	var conv *rowConverter
 	out := w
 	if dol || xlsx {
-		conv = &rowConverter{w: w, dol: dol, xlsx: xlsx, profile: profile, seed: opts.Seed}
+		conv = &rowConverter{w: w, dol: dol, xlsx: xlsx, inline: opts.InlineStrings, profile: profile, seed: opts.Seed}
 		out = conv
 	}
 	bw := bufio.NewWriterSize(out, bufSize)

@@ -10,34 +10,47 @@ import (
 	"unicode/utf8"
 )
 
-// xlsxWriter streams a one-sheet XLSX workbook: text as inline strings,
-// numbers as numbers, dates as serial numbers under the built-in short
-// date format (numFmtId 14), as Excel stores them. The zip is written in
-// one pass (no seeking) with a fixed timestamp, so the same rows give the
-// same bytes.
+// xlsxWriter streams a one-sheet XLSX workbook as Excel stores one: text
+// in a shared-strings table (cells of type "s" holding an index; each
+// distinct text stored once, in order of first use), numbers as numbers,
+// dates as serial numbers under the built-in short date format (numFmtId
+// 14). With inline set, text is written in the cells themselves (type
+// "inlineStr"), as some other writers do. The zip is written in one pass
+// (no seeking; the shared strings follow the worksheet, as in Excel's own
+// files) with a fixed timestamp, so the same rows give the same bytes.
 type xlsxWriter struct {
-	zw    *zip.Writer
-	sheet *bufio.Writer
-	kinds []cellKind
-	row   int
-	cell  []byte
-	refs  []string // column letters
+	zw     *zip.Writer
+	sheet  *bufio.Writer
+	kinds  []cellKind
+	row    int
+	cell   []byte
+	refs   []string // column letters
+	inline bool
+	sst    map[string]int // text -> its index in strs
+	strs   []string
+	refsN  int // string cells written (the table's count)
 }
 
 // xlsxTime is every part's timestamp.
 var xlsxTime = time.Date(2024, time.January, 1, 0, 0, 0, 0, time.UTC)
 
-func newXLSXWriter(w io.Writer, header []string, kinds []cellKind) (*xlsxWriter, error) {
-	x := &xlsxWriter{zw: zip.NewWriter(w), kinds: kinds}
+func newXLSXWriter(w io.Writer, header []string, kinds []cellKind, inline bool) (*xlsxWriter, error) {
+	x := &xlsxWriter{zw: zip.NewWriter(w), kinds: kinds, inline: inline}
+	sstType, sstRel := "", ""
+	if !inline {
+		x.sst = make(map[string]int)
+		sstType = `<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>`
+		sstRel = `<Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/>`
+	}
 	parts := []struct{ name, body string }{
 		{"[Content_Types].xml", `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>` + "\n" +
-			`<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/><Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/></Types>`},
+			`<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/><Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>` + sstType + `</Types>`},
 		{"_rels/.rels", `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>` + "\n" +
 			`<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>`},
 		{"xl/workbook.xml", `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>` + "\n" +
 			`<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="LCA_Disclosure_Data" sheetId="1" r:id="rId1"/></sheets></workbook>`},
 		{"xl/_rels/workbook.xml.rels", `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>` + "\n" +
-			`<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/></Relationships>`},
+			`<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>` + sstRel + `</Relationships>`},
 		{"xl/styles.xml", `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>` + "\n" +
 			`<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><fonts count="1"><font><sz val="11"/><name val="Calibri"/></font></fonts><fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills><borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders><cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs><cellXfs count="2"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/><xf numFmtId="14" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs><cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>`},
 	}
@@ -109,10 +122,25 @@ func (x *xlsxWriter) writeRow(cells []string, kinds []cellKind) {
 			b = append(b, `" s="1"><v>`...)
 			b = strconv.AppendInt(b, int64(dateSerial(c)), 10)
 			b = append(b, `</v></c>`...)
-		default:
-			b = append(b, `" t="inlineStr"><is><t>`...)
+		case x.inline:
+			b = append(b, `" t="inlineStr"><is><t`...)
+			if needsPreserve(c) {
+				b = append(b, ` xml:space="preserve"`...)
+			}
+			b = append(b, '>')
 			b = appendXMLText(b, c)
 			b = append(b, `</t></is></c>`...)
+		default:
+			i, ok := x.sst[c]
+			if !ok {
+				i = len(x.strs)
+				x.sst[c] = i
+				x.strs = append(x.strs, c)
+			}
+			x.refsN++
+			b = append(b, `" t="s"><v>`...)
+			b = strconv.AppendInt(b, int64(i), 10)
+			b = append(b, `</v></c>`...)
 		}
 	}
 	b = append(b, `</row>`...)
@@ -126,11 +154,53 @@ func (x *xlsxWriter) Close() error {
 	if err := x.sheet.Flush(); err != nil {
 		return fmt.Errorf("synth: xlsx: %w", err)
 	}
+	if !x.inline {
+		if err := x.writeSharedStrings(); err != nil {
+			return fmt.Errorf("synth: xlsx: %w", err)
+		}
+	}
 	if err := x.zw.Close(); err != nil {
 		return fmt.Errorf("synth: xlsx: %w", err)
 	}
 	return nil
 }
+
+// writeSharedStrings writes the shared-strings part: every distinct text
+// once, in order of first use.
+func (x *xlsxWriter) writeSharedStrings() error {
+	w, err := x.create("xl/sharedStrings.xml")
+	if err != nil {
+		return err
+	}
+	bw := bufio.NewWriterSize(w, 1<<20)
+	bw.WriteString(`<?xml version="1.0" encoding="UTF-8" standalone="yes"?>` + "\n" +
+		`<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="`)
+	bw.WriteString(strconv.Itoa(x.refsN))
+	bw.WriteString(`" uniqueCount="`)
+	bw.WriteString(strconv.Itoa(len(x.strs)))
+	bw.WriteString(`">`)
+	var b []byte
+	for _, s := range x.strs {
+		b = append(b[:0], `<si><t`...)
+		if needsPreserve(s) {
+			b = append(b, ` xml:space="preserve"`...)
+		}
+		b = append(b, '>')
+		b = appendXMLText(b, s)
+		b = append(b, `</t></si>`...)
+		bw.Write(b)
+	}
+	bw.WriteString(`</sst>`)
+	return bw.Flush()
+}
+
+// needsPreserve reports whether text starts or ends with white space,
+// which a <t> keeps only under xml:space="preserve".
+func needsPreserve(s string) bool {
+	return s != "" && (isSpace(s[0]) || isSpace(s[len(s)-1]))
+}
+
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
 
 // isNumber reports whether s is a plain decimal a spreadsheet stores as a
 // number ("85000.00", "-5.00"); "N/A" and the like stay text.

@@ -21,7 +21,7 @@ func genCmd(g *globals) *cobra.Command {
 	var opt synth.Options
 	var out string
 	c := &cobra.Command{
-		Use:   "gen --rows N [--seed S] [--profile lca|survey] [--titles realistic|vocabulary] [--layout compact|dol] [--format csv|xlsx] --out FILE",
+		Use:   "gen --rows N [--seed S] [--profile lca|survey] [--titles realistic|vocabulary] [--layout compact|dol] [--format csv|xlsx [--inline-strings]] --out FILE",
 		Short: "Write deterministic, realistic synthetic data (same seed, same bytes)",
 		Long: `Write deterministic, realistic synthetic data: the same options give the same bytes.
 
@@ -30,8 +30,10 @@ filings to about one title in eleven (requisition codes, locations, typos,
 the role word moved first): about 65,000 distinct raw titles per million
 rows. --titles vocabulary keeps the fixed vocabulary of a few thousand.
 --layout dol writes the full FY2020+ DOL disclosure layout (96 columns).
---format xlsx writes one sheet (inline strings, numbers, dates as
-date-formatted serials) instead of CSV.`,
+--format xlsx writes one sheet as Excel stores one (text in a
+shared-strings table, numbers, dates as date-formatted serials) instead
+of CSV; --inline-strings puts the text in the cells instead, as some
+other writers do.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if opt.Rows <= 0 {
@@ -53,6 +55,8 @@ date-formatted serials) instead of CSV.`,
 				return usagef("--layout must be compact or dol, not %q", opt.Layout)
 			case opt.Format != synth.FormatCSV && opt.Format != synth.FormatXLSX:
 				return usagef("--format must be csv or xlsx, not %q", opt.Format)
+			case opt.InlineStrings && opt.Format != synth.FormatXLSX:
+				return usagef("--inline-strings is for --format xlsx")
 			case opt.Profile == "survey" && (opt.Titles == synth.TitlesRealistic || opt.Layout == synth.LayoutDOL):
 				return usagef("--titles realistic and --layout dol are for --profile lca")
 			}
@@ -75,6 +79,7 @@ date-formatted serials) instead of CSV.`,
 	c.Flags().StringVar(&opt.Titles, "titles", synth.TitlesRealistic, "realistic or vocabulary (survey: vocabulary)")
 	c.Flags().StringVar(&opt.Layout, "layout", synth.LayoutCompact, "compact (15 columns) or dol (the 96-column FY2020+ DOL layout; lca)")
 	c.Flags().StringVar(&opt.Format, "format", synth.FormatCSV, "csv or xlsx")
+	c.Flags().BoolVar(&opt.InlineStrings, "inline-strings", false, "xlsx: text as inline strings, not a shared-strings table")
 	c.Flags().StringVar(&out, "out", "", "output file")
 	return c
 }
