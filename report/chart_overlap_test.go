@@ -74,11 +74,10 @@ func parseSVGTransform(t *testing.T, s string) svgAffine {
 
 // svgText is one <text> element of a chart and its box on the page.
 type svgText struct {
-	text                   string
-	x0, y0, x1, y1         float64
-	size                   float64
-	bold                   bool
-	transformed, attribute string
+	text           string
+	x0, y0, x1, y1 float64
+	size           float64
+	bold           bool
 }
 
 func (s svgText) String() string {
