@@ -695,21 +695,7 @@ func TestReportGroupsTitleSpellings(t *testing.T) {
 	row("Pastry Chef", 4)
 	row("Security Manager", 6)
 	row("SECURITY MANAGER", 5)
-	src := filepath.Join(d, "in", "titles.csv")
-	if err := os.MkdirAll(filepath.Dir(src), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(src, []byte(b.String()), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	w, err := warehouse.Open(ctx, filepath.Join(d, "w.duckdb"), warehouse.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer w.Close()
-	if _, err := ingest.File(ctx, w, src, ingest.Options{}); err != nil {
-		t.Fatal(err)
-	}
+	w := loadCSV(t, d, "in/titles.csv", b.String())
 	cfg := report.DefaultReportConfig()
 	cfg.MinN = 5
 	cfg.BaseDir = d
@@ -857,18 +843,7 @@ func TestReportTrendMethodChange(t *testing.T) {
 				y%100, 100+i, y*100+i, i, 90000+(y-2019)*3000+i*1500, y)
 		}
 	}
-	src := filepath.Join(dir, "lca_prevailing_security.csv")
-	if err := os.WriteFile(src, []byte(csvText.String()), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	w, err := warehouse.Open(ctx, filepath.Join(dir, "w.duckdb"), warehouse.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer w.Close()
-	if _, err := ingest.File(ctx, w, src, ingest.Options{}); err != nil {
-		t.Fatal(err)
-	}
+	w := loadCSV(t, dir, "lca_prevailing_security.csv", csvText.String())
 	cfg := report.DefaultReportConfig()
 	cfg.Families = []string{"security-analyst"}
 	cfg.Charts = []string{"trend"}
@@ -883,4 +858,27 @@ func TestReportTrendMethodChange(t *testing.T) {
 	if svg := string(readFile(t, filepath.Join(out, "charts", "trend-security-analyst.svg"))); !strings.Contains(svg, "OEWS method change (May 2021)") {
 		t.Error("LCA prevailing-wage trend lacks the OEWS method-change mark")
 	}
+}
+
+// loadCSV writes body to dir/name and loads it into a new warehouse in
+// dir, closed when the test ends.
+func loadCSV(t *testing.T, dir, name, body string) *warehouse.Warehouse {
+	t.Helper()
+	ctx := context.Background()
+	src := filepath.Join(dir, name)
+	if err := os.MkdirAll(filepath.Dir(src), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(src, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	w, err := warehouse.Open(ctx, filepath.Join(dir, "w.duckdb"), warehouse.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { w.Close() })
+	if _, err := ingest.File(ctx, w, src, ingest.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	return w
 }
