@@ -12,6 +12,8 @@ import (
 	"strings"
 	"time"
 	"unsafe"
+
+	kflate "github.com/klauspost/compress/flate"
 )
 
 // workbook is what the XLSX reader needs of a workbook besides the sheet:
@@ -35,6 +37,10 @@ func openWorkbook(ctx context.Context, ra io.ReaderAt, size int64) (*workbook, e
 	if err != nil {
 		return nil, fmt.Errorf("%w: not a readable XLSX workbook: %v", ErrUnreadable, err)
 	}
+	// klauspost's inflater reads the same deflate streams as the standard
+	// library's, in about two thirds of the time; archive/zip still
+	// checks each part's size and CRC.
+	zr.RegisterDecompressor(zip.Deflate, kflate.NewReader)
 	wb := &workbook{files: make(map[string]*zip.File, len(zr.File))}
 	for _, f := range zr.File {
 		wb.files[strings.ReplaceAll(f.Name, "\\", "/")] = f
