@@ -817,16 +817,16 @@ func publishedTables(ps []bands.Published) []publishedView {
 		}
 		for _, l := range publishedLabels {
 			row := publishedRow{Label: l.label}
-			any := false
+			has := false
 			for _, y := range g.years {
 				s, ok := publishedValue(g.byYr[y], l.col)
 				if !ok {
 					s = "—"
 				}
-				any = any || ok
+				has = has || ok
 				row.Cells = append(row.Cells, s)
 			}
-			if any {
+			if has {
 				v.Rows = append(v.Rows, row)
 			}
 		}
