@@ -257,22 +257,35 @@ func (r *xlsxReader) next() (row int64, cells []string, problem string, ok bool,
 	col := 0
 	recBytes := 0
 	for {
-		t, ok, err := sc.nextTag()
-		if err != nil {
-			return fail(err)
+		// The usual shapes, </row> and a plain <c> tag, are read in one
+		// step; anything else goes through the tag machinery.
+		if sc.end-sc.pos < 512 {
+			sc.fill()
 		}
-		if !ok {
-			return fail(fmt.Errorf("%w: the sheet ends inside row %d", errXML, num))
-		}
-		name := string(t.name)
-		if t.kind == tagEnd && name == "row" {
+		if xlsxOneStep && bytes.HasPrefix(sc.buf[sc.pos:sc.end], []byte("</row>")) {
+			sc.pos += 6
 			break
 		}
-		if name != "c" || t.kind == tagEnd {
-			continue
+		ref, typ, sv, hasRef, hasStyle, kind, ok := sc.cellTag()
+		if !ok {
+			t, ok, err := sc.nextTag()
+			if err != nil {
+				return fail(err)
+			}
+			if !ok {
+				return fail(fmt.Errorf("%w: the sheet ends inside row %d", errXML, num))
+			}
+			name := string(t.name)
+			if t.kind == tagEnd && name == "row" {
+				break
+			}
+			if name != "c" || t.kind == tagEnd {
+				continue
+			}
+			kind = t.kind
+			ref, typ, sv, hasRef, hasStyle = cellAttrs(t.attrs)
 		}
 		col++
-		ref, typ, sv, hasRef, hasStyle := cellAttrs(t.attrs)
 		// ref views the scanner's buffer, which reading the cell reuses.
 		r.ref = append(r.ref[:0], ref...)
 		ref = r.ref
@@ -289,16 +302,19 @@ func (r *xlsxReader) next() (row int64, cells []string, problem string, ok bool,
 		c := cellXML{col: col}
 		c.typ = cellTypeOf(typ)
 		if hasStyle {
-			n, err := strconv.ParseInt(string(sv), 10, 64)
-			if err != nil {
-				return fail(fmt.Errorf("cell %s has style %q", clip(ref, 20), clip(sv, 20)))
+			n, ok := smallUint(sv)
+			if !ok {
+				var err error
+				if n, err = strconv.ParseInt(string(sv), 10, 64); err != nil {
+					return fail(fmt.Errorf("cell %s has style %q", clip(ref, 20), clip(sv, 20)))
+				}
 			}
 			if n > 0 && n <= 1<<30 {
 				c.style = int(n)
 			}
 		}
 		r.vbuf, r.isbuf = r.vbuf[:0], r.isbuf[:0]
-		if t.kind == tagStart {
+		if kind == tagStart {
 			if err := r.readCell(&c); err != nil {
 				return fail(err)
 			}
@@ -408,6 +424,31 @@ func (r *xlsxReader) readCell(c *cellXML) error {
 	for sc.end-sc.pos < 16 && sc.fill() {
 	}
 	rest := sc.buf[sc.pos:sc.end]
+	// Plain text, then the end tags, all in the buffer: the value is a
+	// view of it, used before the scanner reads on.
+	switch {
+	case !xlsxOneStep:
+	case bytes.HasPrefix(rest, []byte("<v>")):
+		sc.pos += 3
+		if n := sc.plainText(MaxCellBytes); n >= 0 && bytes.HasPrefix(sc.buf[sc.pos+n:sc.end], []byte("</v></c>")) {
+			c.v, c.hasV = sc.buf[sc.pos:sc.pos+n], true
+			sc.pos += n + 8
+			return nil
+		}
+		sc.pos -= 3
+	case c.typ == cellInline && bytes.HasPrefix(rest, []byte("<is><t>")):
+		sc.pos += 7
+		if n := sc.plainText(MaxCellBytes); n >= 0 && bytes.HasPrefix(sc.buf[sc.pos+n:sc.end], []byte("</t></is></c>")) {
+			v := sc.buf[sc.pos : sc.pos+n]
+			if bytes.Contains(v, []byte("_x")) {
+				v = bstrUnmarshal(v)
+			}
+			c.v, c.hasIS = v, true
+			sc.pos += n + 13
+			return nil
+		}
+		sc.pos -= 7
+	}
 	switch {
 	case bytes.HasPrefix(rest, []byte("<v>")):
 		sc.pos += 3
@@ -717,4 +758,20 @@ func sheetRecord(cells []string, width int, problem string) (keep bool, _ string
 		return true, fmt.Sprintf("%v: %d cells, the header has %d", ErrFieldCount, len(cells), width)
 	}
 	return true, ""
+}
+
+// smallUint reads a plain run of at most 9 decimal digits, the usual
+// style or shared-string index; ok is false for anything else.
+func smallUint(b []byte) (int64, bool) {
+	if len(b) == 0 || len(b) > 9 {
+		return 0, false
+	}
+	var n int64
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int64(c-'0')
+	}
+	return n, true
 }

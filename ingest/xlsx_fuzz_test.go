@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/xml"
+	"fmt"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -57,6 +58,7 @@ func FuzzXLSXSheet(f *testing.F) {
 	f.Add(`<row><c><v>1</v></c><c r="XFD1"><f>1</f></c></row><row r="2"/>`, `<si><r><t>x</t></r><rPh><t>y</t></rPh></si>`)
 	f.Add(`<row r="2"><c r="A2" t="b"><v>1</v></c></row><row r="1"></row>`, ``)
 	f.Add(`<x:row r="1"><x:c r="A1" t="d"><x:v>2024-01-02T00:00:00Z</x:v></x:c></x:row>`, `<si><t>_x0041_</t></si>`)
+	f.Add(`<row r="1"><c r="A1" s="1" t="s"/><c r="B1" t="s"><v>1</v></c><c r="C1" t="inlineStr"><is><t>x_x0041_</t></is></c><c r="D1"><v>1&amp;2</v></c><c r="E1" ><v>3</v></c><c r="F1" t="s"><v><![CDATA[0]]></v></c><c r="G1"><v>4</v><f>1</f></c></row>`, `<si><t>a</t></si><si><t xml:space="preserve"> b </t></si>`)
 	f.Fuzz(func(t *testing.T, sheet, sst string) {
 		var buf bytes.Buffer
 		zw := zip.NewWriter(&buf)
@@ -73,29 +75,48 @@ func FuzzXLSXSheet(f *testing.F) {
 		}
 		zw.Close()
 		b := buf.Bytes()
-		rd, err := openXLSXSheet(context.Background(), bytes.NewReader(b), int64(len(b)), "fuzz.xlsx", b, "")
-		if err != nil {
-			return
-		}
-		defer rd.Release()
-		last := int64(0)
-		for i := 0; i < 100_000; i++ {
-			n, cells, _, ok, err := rd.next()
-			if err != nil || !ok {
-				return
-			}
-			if n <= last {
-				t.Fatalf("row %d after row %d", n, last)
-			}
-			last = n
-			if len(cells) > MaxSheetColumns+1 {
-				t.Fatalf("row %d: %d cells", n, len(cells))
-			}
-			for _, c := range cells {
-				if len(c) > 4*MaxCellBytes {
-					t.Fatalf("row %d: a cell of %d bytes", n, len(c))
-				}
-			}
+		fast := fuzzSheetRows(t, b)
+		xlsxOneStep = false
+		slow := fuzzSheetRows(t, b)
+		xlsxOneStep = true
+		if fast != slow {
+			t.Fatalf("one-step read:\n%s\ntag by tag:\n%s", fast, slow)
 		}
 	})
+}
+
+// fuzzSheetRows reads a workbook's rows, checking the reader's bounds, and
+// gives them (and the error that ended them) as text.
+func fuzzSheetRows(t *testing.T, b []byte) string {
+	rd, err := openXLSXSheet(context.Background(), bytes.NewReader(b), int64(len(b)), "fuzz.xlsx", b, "")
+	if err != nil {
+		return "open: " + err.Error()
+	}
+	defer rd.Release()
+	var out strings.Builder
+	last := int64(0)
+	for i := 0; i < 100_000; i++ {
+		n, cells, problem, ok, err := rd.next()
+		if err != nil {
+			fmt.Fprintf(&out, "error: %v\n", err)
+			break
+		}
+		if !ok {
+			break
+		}
+		if n <= last {
+			t.Fatalf("row %d after row %d", n, last)
+		}
+		last = n
+		if len(cells) > MaxSheetColumns+1 {
+			t.Fatalf("row %d: %d cells", n, len(cells))
+		}
+		for _, c := range cells {
+			if len(c) > 4*MaxCellBytes {
+				t.Fatalf("row %d: a cell of %d bytes", n, len(c))
+			}
+		}
+		fmt.Fprintf(&out, "%d %q %q\n", n, cells, problem)
+	}
+	return out.String()
 }

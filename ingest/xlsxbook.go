@@ -334,8 +334,11 @@ func (wb *workbook) render(arena []byte, c *cellXML) ([]byte, cellVal, error) {
 		if len(c.v) == 0 {
 			return wb.format(arena, c.style, cellShared, nil, "")
 		}
-		i, _ := strconv.Atoi(strings.TrimSpace(string(c.v)))
-		s, ok, big := wb.sst.get(i)
+		i, ok := smallUint(c.v)
+		if !ok {
+			i, _ = strconv.ParseInt(strings.TrimSpace(string(c.v)), 10, 0)
+		}
+		s, ok, big := wb.sst.get(int(i))
 		if big {
 			return arena, cellVal{over: true}, nil
 		}

@@ -499,3 +499,86 @@ func decodeAttr(v []byte) []byte {
 	}
 	return out
 }
+
+// xlsxOneStep turns on the one-step reading of the usual cell (cellTag,
+// plainText); the tests turn it off to check both ways agree.
+var xlsxOneStep = true
+
+// cellTag reads, in one step, a <c> start or empty tag at s.pos in the
+// shape machine writers use: nothing before it, attributes r, s and t only,
+// one space before each, values in double quotes without an entity, the
+// whole tag in the buffer. Any other shape is left to nextTag and
+// cellAttrs (ok is false and s.pos unchanged); what cellTag does read, it
+// reads as they would.
+func (s *xmlScanner) cellTag() (ref, typ, style []byte, hasRef, hasStyle bool, kind tagKind, ok bool) {
+	b := s.buf[s.pos:s.end]
+	if !xlsxOneStep || len(b) < 3 || b[0] != '<' || b[1] != 'c' {
+		return
+	}
+	i := 2
+	for {
+		if i >= len(b) {
+			return
+		}
+		switch b[i] {
+		case '>':
+			s.pos += i + 1
+			return ref, typ, style, hasRef, hasStyle, tagStart, true
+		case '/':
+			if i+1 < len(b) && b[i+1] == '>' {
+				s.pos += i + 2
+				return ref, typ, style, hasRef, hasStyle, tagEmpty, true
+			}
+			return
+		case ' ':
+		default:
+			return
+		}
+		// ` k="value"`
+		if i+4 >= len(b) || b[i+2] != '=' || b[i+3] != '"' {
+			return
+		}
+		key := b[i+1]
+		j := i + 4
+		for j < len(b) && b[j] != '"' {
+			if c := b[j]; c == '&' || c == '<' || c == '>' {
+				return
+			}
+			j++
+		}
+		if j >= len(b) {
+			return
+		}
+		val := b[i+4 : j]
+		switch key {
+		case 'r':
+			ref, hasRef = val, true
+		case 't':
+			typ = val
+		case 's':
+			style, hasStyle = val, true
+		default:
+			return
+		}
+		i = j + 1
+	}
+}
+
+// plainText finds, at s.pos, character data ending at a '<' inside the
+// buffer with no entity, CDATA or carriage return in it: the usual cell
+// value. It returns the text's length, or -1 for anything else.
+func (s *xmlScanner) plainText(limit int) int {
+	b := s.buf[s.pos:s.end]
+	for i, c := range b {
+		switch c {
+		case '<':
+			if i+1 < len(b) && b[i+1] == '!' || i > limit {
+				return -1
+			}
+			return i
+		case '&', '\r':
+			return -1
+		}
+	}
+	return -1
+}
