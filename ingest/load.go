@@ -190,6 +190,17 @@ func File(ctx context.Context, w *warehouse.Warehouse, path string, opt Options)
 		}
 		return res, err
 	}
+	// The conversion reads only the bound columns: a reader that can
+	// leave the others' text unread (XLSX) is told so.
+	if p, ok := rd.(interface{ Project([]int) }); ok {
+		var cols []int
+		for _, i := range b.Index {
+			if i >= 0 {
+				cols = append(cols, i)
+			}
+		}
+		p.Project(cols)
+	}
 	matcher := opt.Matcher
 	if matcher == nil {
 		t, err := titles.DefaultTaxonomy()

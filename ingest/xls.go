@@ -763,7 +763,7 @@ func (r *xlsReader) Next() bool {
 		if !ok {
 			break
 		}
-		keep, problem := sheetRecord(cells, len(r.header), problem)
+		keep, problem := sheetRecord(cells, len(r.header), problem, false)
 		if !keep {
 			continue
 		}

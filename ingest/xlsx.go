@@ -65,6 +65,27 @@ type xlsxReader struct {
 	rich  richText
 	ref   []byte // the current cell's reference
 	done  bool
+	// keep, when set, is the header columns the caller reads (Project):
+	// a cell landing in another column is measured, never copied, and
+	// comes back empty. hidden is set when such a cell of the last row
+	// read holds text, so the row is not blank.
+	keep   []bool
+	hidden bool
+}
+
+// Project tells the reader which header columns (0-based) the caller
+// reads, before the first Next. The other columns' cells are still read
+// past, and still count for what decides a row's fate (a blank row, a
+// cell or row over its cap, cells past the header), so the rows, their
+// numbers and the rejects are those of a full read; only their text is
+// left out (empty strings).
+func (r *xlsxReader) Project(cols []int) {
+	r.keep = make([]bool, len(r.header))
+	for _, c := range cols {
+		if c >= 0 && c < len(r.keep) {
+			r.keep[c] = true
+		}
+	}
 }
 
 // openXLSXSheet opens the workbook and the sheet's part, before any row.
@@ -173,7 +194,7 @@ func (r *xlsxReader) Next() bool {
 			r.done = true
 			break
 		}
-		keep, problem := sheetRecord(cells, len(r.header), problem)
+		keep, problem := sheetRecord(cells, len(r.header), problem, r.hidden)
 		if !keep {
 			continue
 		}
@@ -251,11 +272,13 @@ func (r *xlsxReader) next() (row int64, cells []string, problem string, ok bool,
 	r.cells = r.cells[:0]
 	r.arena = r.arena[:0]
 	r.vals = r.vals[:0]
+	r.hidden = false
 	if rt.kind == tagEmpty {
 		return num, r.cells, "", true, nil
 	}
 	col := 0
 	recBytes := 0
+	width := 0 // the row's cells so far, as appendCell places them
 	for {
 		// The usual shapes, </row> and a plain <c> tag, are read in one
 		// step; anything else goes through the tag machinery.
@@ -325,6 +348,33 @@ func (r *xlsxReader) next() (row int64, cells []string, problem string, ok bool,
 			}
 			continue
 		}
+		if pos := max(width, col-1); r.keep != nil && pos < len(r.keep) && !r.keep[pos] {
+			// A column no one reads: the cell's length and whether it
+			// is blank are what count.
+			n, blank, over, err := r.measure(&c)
+			if err != nil {
+				return fail(err)
+			}
+			if over {
+				if problem == "" {
+					problem = fmt.Sprintf("cell %s holds more than %d KiB of text (the cap per cell)", cellLabel(ref, col, num), MaxCellBytes>>10)
+				}
+				continue
+			}
+			if n == 0 && !c.formula {
+				continue
+			}
+			if recBytes += n; recBytes > MaxRecordBytes {
+				if problem == "" {
+					problem = fmt.Sprintf("row %d holds more than %d MiB of text (the cap per record)", num, MaxRecordBytes>>20)
+				}
+				continue
+			}
+			r.hidden = r.hidden || !blank
+			r.vals = append(r.vals, cellVal{col: col, isExt: true})
+			width = pos + 1
+			continue
+		}
 		start := len(r.arena)
 		var v cellVal
 		r.arena, v, err = r.wb.render(r.arena, &c)
@@ -353,6 +403,7 @@ func (r *xlsxReader) next() (row int64, cells []string, problem string, ok bool,
 		}
 		v.col, v.n = col, n
 		r.vals = append(r.vals, v)
+		width = max(width, col-1) + 1
 	}
 	// The arena is final now: make the cells.
 	for _, v := range r.vals {
@@ -363,6 +414,50 @@ func (r *xlsxReader) next() (row int64, cells []string, problem string, ok bool,
 		r.cells = appendCell(r.cells, v.col, s)
 	}
 	return num, r.cells, problem, true, nil
+}
+
+// measure gives the length of the text a cell renders as, whether it is
+// blank (white space only) and whether it passes MaxCellBytes, without
+// copying it where it can: a shared string, a number or a string whose
+// style leaves it as it is. Other cells are rendered and dropped.
+func (r *xlsxReader) measure(c *cellXML) (n int, blank, over bool, err error) {
+	wb := r.wb
+	switch {
+	case c.typ == cellStr:
+		return len(c.v), isBlank(c.v), false, nil
+	case !wb.identity(c.style, c.typ):
+	case c.typ == cellShared:
+		if len(c.v) == 0 {
+			return 0, true, false, nil
+		}
+		n, big, blank, ok := wb.sst.measure(wb.sharedIndex(c.v))
+		if !ok {
+			return 0, true, false, nil
+		}
+		return n, blank, big, nil
+	case c.typ == cellNumber:
+		v := cellDefault(c.v, &wb.numBuf)
+		return len(v), isBlank(v), false, nil
+	case c.typ == cellInline:
+		return len(c.v), isBlank(c.v), false, nil
+	}
+	start := len(r.arena)
+	arena, v, err := wb.render(r.arena, c)
+	if err != nil {
+		return 0, false, false, err
+	}
+	text := v.ext
+	if !v.isExt {
+		text = unsafe.String(unsafe.SliceData(arena[start:]), len(arena)-start)
+	}
+	n, blank = len(text), strings.TrimSpace(text) == ""
+	r.arena = arena[:start]
+	return n, blank, v.over, nil
+}
+
+// isBlank is blankRow's test of one cell: white space only.
+func isBlank(b []byte) bool {
+	return len(bytes.TrimSpace(b)) == 0
 }
 
 // cellVal is a rendered cell: text in the row's arena (off, n) or a
@@ -744,14 +839,14 @@ func readPart(zf *zip.File) ([]byte, error) {
 }
 
 // sheetRecord is the rule both spreadsheet readers apply to a sheet row:
-// a blank row (spacing, or the formatted but empty tail many sheets carry)
-// is no record, and cells past the header's width that hold text make the
+// a blank row (spacing, or the formatted but empty tail many sheets carry;
+// hidden: a cell left out by Project held text) is no record, and cells past the header's width that hold text make the
 // row a field-count reject.
-func sheetRecord(cells []string, width int, problem string) (keep bool, _ string) {
+func sheetRecord(cells []string, width int, problem string, hidden bool) (keep bool, _ string) {
 	if problem != "" {
 		return true, problem
 	}
-	if blankRow(cells) {
+	if !hidden && blankRow(cells) {
 		return false, ""
 	}
 	if len(cells) > width && !blankRow(cells[width:]) {

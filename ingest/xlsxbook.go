@@ -237,9 +237,10 @@ var builtInNumFmt = map[int]string{
 // is data[ends[i-1]:ends[i]]. A string past MaxCellBytes is kept as a
 // mark (big), never as text.
 type sharedStrings struct {
-	data []byte
-	ends []uint32
-	big  map[int]bool
+	data  []byte
+	ends  []uint32
+	big   map[int]bool
+	blank []uint64 // bit i: string i is white space only (or empty)
 }
 
 func (t *sharedStrings) load(ctx context.Context, zf *zip.File) error {
@@ -288,8 +289,34 @@ func (t *sharedStrings) load(ctx context.Context, zf *zip.File) error {
 				return fmt.Errorf("%w: the shared-strings table holds more than %d MiB of text (the cap)", ErrUnreadable, MaxSharedStringBytes>>20)
 			}
 		}
+		i := len(t.ends)
 		t.ends = append(t.ends, uint32(len(t.data)))
+		if i/64 >= len(t.blank) {
+			t.blank = append(t.blank, 0)
+		}
+		if start := t.start(i); len(bytes.TrimSpace(t.data[start:])) == 0 {
+			t.blank[i/64] |= 1 << (i % 64)
+		}
 	}
+}
+
+func (t *sharedStrings) start(i int) uint32 {
+	if i == 0 {
+		return 0
+	}
+	return t.ends[i-1]
+}
+
+// measure gives shared string i's length and whether it is blank (white
+// space only), as get would give it; ok is false past the table's end.
+func (t *sharedStrings) measure(i int) (n int, big, blank, ok bool) {
+	if i < 0 || i >= len(t.ends) {
+		return 0, false, false, false
+	}
+	if t.big[i] {
+		return 0, true, false, true
+	}
+	return int(t.ends[i] - t.start(i)), false, t.blank[i/64]&(1<<(i%64)) != 0, true
 }
 
 // get returns shared string i (a view of the arena); ok is false past the
@@ -310,6 +337,31 @@ func (t *sharedStrings) get(i int) (s string, ok, big bool) {
 		return "", true, false
 	}
 	return unsafe.String(&t.data[start], int(end-start)), true, false
+}
+
+// sharedIndex reads a shared-string cell's index as excelize does (an
+// unreadable one is 0).
+func (wb *workbook) sharedIndex(v []byte) int {
+	i, ok := smallUint(v)
+	if !ok {
+		i, _ = strconv.ParseInt(strings.TrimSpace(string(v)), 10, 0)
+	}
+	return int(i)
+}
+
+// identity reports whether style xf leaves a value of type t as it is
+// (format's identity cases).
+func (wb *workbook) identity(xf int, t cellType) bool {
+	if xf == 0 || xf >= len(wb.xfs) {
+		return true
+	}
+	switch wb.xfs[xf].kind {
+	case fmtRaw, fmtGeneral:
+		return true
+	case fmtDate:
+		return t != cellNumber
+	}
+	return false
 }
 
 // render gives a cell's text as excelize's Rows.Columns does (number
@@ -334,11 +386,7 @@ func (wb *workbook) render(arena []byte, c *cellXML) ([]byte, cellVal, error) {
 		if len(c.v) == 0 {
 			return wb.format(arena, c.style, cellShared, nil, "")
 		}
-		i, ok := smallUint(c.v)
-		if !ok {
-			i, _ = strconv.ParseInt(strings.TrimSpace(string(c.v)), 10, 0)
-		}
-		s, ok, big := wb.sst.get(int(i))
+		s, ok, big := wb.sst.get(wb.sharedIndex(c.v))
 		if big {
 			return arena, cellVal{over: true}, nil
 		}
