@@ -278,7 +278,10 @@ func (r *xlsxReader) next() (row int64, cells []string, problem string, ok bool,
 	}
 	col := 0
 	recBytes := 0
-	width := 0 // the row's cells so far, as appendCell places them
+	// width is the row's cells so far. A cell is placed as excelize
+	// places it: at its column (1-based) when that is past the row's
+	// end, the gap filled with empty cells; else appended at the end.
+	width := 0
 	for {
 		// The usual shapes, </row> and a plain <c> tag, are read in one
 		// step; anything else goes through the tag machinery.
@@ -370,8 +373,8 @@ func (r *xlsxReader) next() (row int64, cells []string, problem string, ok bool,
 				}
 				continue
 			}
+			// It takes its place in the row, empty.
 			r.hidden = r.hidden || !blank
-			r.vals = append(r.vals, cellVal{col: col, isExt: true})
 			width = pos + 1
 			continue
 		}
@@ -401,17 +404,20 @@ func (r *xlsxReader) next() (row int64, cells []string, problem string, ok bool,
 			r.arena = r.arena[:start]
 			continue
 		}
-		v.col, v.n = col, n
+		v.pos, v.n = max(width, col-1), n
 		r.vals = append(r.vals, v)
-		width = max(width, col-1) + 1
+		width = v.pos + 1
 	}
-	// The arena is final now: make the cells.
+	// The arena is final now: make the cells, each at its place.
+	for range width {
+		r.cells = append(r.cells, "")
+	}
 	for _, v := range r.vals {
 		s := v.ext
 		if !v.isExt && v.n > 0 {
 			s = unsafe.String(&r.arena[v.off], v.n)
 		}
-		r.cells = appendCell(r.cells, v.col, s)
+		r.cells[v.pos] = s
 	}
 	return num, r.cells, problem, true, nil
 }
@@ -463,7 +469,7 @@ func isBlank(b []byte) bool {
 // cellVal is a rendered cell: text in the row's arena (off, n) or a
 // string held elsewhere (ext: a shared string).
 type cellVal struct {
-	col    int
+	pos    int // its index in the row's cells
 	off, n int
 	ext    string
 	isExt  bool
@@ -733,16 +739,6 @@ func isHex4(b []byte) bool {
 		}
 	}
 	return true
-}
-
-// appendCell places a cell at column col (1-based) as excelize does: the
-// gap before it is filled with empty cells; a cell whose column is not past
-// the row's end is appended at the end.
-func appendCell(cells []string, col int, v string) []string {
-	for len(cells) < col-1 {
-		cells = append(cells, "")
-	}
-	return append(cells, v)
 }
 
 // cellColumn reads the column of a cell reference like "AB12" (1-based),

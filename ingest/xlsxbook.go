@@ -247,14 +247,42 @@ func (t *sharedStrings) load(ctx context.Context, zf *zip.File) error {
 	bad := func(err error) error {
 		return fmt.Errorf("%w: the shared-strings table: %v", ErrUnreadable, err)
 	}
-	rc, err := openPart(zf, maxStreamBytes)
+	part, err := openPart(zf, maxStreamBytes)
 	if err != nil {
 		return bad(err)
 	}
+	// Inflated on its own goroutine, as the worksheet is.
+	rc := newReadAhead(part)
 	defer rc.Close()
 	sc := newXMLScanner(ctxReader{ctx, rc})
 	var rt richText
 	for {
+		// The usual string, <si><t>plain text</t></si>, read in one step.
+		if xlsxOneStep {
+			if sc.end-sc.pos < 512 {
+				sc.fill()
+			}
+			if bytes.HasPrefix(sc.buf[sc.pos:sc.end], []byte("<si><t>")) {
+				sc.pos += 7
+				if n := sc.plainText(MaxCellBytes); n >= 0 && bytes.HasPrefix(sc.buf[sc.pos+n:sc.end], []byte("</t></si>")) {
+					if len(t.ends) >= MaxSharedStrings {
+						return fmt.Errorf("%w: the shared-strings table holds more than %d strings (the cap)", ErrUnreadable, MaxSharedStrings)
+					}
+					v := sc.buf[sc.pos : sc.pos+n]
+					sc.pos += n + 9
+					if bytes.Contains(v, []byte("_x")) {
+						v = bstrUnmarshal(v)
+					}
+					t.data = append(t.data, v...)
+					if len(t.data) > MaxSharedStringBytes {
+						return fmt.Errorf("%w: the shared-strings table holds more than %d MiB of text (the cap)", ErrUnreadable, MaxSharedStringBytes>>20)
+					}
+					t.add()
+					continue
+				}
+				sc.pos -= 7
+			}
+		}
 		tg, ok, err := sc.nextTag()
 		if err != nil {
 			if ctx.Err() != nil {
@@ -289,14 +317,20 @@ func (t *sharedStrings) load(ctx context.Context, zf *zip.File) error {
 				return fmt.Errorf("%w: the shared-strings table holds more than %d MiB of text (the cap)", ErrUnreadable, MaxSharedStringBytes>>20)
 			}
 		}
-		i := len(t.ends)
-		t.ends = append(t.ends, uint32(len(t.data)))
-		if i/64 >= len(t.blank) {
-			t.blank = append(t.blank, 0)
-		}
-		if start := t.start(i); len(bytes.TrimSpace(t.data[start:])) == 0 {
-			t.blank[i/64] |= 1 << (i % 64)
-		}
+		t.add()
+	}
+}
+
+// add ends the string being read: the text appended to data since the
+// last one.
+func (t *sharedStrings) add() {
+	i := len(t.ends)
+	t.ends = append(t.ends, uint32(len(t.data)))
+	if i/64 >= len(t.blank) {
+		t.blank = append(t.blank, 0)
+	}
+	if start := t.start(i); len(bytes.TrimSpace(t.data[start:])) == 0 {
+		t.blank[i/64] |= 1 << (i % 64)
 	}
 }
 
