@@ -226,3 +226,83 @@ func rowsOf(t *testing.T, w *warehouse.Warehouse, q string) []string {
 	}
 	return out
 }
+
+// TestSalariesLevels checks how the salaries view decodes a row's level
+// (docs/methodology.md, "Levels"), and that a query reading no level pays
+// nothing for it: the plan of a count by family neither reads nor decodes
+// the experience and wage level columns.
+func TestSalariesLevels(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "w.duckdb")
+	v1, err := os.ReadFile(filepath.Join("sql", "001_init.sql"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := sql.Open("duckdb", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(string(v1) + `;
+CREATE TABLE schema_version (version INTEGER NOT NULL, applied_at TIMESTAMPTZ NOT NULL);
+INSERT INTO schema_version VALUES (1, now());
+INSERT INTO source_files VALUES (1, 'a.csv', '/a.csv', 'aa', 'lca', 'csv', 9, 9, 0, 0, now(), NULL);
+INSERT INTO title_map_t VALUES ('Security Manager', 'Security Manager', 'security-manager', 'mid', 1, 'exact'),
+                               ('Junior Analyst', 'Security Analyst', 'security-analyst', 'junior', 1, 'exact');
+INSERT INTO observations (source_id, row_no, year, title_raw, pay_usd, pay_usd_low, pay_usd_high, pay_unit, currency, wage_basis, experience_level, wage_level)
+VALUES (1, 2, 2024, 'Chef', 1, 1, 1, 'year', 'USD', 'reported', ' se ', NULL),
+       (1, 3, 2024, 'Chef', 1, 1, 1, 'year', 'USD', 'reported', 'Expert', 'I'),
+       (1, 4, 2024, 'Chef', 1, 1, 1, 'year', 'USD', 'offered', NULL, 'level iii'),
+       (1, 5, 2024, 'Chef', 1, 1, 1, 'year', 'USD', 'offered', NULL, '4'),
+       (1, 6, 2024, 'Chef', 1, 1, 1, 'year', 'USD', 'offered', NULL, 'V'),
+       (1, 7, 2024, 'Chef', 1, 1, 1, 'year', 'USD', 'offered', 'DIRECTOR', 'I'),
+       (1, 8, 2024, 'Chef', 1, 1, 1, 'year', 'USD', 'offered', NULL, NULL),
+       (1, 9, 2024, 'Security Manager', 1, 1, 1, 'year', 'USD', 'offered', NULL, 'IV'),
+       (1, 10, 2024, 'Junior Analyst', 1, 1, 1, 'year', 'USD', 'offered', 'XX', ' Level 2')`); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	w, err := warehouse.Open(ctx, path, warehouse.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	got := rowsOf(t, w, `SELECT row_no, level, coalesce(experience_level, '-'), title_seniority, level_rank FROM salaries ORDER BY row_no`)
+	want := []string{
+		"2 senior senior unspecified 4", // the survey's code, trimmed, any case
+		"3 senior senior unspecified 4", // the experience level before the wage level
+		"4 senior - unspecified 4",      // the wage level, any case
+		"5 lead - unspecified 5",
+		"6 unspecified - unspecified 8", // a wage level the ladder does not know
+		"7 executive executive unspecified 7",
+		"8 unspecified - unspecified 8",
+		"9 mid - mid 3",      // the title's words before the wage level
+		"10 entry - entry 2", // junior reads entry; an unknown code says nothing
+	}
+	if strings.Join(got, ";") != strings.Join(want, ";") {
+		t.Errorf("levels:\n got %q\nwant %q", got, want)
+	}
+
+	var plan strings.Builder
+	rows, err := w.DB.QueryContext(ctx, `EXPLAIN SELECT family, count(*) FROM salaries GROUP BY family`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var kind, text string
+		if err := rows.Scan(&kind, &text); err != nil {
+			t.Fatal(err)
+		}
+		plan.WriteString(text)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	for _, col := range []string{"wage_level", "experience_level"} {
+		if strings.Contains(plan.String(), col) {
+			t.Errorf("a count by family reads %s:\n%s", col, plan.String())
+		}
+	}
+}

@@ -38,9 +38,9 @@ CREATE OR REPLACE VIEW salaries AS
 SELECT f.name AS source, o.row_no, o.year, t.title_raw,
        coalesce(t.title, '') AS title,
        coalesce(t.family, '') AS family,
-       coalesce(x.level, t.title_seniority, w.level, 'unspecified') AS level,
+       coalesce(o.x_level, t.title_seniority, o.w_level, 'unspecified') AS level,
        t.title_seniority_named AS title_seniority,
-       x.level AS experience_level,
+       o.x_level AS experience_level,
        o.wage_level,
        coalesce(t.confidence, 0) AS match_confidence,
        o.pay_usd, o.pay_usd_low, o.pay_usd_high, o.pay_unit, o.currency,
@@ -50,11 +50,30 @@ SELECT f.name AS source, o.row_no, o.year, t.title_raw,
             WHEN 'prevailing' THEN 'lca-prevailing' ELSE o.wage_basis END AS source_kind,
        o.case_status, o.soc_code,
        o.remote_ratio, o.company_country, f.dataset, o.county, o.city, o.postal_code,
-       coalesce(x.level, t.title_seniority, w.level, 'unspecified') AS seniority,
+       coalesce(o.x_level, t.title_seniority, o.w_level, 'unspecified') AS seniority,
        list_position(['intern', 'entry', 'mid', 'senior', 'lead', 'principal', 'executive', 'unspecified'],
-           coalesce(x.level, t.title_seniority, w.level, 'unspecified')) AS level_rank,
+           coalesce(o.x_level, t.title_seniority, o.w_level, 'unspecified')) AS level_rank,
        o.experience_level AS experience_code
-FROM observations o
+FROM (
+    -- The level codes are decoded in a projection, not joined to a table
+    -- of codes: a join is computed for every row of every query, while an
+    -- unused projection is pruned, so a query that reads no level pays
+    -- nothing for them (a LEFT JOIN here was 0.4 s of a 0.6 s count over
+    -- two million rows).
+    SELECT o.*,
+           CASE upper(trim(o.experience_level))
+                WHEN 'EN' THEN 'entry' WHEN 'ENTRY' THEN 'entry' WHEN 'ENTRY-LEVEL' THEN 'entry' WHEN 'JUNIOR' THEN 'entry'
+                WHEN 'MI' THEN 'mid' WHEN 'MID' THEN 'mid' WHEN 'MID-LEVEL' THEN 'mid' WHEN 'INTERMEDIATE' THEN 'mid'
+                WHEN 'SE' THEN 'senior' WHEN 'SENIOR' THEN 'senior' WHEN 'SENIOR-LEVEL' THEN 'senior' WHEN 'EXPERT' THEN 'senior'
+                WHEN 'EX' THEN 'executive' WHEN 'EXECUTIVE' THEN 'executive' WHEN 'EXECUTIVE-LEVEL' THEN 'executive'
+                WHEN 'DIRECTOR' THEN 'executive' END AS x_level,
+           CASE upper(trim(o.wage_level))
+                WHEN 'I' THEN 'entry' WHEN '1' THEN 'entry' WHEN 'LEVEL I' THEN 'entry' WHEN 'LEVEL 1' THEN 'entry'
+                WHEN 'II' THEN 'mid' WHEN '2' THEN 'mid' WHEN 'LEVEL II' THEN 'mid' WHEN 'LEVEL 2' THEN 'mid'
+                WHEN 'III' THEN 'senior' WHEN '3' THEN 'senior' WHEN 'LEVEL III' THEN 'senior' WHEN 'LEVEL 3' THEN 'senior'
+                WHEN 'IV' THEN 'lead' WHEN '4' THEN 'lead' WHEN 'LEVEL IV' THEN 'lead' WHEN 'LEVEL 4' THEN 'lead' END AS w_level
+    FROM observations o
+) o
 JOIN source_files f ON f.source_id = o.source_id AND f.retired_at IS NULL
     AND o.dup_of IS NULL
 JOIN (
@@ -66,18 +85,7 @@ JOIN (
                AS title_seniority_named
     FROM source_titles st
     LEFT JOIN title_map_t m ON m.title_raw = st.title_raw
-) t ON t.title_id = o.title_id
-LEFT JOIN (VALUES ('EN', 'entry'), ('ENTRY', 'entry'), ('ENTRY-LEVEL', 'entry'), ('JUNIOR', 'entry'),
-                  ('MI', 'mid'), ('MID', 'mid'), ('MID-LEVEL', 'mid'), ('INTERMEDIATE', 'mid'),
-                  ('SE', 'senior'), ('SENIOR', 'senior'), ('SENIOR-LEVEL', 'senior'), ('EXPERT', 'senior'),
-                  ('EX', 'executive'), ('EXECUTIVE', 'executive'), ('EXECUTIVE-LEVEL', 'executive'),
-                  ('DIRECTOR', 'executive')) x(code, level)
-    ON x.code = upper(trim(o.experience_level))
-LEFT JOIN (VALUES ('I', 'entry'), ('1', 'entry'), ('LEVEL I', 'entry'), ('LEVEL 1', 'entry'),
-                  ('II', 'mid'), ('2', 'mid'), ('LEVEL II', 'mid'), ('LEVEL 2', 'mid'),
-                  ('III', 'senior'), ('3', 'senior'), ('LEVEL III', 'senior'), ('LEVEL 3', 'senior'),
-                  ('IV', 'lead'), ('4', 'lead'), ('LEVEL IV', 'lead'), ('LEVEL 4', 'lead')) w(code, level)
-    ON w.code = upper(trim(o.wage_level));
+) t ON t.title_id = o.title_id;
 
 CREATE OR REPLACE VIEW rejects AS
 SELECT f.name AS source, r.row_no, r.column_name AS "column", r.value, r.reason,
