@@ -128,8 +128,14 @@ func CountryName(code string) string {
 // countries and the first few, the first and last year.
 var scopeColumns = []string{"source_kind", "country", "year"}
 
-var scopeAggregates = `list_sort(list(DISTINCT source_kind)), count(DISTINCT country),
-  list_sort(list(DISTINCT country))[1:` + strconv.Itoa(maxScopeCountries) + `], min(year), max(year)`
+//
+// The distinct values come from histogram's keys, not DISTINCT
+// aggregates: DuckDB builds a second hash table per DISTINCT aggregate,
+// which made the scope cost as much as the bands' own lists (0.5 s of a
+// 1.1 s query over two million rows). A histogram leaves out NULLs, as
+// listStrings does, and is NULL for a group with no value, read as none.
+var scopeAggregates = `list_sort(map_keys(histogram(source_kind))), CAST(coalesce(cardinality(histogram(country)), 0) AS BIGINT),
+  list_sort(map_keys(histogram(country)))[1:` + strconv.Itoa(maxScopeCountries) + `], min(year), max(year)`
 
 const scopeWidth = 5
 
