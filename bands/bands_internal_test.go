@@ -234,6 +234,45 @@ func TestPayValues(t *testing.T) {
 	}
 }
 
+// TestPayValuesBy: one query for every group gives each group what
+// PayValues gives for that group alone, on real survey and H-1B rows.
+func TestPayValuesBy(t *testing.T) {
+	ctx := context.Background()
+	w := sharedWarehouse(t, "infosec_jobs_salaries_2025-08-03.csv", "h1b_sample_2015_2019.csv")
+	q := BandQuery{By: []string{"family", "year"}, Filters: map[string]string{"country": "US"},
+		Conds: []Cond{{Column: "year", Op: "in", Values: []string{"2019", "2024"}}}}
+	groups, err := PayValuesBy(ctx, w.DB, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(groups) < 4 {
+		t.Fatalf("%d groups: the test compares too little", len(groups))
+	}
+	years := map[string]bool{}
+	for _, g := range groups {
+		one := BandQuery{Filters: map[string]string{"country": "US", "year": g.Group[1].Value}}
+		if g.Group[0].Null {
+			one.Filters["family"] = ""
+		} else {
+			one.Filters["family"] = g.Group[0].Value
+		}
+		want, err := PayValues(ctx, w.DB, one)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(g.Pay, want) {
+			t.Errorf("%v: %d values, PayValues gives %d", g.Group, len(g.Pay), len(want))
+		}
+		years[g.Group[1].Value] = true
+	}
+	if len(years) != 2 {
+		t.Errorf("years %v, want 2019 and 2024", years)
+	}
+	if _, err := PayValuesBy(ctx, w.DB, BandQuery{}); err == nil {
+		t.Error("pay values by no group were accepted")
+	}
+}
+
 // sharedWarehouse is a new warehouse holding the named files of
 // ../shared/data; the test is skipped without them.
 func sharedWarehouse(t *testing.T, names ...string) *warehouse.Warehouse {

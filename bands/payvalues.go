@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -45,6 +46,77 @@ func PayValues(ctx context.Context, db *sql.DB, q BandQuery) ([]float64, error) 
 			return fmt.Errorf("pay values are %s", rec.Column(0).DataType())
 		}
 		out = append(out, col.Float64Values()...)
+		return nil
+	})
+	return out, err
+}
+
+// GroupPay is one group's nominal pay_usd values, in increasing order.
+type GroupPay struct {
+	Group []KV
+	Pay   []float64
+}
+
+// PayValuesBySQL selects, per group of q.By, the sorted list of its rows'
+// pay_usd, in group order.
+func (q BandQuery) PayValuesBySQL() (string, []any, error) {
+	if err := q.Validate(); err != nil {
+		return "", nil, err
+	}
+	if len(q.By) == 0 {
+		return "", nil, fmt.Errorf("pay values by group need a group column")
+	}
+	where, args, err := q.where("")
+	if err != nil {
+		return "", nil, err
+	}
+	var b strings.Builder
+	b.WriteString("SELECT ")
+	for _, c := range q.By {
+		b.WriteString("CAST(" + c + " AS VARCHAR), ")
+	}
+	b.WriteString("list(pay_usd ORDER BY pay_usd) FROM salaries")
+	if len(where) > 0 {
+		b.WriteString(" WHERE " + strings.Join(where, " AND "))
+	}
+	b.WriteString(" GROUP BY " + strings.Join(q.By, ", ") + " ORDER BY " + q.orderBy())
+	return b.String(), args, nil
+}
+
+// PayValuesBy is PayValues for every group of q.By in one scan: a report
+// draws a histogram for each family, and one query over all of them costs
+// about what one family's does. Groups with no rows are left out.
+func PayValuesBy(ctx context.Context, db *sql.DB, q BandQuery) ([]GroupPay, error) {
+	query, args, err := q.PayValuesBySQL()
+	if err != nil {
+		return nil, err
+	}
+	var out []GroupPay
+	err = warehouse.QueryArrow(ctx, db, query, args, func(rec arrow.RecordBatch) error {
+		nk := len(q.By)
+		if int(rec.NumCols()) != nk+1 {
+			return fmt.Errorf("%d columns, want %d", rec.NumCols(), nk+1)
+		}
+		keys, err := keyColumns(rec, q.By)
+		if err != nil {
+			return err
+		}
+		lists, ok := rec.Column(nk).(array.ListLike)
+		if !ok {
+			return fmt.Errorf("pay lists are %s", rec.Column(nk).DataType())
+		}
+		vals, ok := lists.ListValues().(*array.Float64)
+		if !ok {
+			return fmt.Errorf("pay values are %s", lists.ListValues().DataType())
+		}
+		pay := vals.Float64Values()
+		for r := 0; r < int(rec.NumRows()); r++ {
+			start, end := lists.ValueOffsets(r)
+			if lists.IsNull(r) || start == end {
+				continue
+			}
+			out = append(out, GroupPay{Group: groupKV(keys, q.By, r), Pay: slices.Clone(pay[start:end])})
+		}
 		return nil
 	})
 	return out, err

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -153,6 +154,7 @@ type report struct {
 	csvSafe    bool
 	charts     []*chartFile
 	memo       *bands.Memo
+	hist       map[string][]float64 // each family's latest year's pay (histValues)
 }
 
 type skippedFamily struct{ ID, Name string }
@@ -243,13 +245,15 @@ func buildReport(ctx context.Context, db *sql.DB, cfg ReportConfig, tax *titles.
 	yearArg := yearsArg(r.Years)
 
 	r.ScopeText = cfg.scopeText()
-	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM salaries WHERE `+yearsWhere+` AND `+scopeWhere,
-		append([]any{yearArg, yearArg}, cfg.scopeArgs()...)...).Scan(&r.TotalRows); err != nil {
-		return nil, fmt.Errorf("report: count rows: %w", err)
-	}
 	counts, err := familyCounts(ctx, db, yearArg, cfg)
 	if err != nil {
 		return nil, err
+	}
+	for f, n := range counts.scoped {
+		r.TotalRows += n
+		if f == "" {
+			delete(counts.scoped, f) // unmatched rows are no family's
+		}
 	}
 
 	var ids []string
@@ -262,7 +266,7 @@ func buildReport(ctx context.Context, db *sql.DB, cfg ReportConfig, tax *titles.
 		ids = cfg.Families
 	} else {
 		for _, f := range tax.Families {
-			if counts[f.ID] >= int64(cfg.MinN) && counts[f.ID] > 0 {
+			if counts.scoped[f.ID] >= int64(cfg.MinN) && counts.scoped[f.ID] > 0 {
 				ids = append(ids, f.ID)
 			}
 		}
@@ -288,16 +292,28 @@ func buildReport(ctx context.Context, db *sql.DB, cfg ReportConfig, tax *titles.
 	sections := make([]*familySection, len(ids))
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(runtime.GOMAXPROCS(0))
+	// Every family's frequent titles come from one query, beside the
+	// families' own.
+	var frequent map[string][]countRow
+	g.Go(func() (err error) {
+		frequent, err = frequentTitles(gctx, db, yearArg, cfg)
+		return err
+	})
 	for i, id := range ids {
 		g.Go(func() error {
 			fam, _ := tax.Family(id)
-			fs, err := buildFamily(gctx, db, r.memo, cfg, tax, fam, counts[id], r.Years, realFactor)
+			fs, err := buildFamily(gctx, db, r.memo, cfg, tax, fam, counts.scoped[id], r.Years, realFactor)
 			sections[i] = fs
 			return err
 		})
 	}
 	if err := g.Wait(); err != nil {
 		return nil, err
+	}
+	for _, fs := range sections {
+		if fs != nil {
+			fs.Titles = frequent[fs.ID]
+		}
 	}
 	for i, id := range ids {
 		fam, _ := tax.Family(id)
@@ -334,6 +350,7 @@ func buildReport(ctx context.Context, db *sql.DB, cfg ReportConfig, tax *titles.
 	if r.Quality, err = buildQuality(ctx, db, base); err != nil {
 		return nil, err
 	}
+	r.Quality.UnmatchedAll = counts.all[""]
 	var synth, total int
 	if err := db.QueryRowContext(ctx, `SELECT count(*) FILTER (WHERE synthetic), count(*) FROM sources`).Scan(&synth, &total); err != nil {
 		return nil, fmt.Errorf("report: sources: %w", err)
@@ -400,23 +417,61 @@ func yearsArg(years []int) string {
 	return strings.Join(s, ",")
 }
 
-func familyCounts(ctx context.Context, db *sql.DB, yearArg string, cfg ReportConfig) (map[string]int64, error) {
-	rows, err := db.QueryContext(ctx, `SELECT family, count(*) FROM salaries WHERE family <> '' AND `+yearsWhere+` AND `+scopeWhere+` GROUP BY family`,
+// rowCounts are the rows of each family ("" for rows with no family): in
+// the report's years and scope, and in all.
+type rowCounts struct{ scoped, all map[string]int64 }
+
+// familyCounts counts every family's rows in one scan.
+func familyCounts(ctx context.Context, db *sql.DB, yearArg string, cfg ReportConfig) (rowCounts, error) {
+	out := rowCounts{scoped: map[string]int64{}, all: map[string]int64{}}
+	rows, err := db.QueryContext(ctx, `SELECT family, count(*) FILTER (WHERE `+yearsWhere+` AND `+scopeWhere+`), count(*) FROM salaries GROUP BY family`,
 		append([]any{yearArg, yearArg}, cfg.scopeArgs()...)...)
 	if err != nil {
-		return nil, fmt.Errorf("report: count families: %w", err)
+		return out, fmt.Errorf("report: count families: %w", err)
 	}
 	defer rows.Close()
-	out := map[string]int64{}
 	for rows.Next() {
 		var f string
-		var n int64
-		if err := rows.Scan(&f, &n); err != nil {
-			return nil, err
+		var scoped, all int64
+		if err := rows.Scan(&f, &scoped, &all); err != nil {
+			return out, fmt.Errorf("report: count families: %w", err)
 		}
-		out[f] = n
+		out.all[f] = all
+		if scoped > 0 {
+			out.scoped[f] = scoped
+		}
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return out, fmt.Errorf("report: count families: %w", err)
+	}
+	return out, nil
+}
+
+// frequentTitles is each family's reportTopTitles most frequent titles in
+// the report's years and scope, their spellings grouped (titleGroupKey).
+func frequentTitles(ctx context.Context, db *sql.DB, yearArg string, cfg ReportConfig) (map[string][]countRow, error) {
+	rows, err := db.QueryContext(ctx, `WITH t AS (SELECT family, title_raw, count(*) AS rows FROM salaries
+WHERE family <> '' AND `+yearsWhere+` AND `+scopeWhere+` GROUP BY family, title_raw),
+g AS (SELECT family, `+titleGroupLabel+` AS label, sum(rows) AS n FROM t GROUP BY family, `+titleGroupKey+`)
+SELECT family, label, n FROM (SELECT *, row_number() OVER (PARTITION BY family ORDER BY n DESC, label) AS rank FROM g)
+WHERE rank <= ? ORDER BY family, rank`, append(append([]any{yearArg, yearArg}, cfg.scopeArgs()...), reportTopTitles)...)
+	if err != nil {
+		return nil, fmt.Errorf("report: frequent titles: %w", err)
+	}
+	defer rows.Close()
+	out := map[string][]countRow{}
+	for rows.Next() {
+		var f string
+		var c countRow
+		if err := rows.Scan(&f, &c.Label, &c.Count); err != nil {
+			return nil, fmt.Errorf("report: frequent titles: %w", err)
+		}
+		out[f] = append(out[f], c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("report: frequent titles: %w", err)
+	}
+	return out, nil
 }
 
 // inYears keeps the bands whose year is one of years (all when empty).
@@ -578,24 +633,6 @@ func buildFamily(ctx context.Context, db *sql.DB, memo *bands.Memo, cfg ReportCo
 	}
 	fs.Published = publishedTables(shown)
 
-	yearArg := yearsArg(years)
-	trows, err := db.QueryContext(ctx, `WITH t AS (SELECT title_raw, count(*) AS rows FROM salaries
-WHERE family = ? AND `+yearsWhere+` AND `+scopeWhere+` GROUP BY title_raw)
-SELECT `+titleGroupLabel+`, sum(rows) AS n FROM t GROUP BY `+titleGroupKey+` ORDER BY n DESC, 1 LIMIT ?`, append(append([]any{fam.ID, yearArg, yearArg}, cfg.scopeArgs()...), reportTopTitles)...)
-	if err != nil {
-		return nil, fmt.Errorf("report: titles of %s: %w", fam.ID, err)
-	}
-	defer trows.Close()
-	for trows.Next() {
-		var c countRow
-		if err := trows.Scan(&c.Label, &c.Count); err != nil {
-			return nil, err
-		}
-		fs.Titles = append(fs.Titles, c)
-	}
-	if err := trows.Err(); err != nil {
-		return nil, err
-	}
 	return fs, nil
 }
 
@@ -917,9 +954,6 @@ FROM sources ORDER BY source, path, sha256`)
 GROUP BY `+titleGroupKey+` ORDER BY n DESC, 1 LIMIT ?`, reportTopUnmatched); err != nil {
 		return q, fmt.Errorf("report: unmatched titles: %w", err)
 	}
-	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM salaries WHERE family = ''`).Scan(&q.UnmatchedAll); err != nil {
-		return q, fmt.Errorf("report: unmatched titles: %w", err)
-	}
 	return q, nil
 }
 
@@ -1043,6 +1077,11 @@ func slug(s string) string {
 }
 
 func (r *report) buildCharts(ctx context.Context, db *sql.DB, cfg ReportConfig) error {
+	if cfg.wants("hist") {
+		if err := r.histValues(ctx, db, cfg); err != nil {
+			return fmt.Errorf("report: histograms: %w", err)
+		}
+	}
 	for _, fs := range r.Families {
 		if len(fs.byYear) == 0 {
 			continue
@@ -1063,6 +1102,38 @@ func (r *report) buildCharts(ctx context.Context, db *sql.DB, cfg ReportConfig) 
 		c.plot = p
 		r.Ladder.Chart = c
 		r.charts = append(r.charts, c)
+	}
+	return nil
+}
+
+// histValues fetches the pay of every family's latest year, the rows its
+// histogram draws, in one query for all of them.
+func (r *report) histValues(ctx context.Context, db *sql.DB, cfg ReportConfig) error {
+	want := map[string]int{}
+	var years []string
+	for _, fs := range r.Families {
+		if len(fs.byYear) == 0 {
+			continue
+		}
+		want[fs.ID] = fs.LatestYear
+		if y := strconv.Itoa(fs.LatestYear); !slices.Contains(years, y) {
+			years = append(years, y)
+		}
+	}
+	r.hist = map[string][]float64{}
+	if len(want) == 0 {
+		return nil
+	}
+	groups, err := bands.PayValuesBy(ctx, db, cfg.scoped(bands.BandQuery{By: []string{"family", "year"},
+		Conds: []bands.Cond{{Column: "year", Op: "in", Values: years}}}))
+	if err != nil {
+		return err
+	}
+	for _, g := range groups {
+		fam, year := g.Group[0], g.Group[1].Value
+		if !fam.Null && strconv.Itoa(want[fam.Value]) == year {
+			r.hist[fam.Value] = g.Pay
+		}
 	}
 	return nil
 }
@@ -1144,10 +1215,7 @@ func (r *report) familyPlot(ctx context.Context, db *sql.DB, cfg ReportConfig, f
 		}
 		return TrendChart(nom, rl, basis, MethodChangesFor(KindsOf(fs.byYear)), ChartOptions{Title: c.Title, Caption: caption(total, "years with at least "+strconv.Itoa(cfg.MinN)+" rows")})
 	case "hist":
-		vals, err := bands.PayValues(ctx, db, cfg.scoped(bands.BandQuery{Filters: map[string]string{"family": fs.ID, "year": strconv.Itoa(fs.LatestYear)}}))
-		if err != nil {
-			return nil, err
-		}
+		vals := r.hist[fs.ID]
 		return HistChart(vals, fs.Latest, ChartOptions{Title: c.Title, Caption: caption(len(vals), strconv.Itoa(fs.LatestYear)+" · nominal USD")})
 	case "box":
 		// By level; when the rows carry none, by the next column

@@ -245,6 +245,33 @@ func TestReportFiles(t *testing.T) {
 	if svg := string(readFile(t, filepath.Join(f.dir, "charts", "hist-security-manager.svg"))); !strings.Contains(svg, ">Security Manager: distribution of pay in 2024<") {
 		t.Error("hist-security-manager.svg: the title does not name the year")
 	}
+	// Each histogram draws the rows of its family's latest band.
+	var bandsJSON []map[string]any
+	if err := json.Unmarshal(readFile(t, filepath.Join(f.dir, "bands.json")), &bandsJSON); err != nil {
+		t.Fatal(err)
+	}
+	latest := map[string]map[string]any{}
+	for _, b := range bandsJSON {
+		fam := b["family"].(string)
+		if cur, ok := latest[fam]; !ok || b["year"].(float64) > cur["year"].(float64) {
+			latest[fam] = b
+		}
+	}
+	hists := 0
+	for fam, b := range latest {
+		path := filepath.Join(f.dir, "charts", "hist-"+fam+".svg")
+		if _, err := os.Stat(path); err != nil {
+			continue
+		}
+		hists++
+		caption := fmt.Sprintf("n = %s · %d · nominal USD", thousands(int(b["n"].(float64))), int(b["year"].(float64)))
+		if !strings.Contains(string(readFile(t, path)), caption) {
+			t.Errorf("hist-%s.svg lacks %q, its latest band", fam, caption)
+		}
+	}
+	if hists < 2 {
+		t.Errorf("%d histograms checked", hists)
+	}
 	md := string(readFile(t, filepath.Join(f.dir, "report.md")))
 	if !strings.Contains(md, "![") || !strings.Contains(md, "(charts/band-security-manager.png)") {
 		t.Error("report.md does not link the band chart PNG")
@@ -881,4 +908,13 @@ func loadCSV(t *testing.T, dir, name, body string) *warehouse.Warehouse {
 		t.Fatal(err)
 	}
 	return w
+}
+
+// thousands writes n with a comma between groups of three digits.
+func thousands(n int) string {
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
 }
