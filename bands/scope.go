@@ -128,7 +128,6 @@ func CountryName(code string) string {
 // countries and the first few, the first and last year.
 var scopeColumns = []string{"source_kind", "country", "year"}
 
-//
 // The distinct values come from histogram's keys, not DISTINCT
 // aggregates: DuckDB builds a second hash table per DISTINCT aggregate,
 // which made the scope cost as much as the bands' own lists (0.5 s of a
