@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"image/png"
 	"math"
+	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -608,6 +609,24 @@ func TestTrendLabelsDoNotOverprint(t *testing.T) {
 			}
 			if a, b, ok := overlapping(boxes); ok {
 				t.Errorf("labels %q %v and %q %v intersect", a.Text, a.Rect, b.Text, b.Rect)
+			}
+		})
+	}
+}
+
+// BenchmarkWriteChart draws each kind of chart as a report does: PNG and
+// SVG.
+func BenchmarkWriteChart(b *testing.B) {
+	t := &testing.T{}
+	charts := goldenCharts(t)
+	for _, format := range []string{"png", "svg"} {
+		b.Run(format, func(b *testing.B) {
+			for b.Loop() {
+				for _, p := range charts {
+					if err := WriteChart(io.Discard, p, format); err != nil {
+						b.Fatal(err)
+					}
+				}
 			}
 		})
 	}
