@@ -67,6 +67,13 @@ func (w *Warehouse) Check(ctx context.Context) ([]string, error) {
 	if untitled > 0 {
 		problems = append(problems, fmt.Sprintf("%d stored rows have no title in their file's source_titles (salaries leaves them out)", untitled))
 	}
+	var twice int64
+	if err := w.DB.QueryRowContext(ctx, sqlDuplicateTitles).Scan(&twice); err != nil {
+		return nil, err
+	}
+	if twice > 0 {
+		problems = append(problems, fmt.Sprintf("%d raw titles are mapped more than once in title_map_t (salaries counts their rows for each)", twice))
+	}
 	return problems, nil
 }
 

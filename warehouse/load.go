@@ -230,13 +230,13 @@ func (s *LoadSession) MapTitles(titles map[string]int32, fingerprint string, mat
 	if err != nil || len(titles) == 0 {
 		return err
 	}
-	return upsertTitles(s.ctx, s.rc, func(yield func(string) bool) {
+	return insertTitles(s.ctx, s.rc, func(yield func(string) bool) {
 		for t := range titles {
 			if !yield(t) {
 				return
 			}
 		}
-	}, fingerprint, match, false) // only titles the map lacks
+	}, fingerprint, match) // only titles the map lacks
 }
 
 // MarkDuplicates marks the rows whose case number an earlier active source

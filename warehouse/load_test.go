@@ -324,10 +324,26 @@ func TestEditSourcesMoves(t *testing.T) {
 	}
 }
 
+// mappedOnce checks that each raw title has one entry in the title map
+// (it has no key: the warehouse keeps them unique) and that the salaries
+// view counts every stored row once.
+func mappedOnce(t *testing.T, w *warehouse.Warehouse, step string) {
+	t.Helper()
+	if n := count(t, w, `SELECT count(*) - count(DISTINCT title_raw) FROM title_map_t`); n != 0 {
+		t.Fatalf("%s: %d titles mapped twice", step, n)
+	}
+	if s, o := count(t, w, `SELECT count(*) FROM salaries`), count(t, w, `SELECT count(*) FROM observations WHERE dup_of IS NULL`); s != o {
+		t.Fatalf("%s: salaries has %d rows, observations %d", step, s, o)
+	}
+	checkOK(t, w)
+}
+
 func TestReplaceTitleMap(t *testing.T) {
 	w := openTemp(t)
 	ctx := context.Background()
 	load(t, w, "/data/a.csv", 0, 0)
+	load(t, w, "/data/b.csv", 0, 0) // the same title again: not mapped twice
+	mappedOnce(t, w, "two loads")
 	changed, matched, err := w.ReplaceTitleMap(ctx, warehouse.RemapStale, "fp1", matchAll("security-engineer"))
 	if err != nil || changed != 0 || matched != 0 {
 		t.Fatalf("stale remap with the load's fingerprint: changed %d matched %d %v; want 0 0", changed, matched, err)
@@ -336,14 +352,40 @@ func TestReplaceTitleMap(t *testing.T) {
 	if err != nil || changed != 1 || matched != 1 {
 		t.Fatalf("stale remap with another fingerprint: changed %d matched %d %v; want 1 1", changed, matched, err)
 	}
-	changed, matched, err = w.ReplaceTitleMap(ctx, warehouse.RemapAll, "fp2", matchAll("security-manager"))
-	if err != nil || changed != 0 || matched != 1 {
-		t.Fatalf("full remap, same matches: changed %d matched %d %v; want 0 1", changed, matched, err)
+	mappedOnce(t, w, "stale remap")
+	// A title the map holds under the current fingerprint stays as it is
+	// beside one that is remapped.
+	if _, err := w.DB.Exec(`INSERT INTO title_map_t VALUES ('Chef', 'Chef', '', 'mid', 0, 'test', 'fp1')`); err != nil {
+		t.Fatal(err)
 	}
+	changed, matched, err = w.ReplaceTitleMap(ctx, warehouse.RemapStale, "fp2", matchAll("security-manager"))
+	if err != nil || changed != 1 || matched != 1 {
+		t.Fatalf("stale remap of one title: changed %d matched %d %v; want 1 1", changed, matched, err)
+	}
+	mappedOnce(t, w, "stale remap of one title")
+	changed, matched, err = w.ReplaceTitleMap(ctx, warehouse.RemapAll, "fp2", matchAll("security-manager"))
+	if err != nil || changed != 0 || matched != 2 {
+		t.Fatalf("full remap, same matches: changed %d matched %d %v; want 0 2", changed, matched, err)
+	}
+	mappedOnce(t, w, "full remap")
+	// Check sees a title mapped twice.
+	if _, err := w.DB.Exec(`INSERT INTO title_map_t SELECT * FROM title_map_t WHERE title_raw = 'Security Engineer'`); err != nil {
+		t.Fatal(err)
+	}
+	if problems, err := w.Check(ctx); err != nil || len(problems) != 1 || !strings.Contains(problems[0], "mapped more than once") {
+		t.Errorf("check of a title mapped twice: %q %v", problems, err)
+	}
+	if _, err := w.DB.Exec(`DELETE FROM title_map_t WHERE title_raw = 'Security Engineer'`); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := w.ReplaceTitleMap(ctx, warehouse.RemapAll, "fp2", matchAll("security-manager")); err != nil {
+		t.Fatal(err)
+	}
+	mappedOnce(t, w, "full remap after the duplicate")
 	if fp, err := w.Meta(ctx, warehouse.MetaTaxonomyFingerprint); err != nil || fp != "fp2" {
 		t.Errorf("fingerprint %q %v, want fp2", fp, err)
 	}
-	if n := count(t, w, `SELECT count(*) FROM title_map WHERE family = 'security-manager' AND rows = 1`); n != 1 {
+	if n := count(t, w, `SELECT count(*) FROM title_map WHERE family = 'security-manager' AND rows = 2`); n != 1 {
 		t.Errorf("title_map does not show the new family")
 	}
 	if n := count(t, w, `SELECT count(*) FROM duckdb_tables() WHERE table_name = 'prev_map'`); n != 0 {

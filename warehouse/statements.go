@@ -83,9 +83,6 @@ SELECT title_id, ?, title_raw FROM payband_batch`
 	sqlInsertTitles = `INSERT INTO title_map_t
     (title_raw, title, family, seniority, confidence, method, fingerprint)
 SELECT title_raw, title, family, seniority, confidence, method, ? FROM payband_batch`
-	sqlUpsertTitles = `INSERT OR REPLACE INTO title_map_t
-    (title_raw, title, family, seniority, confidence, method, fingerprint)
-SELECT title_raw, title, family, seniority, confidence, method, ? FROM payband_batch`
 
 	// batchView is the name a load's Arrow stream is registered under;
 	// sqlDropBatchView removes it before commit.
@@ -181,7 +178,12 @@ UNION SELECT title_raw FROM title_map_t WHERE fingerprint IS DISTINCT FROM $1`
 	// table of the remap's connection, dropped before it commits.
 	sqlSavePrevMap   = `CREATE TEMP TABLE prev_map AS SELECT * FROM title_map_t`
 	sqlClearTitleMap = `DELETE FROM title_map_t`
-	sqlCountRemapped = `SELECT count(*) FROM title_map_t n
+	// A stale remap deletes the entries it maps again (sqlStaleTitles
+	// selects every title of the map with another fingerprint): the map
+	// has no key to replace them by (006_title_map_key.sql).
+	sqlClearStaleTitles = `DELETE FROM title_map_t WHERE fingerprint IS DISTINCT FROM ?`
+	sqlDuplicateTitles  = `SELECT count(*) - count(DISTINCT title_raw) FROM title_map_t`
+	sqlCountRemapped    = `SELECT count(*) FROM title_map_t n
 LEFT JOIN prev_map p ON p.title_raw = n.title_raw
 WHERE p.title_raw IS NULL OR p.family <> n.family OR p.title <> n.title OR p.seniority <> n.seniority`
 	sqlDropPrevMap = `DROP TABLE prev_map`

@@ -31,13 +31,14 @@ var titleMapSchema = arrow.NewSchema([]arrow.Field{
 	{Name: "method", Type: arrow.BinaryTypes.String},
 }, nil)
 
-// upsertTitles matches each title and stores the results in the title map
-// (an existing entry is replaced), each with the matcher's fingerprint, so
+// insertTitles matches each title and adds the results to the title map,
+// which must not hold them (it has no key to replace an entry by), each
+// with the matcher's fingerprint, so
 // that a later run re-maps only titles mapped otherwise. match is called
 // from several goroutines at once: a file of real titles brings a hundred
 // thousand new ones, and matching them one core at a time was a second of
 // a 2 M-row load with the other core idle.
-func upsertTitles(ctx context.Context, rc *rawConn, titles iter.Seq[string], fingerprint string, match func(string) TitleMatch, replace bool) error {
+func insertTitles(ctx context.Context, rc *rawConn, titles iter.Seq[string], fingerprint string, match func(string) TitleMatch) error {
 	names := slices.Collect(titles)
 	matches := make([]TitleMatch, len(names))
 	var next atomic.Int64
@@ -71,11 +72,7 @@ func upsertTitles(ctx context.Context, rc *rawConn, titles iter.Seq[string], fin
 		bld.Field(4).(*array.Float64Builder).Append(r.Confidence)
 		bld.Field(5).(*array.StringBuilder).Append(r.Method)
 	}
-	stmt := sqlInsertTitles
-	if replace {
-		stmt = sqlUpsertTitles
-	}
-	_, err := insertBuilt(ctx, rc, bld, stmt, fingerprint)
+	_, err := insertBuilt(ctx, rc, bld, sqlInsertTitles, fingerprint)
 	return err
 }
 
@@ -122,10 +119,12 @@ func (w *Warehouse) ReplaceTitleMap(ctx context.Context, which Remap, fingerprin
 		if err != nil {
 			return err
 		}
-		if which == RemapAll {
-			if _, err := rc.exec(ctx, sqlClearTitleMap); err != nil {
-				return err
-			}
+		clear, clearArgs := sqlClearTitleMap, []any(nil)
+		if which == RemapStale {
+			clear, clearArgs = sqlClearStaleTitles, []any{fingerprint}
+		}
+		if _, err := rc.exec(ctx, clear, clearArgs...); err != nil {
+			return err
 		}
 		matched = len(titles)
 		if len(titles) > 0 {
@@ -136,7 +135,7 @@ func (w *Warehouse) ReplaceTitleMap(ctx context.Context, which Remap, fingerprin
 					}
 				}
 			}
-			if err := upsertTitles(ctx, rc, keys, fingerprint, match, which != RemapAll); err != nil {
+			if err := insertTitles(ctx, rc, keys, fingerprint, match); err != nil {
 				return err
 			}
 		}

@@ -278,7 +278,7 @@ func (w *Warehouse) Close() error {
 }
 
 // SchemaVersion is the version this payband writes.
-const SchemaVersion = 5
+const SchemaVersion = 6
 
 type migration struct {
 	version int
