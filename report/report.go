@@ -496,12 +496,14 @@ func buildFamily(ctx context.Context, db *sql.DB, memo *bands.Memo, cfg ReportCo
 	fs := &familySection{ID: fam.ID, Name: fam.Name, Rows: rows}
 	filter := map[string]string{"family": fam.ID}
 
-	byYearQ := cfg.scoped(bands.BandQuery{By: []string{"year"}, Filters: filter, MinN: cfg.MinN})
-	byYear, err := memo.Bands(ctx, byYearQ)
+	// The source kinds of the family, side by side for each year: the
+	// headline states one kind, never a pool of them.
+	byYear, byKind, _, err := yearBands(ctx, memo, cfg, fam.ID)
 	if err != nil {
 		return nil, fmt.Errorf("report: %s: %w", fam.ID, err)
 	}
 	fs.byYear = inYears(byYear, years)
+	byYearQ := yearQuery(cfg, fam.ID)
 	if cfg.Real != 0 {
 		q := byYearQ
 		q.Real = cfg.Real
@@ -515,12 +517,6 @@ func buildFamily(ctx context.Context, db *sql.DB, memo *bands.Memo, cfg ReportCo
 	article := "a"
 	if strings.ContainsRune("AEIOUaeiou", rune(fam.Name[0])) {
 		article = "an"
-	}
-	// The source kinds of the family, side by side for each year: the
-	// headline states one kind, never a pool of them.
-	byKind, err := memo.Bands(ctx, cfg.scoped(bands.BandQuery{By: []string{"year", "source_kind"}, Filters: filter, MinN: cfg.MinN}))
-	if err != nil {
-		return nil, fmt.Errorf("report: %s: %w", fam.ID, err)
 	}
 	byKind = inYears(byKind, years)
 	fs.byKind = byKind
@@ -634,6 +630,56 @@ func buildFamily(ctx context.Context, db *sql.DB, memo *bands.Memo, cfg ReportCo
 	fs.Published = publishedTables(shown)
 
 	return fs, nil
+}
+
+// yearQuery and kindQuery are a family's bands by year, and by year and
+// source kind.
+func yearQuery(cfg ReportConfig, family string) bands.BandQuery {
+	return cfg.scoped(bands.BandQuery{By: []string{"year"}, Filters: map[string]string{"family": family}, MinN: cfg.MinN})
+}
+
+func kindQuery(cfg ReportConfig, family string) bands.BandQuery {
+	return cfg.scoped(bands.BandQuery{By: []string{"year", "source_kind"}, Filters: map[string]string{"family": family}, MinN: cfg.MinN})
+}
+
+// yearBands returns a family's bands by year and by year and source kind.
+// When each of the family's years has one source kind, the bands by year
+// are those by year and kind without the kind: the same rows, so the same
+// figures and scope, and one query over all the rows instead of two. The
+// kinds are counted from the query with every group (MinN 1): a year with
+// a few rows of a second kind has two kinds even when the table leaves
+// that group out. derived says which way it went.
+func yearBands(ctx context.Context, memo *bands.Memo, cfg ReportConfig, family string) (byYear, byKind []bands.Band, derived bool, err error) {
+	q := kindQuery(cfg, family)
+	q.MinN = 1
+	all, err := memo.Bands(ctx, q)
+	if err != nil {
+		return nil, nil, false, err
+	}
+	kinds := map[string]int{}
+	for _, b := range all {
+		kinds[b.Value("year")]++
+		if b.N >= cfg.MinN {
+			byKind = append(byKind, b)
+		}
+	}
+	for _, n := range kinds {
+		if n > 1 {
+			byYear, err = memo.Bands(ctx, yearQuery(cfg, family))
+			return byYear, byKind, false, err
+		}
+	}
+	for _, b := range byKind {
+		g := make([]bands.KV, 0, len(b.Group)-1)
+		for _, kv := range b.Group {
+			if kv.Key != "source_kind" {
+				g = append(g, kv)
+			}
+		}
+		b.Group = g
+		byYear = append(byYear, b)
+	}
+	return byYear, byKind, true, nil
 }
 
 // overviewRow is one family's line of the summary table at the top of the
@@ -887,7 +933,7 @@ func buildLadder(ctx context.Context, memo *bands.Memo, cfg ReportConfig, tax *t
 		if _, ok := tax.Family(id); !ok {
 			continue
 		}
-		bs, err := memo.Bands(ctx, cfg.scoped(bands.BandQuery{By: []string{"year"}, Filters: map[string]string{"family": id}, MinN: cfg.MinN}))
+		bs, _, _, err := yearBands(ctx, memo, cfg, id)
 		if err != nil {
 			return nil, fmt.Errorf("report: ladder: %w", err)
 		}
