@@ -215,28 +215,79 @@ func insertBuilt(ctx context.Context, rc *rawConn, bld *array.RecordBuilder, q s
 }
 
 // MapTitles matches, with match, the titles of titles the title map does
-// not hold yet, and stores each match with the matcher's fingerprint. It
-// deletes the titles already mapped from titles. match must be safe to
-// call from several goroutines at once.
+// not hold yet, and stores each match with the matcher's fingerprint.
+// match must be safe to call from several goroutines at once.
 func (s *LoadSession) MapTitles(titles map[string]int32, fingerprint string, match func(string) TitleMatch) error {
+	p, err := s.StartMapTitles(titles, fingerprint, match)
+	if err != nil {
+		return err
+	}
+	return p.Store()
+}
+
+// PendingTitles are titles being matched for the title map
+// (StartMapTitles).
+type PendingTitles struct {
+	s           *LoadSession
+	names       []string
+	matches     []TitleMatch
+	fingerprint string
+	cancel      context.CancelFunc
+	done        chan struct{}
+}
+
+// StartMapTitles is MapTitles in two steps: it finds the titles of titles
+// the title map lacks and starts matching them on their own goroutines,
+// so that the session can run its other statements meanwhile; Store then
+// adds them to the map. A load calls it once its rows are in, and the
+// matching runs beside the statements that settle the rest of the load.
+// titles is read here only. Every StartMapTitles needs a Store or a
+// Discard.
+func (s *LoadSession) StartMapTitles(titles map[string]int32, fingerprint string, match func(string) TitleMatch) (*PendingTitles, error) {
+	mapped := map[string]struct{}{}
 	err := s.rc.query(s.ctx, sqlMappedTitles, nil, func(scan func(...any) error) error {
 		var t string
 		if err := scan(&t); err != nil {
 			return err
 		}
-		delete(titles, t)
+		if _, ok := titles[t]; ok {
+			mapped[t] = struct{}{}
+		}
 		return nil
 	})
-	if err != nil || len(titles) == 0 {
+	if err != nil {
+		return nil, err
+	}
+	names := make([]string, 0, len(titles)-len(mapped))
+	for t := range titles {
+		if _, ok := mapped[t]; !ok {
+			names = append(names, t)
+		}
+	}
+	ctx, cancel := context.WithCancel(s.ctx)
+	p := &PendingTitles{s: s, names: names, fingerprint: fingerprint, cancel: cancel, done: make(chan struct{})}
+	go func() {
+		defer close(p.done)
+		p.matches = matchTitles(ctx, names, match)
+	}()
+	return p, nil
+}
+
+// Store waits for the matches and adds them to the title map.
+func (p *PendingTitles) Store() error {
+	<-p.done
+	defer p.cancel()
+	if err := p.s.ctx.Err(); err != nil {
 		return err
 	}
-	return insertTitles(s.ctx, s.rc, func(yield func(string) bool) {
-		for t := range titles {
-			if !yield(t) {
-				return
-			}
-		}
-	}, fingerprint, match) // only titles the map lacks
+	return storeTitles(p.s.ctx, p.s.rc, p.names, p.matches, p.fingerprint)
+}
+
+// Discard stops the matching and waits for it to end, storing nothing.
+// After Store it does nothing.
+func (p *PendingTitles) Discard() {
+	p.cancel()
+	<-p.done
 }
 
 // MarkDuplicates marks the rows whose case number an earlier active source

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -427,4 +428,70 @@ func TestRunsAndMeta(t *testing.T) {
 	if v, err := w.Meta(ctx, "k"); err != nil || v != "v2" {
 		t.Errorf("Meta(k) = %q %v, want v2", v, err)
 	}
+}
+
+// TestStartMapTitles: the titles a load brings are matched while the
+// session goes on; Store adds only those the map lacked, once each, and
+// leaves the caller's dictionary whole (AppendTitles reads it meanwhile);
+// Discard stores nothing.
+func TestStartMapTitles(t *testing.T) {
+	w := openTemp(t)
+	ctx := context.Background()
+	load(t, w, "/data/a.csv", 0, 0) // maps "Security Engineer"
+	var calls atomic.Int64
+	match := func(s string) warehouse.TitleMatch {
+		calls.Add(1)
+		return matchAll("security-manager")(s)
+	}
+	err := w.Load(ctx, "/data/b.csv", func(s *warehouse.LoadSession) error {
+		first, err := s.NextTitleID()
+		if err != nil {
+			return err
+		}
+		titles := map[string]int32{"Security Engineer": first, "Security Manager": first + 1, "ISSM": first + 2}
+		p, err := s.StartMapTitles(titles, "fp1", match)
+		if err != nil {
+			return err
+		}
+		if err := s.AppendObservations(observations(t, obsRow{titleID: first, pay: 1}, obsRow{titleID: first + 1, pay: 2}, obsRow{titleID: first + 2, pay: 3})); err != nil {
+			return err
+		}
+		if err := s.AppendTitles(titles); err != nil {
+			return err
+		}
+		if err := p.Store(); err != nil {
+			return err
+		}
+		if len(titles) != 3 {
+			t.Errorf("the dictionary lost titles: %v", titles)
+		}
+		return s.Finish(warehouse.Source{Name: "b.csv", Path: "/data/b.csv", SHA256: "b", Profile: "lca", Format: "csv", Read: 3, Loaded: 3})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := calls.Load(); n != 2 {
+		t.Errorf("%d titles matched, want the 2 the map lacked", n)
+	}
+	mappedOnce(t, w, "a load that maps two new titles")
+	if n := count(t, w, `SELECT count(*) FROM salaries WHERE family = 'security-manager'`); n != 2 {
+		t.Errorf("%d rows of the new titles' family, want 2", n)
+	}
+
+	// Discarded: the matching stops and nothing is stored.
+	err = w.Load(ctx, "/data/c.csv", func(s *warehouse.LoadSession) error {
+		p, err := s.StartMapTitles(map[string]int32{"Chef": 99}, "fp1", match)
+		if err != nil {
+			return err
+		}
+		p.Discard()
+		return errors.New("given up")
+	})
+	if err == nil || !strings.Contains(err.Error(), "given up") {
+		t.Fatalf("load: %v", err)
+	}
+	if n := count(t, w, `SELECT count(*) FROM title_map_t WHERE title_raw = 'Chef'`); n != 0 {
+		t.Errorf("a discarded title was stored")
+	}
+	mappedOnce(t, w, "after a discarded load")
 }

@@ -33,13 +33,23 @@ var titleMapSchema = arrow.NewSchema([]arrow.Field{
 
 // insertTitles matches each title and adds the results to the title map,
 // which must not hold them (it has no key to replace an entry by), each
-// with the matcher's fingerprint, so
-// that a later run re-maps only titles mapped otherwise. match is called
-// from several goroutines at once: a file of real titles brings a hundred
-// thousand new ones, and matching them one core at a time was a second of
-// a 2 M-row load with the other core idle.
+// with the matcher's fingerprint, so that a later run re-maps only titles
+// mapped otherwise.
 func insertTitles(ctx context.Context, rc *rawConn, titles iter.Seq[string], fingerprint string, match func(string) TitleMatch) error {
 	names := slices.Collect(titles)
+	matches := matchTitles(ctx, names, match)
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return storeTitles(ctx, rc, names, matches, fingerprint)
+}
+
+// matchTitles matches names on every core: a file of real titles brings
+// a hundred thousand new ones, and matching them one core at a time was a
+// second of a 2 M-row load with the other core idle. match is called from
+// several goroutines at once. It stops early, leaving matches unfilled,
+// when ctx is done.
+func matchTitles(ctx context.Context, names []string, match func(string) TitleMatch) []TitleMatch {
 	matches := make([]TitleMatch, len(names))
 	var next atomic.Int64
 	var wg sync.WaitGroup
@@ -58,8 +68,13 @@ func insertTitles(ctx context.Context, rc *rawConn, titles iter.Seq[string], fin
 		})
 	}
 	wg.Wait()
-	if err := ctx.Err(); err != nil {
-		return err
+	return matches
+}
+
+// storeTitles adds names[i] with matches[i] to the title map.
+func storeTitles(ctx context.Context, rc *rawConn, names []string, matches []TitleMatch, fingerprint string) error {
+	if len(names) == 0 {
+		return nil
 	}
 	bld := array.NewRecordBuilder(memory.DefaultAllocator, titleMapSchema)
 	defer bld.Release()
