@@ -213,15 +213,10 @@ func bandsListed(ctx context.Context, db *sql.DB, q BandQuery, factors map[int]f
 		if err != nil {
 			return err
 		}
-		lists, ok := rec.Column(nk).(array.ListLike)
-		if !ok {
-			return fmt.Errorf("pay lists are %s", rec.Column(nk).DataType())
+		lists, pay, err := payLists(rec.Column(nk))
+		if err != nil {
+			return err
 		}
-		vals, ok := lists.ListValues().(*array.Float64)
-		if !ok {
-			return fmt.Errorf("pay values are %s", lists.ListValues().DataType())
-		}
-		pay := vals.Float64Values()
 		var bands []Band
 		var groups [][]float64
 		for r := 0; r < int(rec.NumRows()); r++ {
@@ -246,6 +241,20 @@ func bandsListed(ctx context.Context, db *sql.DB, q BandQuery, factors map[int]f
 		return nil, 0, err
 	}
 	return out, skipped, nil
+}
+
+// payLists reads a column of lists of pay: the lists, and the values they
+// index into.
+func payLists(col arrow.Array) (array.ListLike, []float64, error) {
+	lists, ok := col.(array.ListLike)
+	if !ok {
+		return nil, nil, fmt.Errorf("pay lists are %s", col.DataType())
+	}
+	vals, ok := lists.ListValues().(*array.Float64)
+	if !ok {
+		return nil, nil, fmt.Errorf("pay values are %s", lists.ListValues().DataType())
+	}
+	return lists, vals.Float64Values(), nil
 }
 
 // keyColumns returns the first len(by) columns of rec as strings.

@@ -101,15 +101,10 @@ func PayValuesBy(ctx context.Context, db *sql.DB, q BandQuery) ([]GroupPay, erro
 		if err != nil {
 			return err
 		}
-		lists, ok := rec.Column(nk).(array.ListLike)
-		if !ok {
-			return fmt.Errorf("pay lists are %s", rec.Column(nk).DataType())
+		lists, pay, err := payLists(rec.Column(nk))
+		if err != nil {
+			return err
 		}
-		vals, ok := lists.ListValues().(*array.Float64)
-		if !ok {
-			return fmt.Errorf("pay values are %s", lists.ListValues().DataType())
-		}
-		pay := vals.Float64Values()
 		for r := 0; r < int(rec.NumRows()); r++ {
 			start, end := lists.ValueOffsets(r)
 			if lists.IsNull(r) || start == end {

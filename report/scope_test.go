@@ -93,17 +93,27 @@ func TestUnmatchedLabels(t *testing.T) {
 // ../shared/data; the test is skipped without them.
 func sharedWarehouse(t *testing.T, names ...string) *warehouse.Warehouse {
 	t.Helper()
+	var paths []string
+	for _, name := range names {
+		p := filepath.Join("..", "..", "shared", "data", name)
+		if _, err := os.Stat(p); err != nil {
+			t.Skipf("shared data not available: %v", err)
+		}
+		paths = append(paths, p)
+	}
+	return loadFiles(t, paths...)
+}
+
+// loadFiles is a new warehouse holding the files at paths.
+func loadFiles(t *testing.T, paths ...string) *warehouse.Warehouse {
+	t.Helper()
 	ctx := context.Background()
 	w, err := warehouse.Open(ctx, filepath.Join(t.TempDir(), "w.duckdb"), warehouse.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { w.Close() })
-	for _, name := range names {
-		p := filepath.Join("..", "..", "shared", "data", name)
-		if _, err := os.Stat(p); err != nil {
-			t.Skipf("shared data not available: %v", err)
-		}
+	for _, p := range paths {
 		if _, err := ingest.File(ctx, w, p, ingest.Options{}); err != nil {
 			t.Fatal(err)
 		}

@@ -2,32 +2,13 @@ package report
 
 import (
 	"context"
-	"path/filepath"
 	"reflect"
 	"testing"
 
 	"payband/bands"
-	"payband/ingest"
 	"payband/titles"
 	"payband/warehouse"
 )
-
-// loadFiles is a new warehouse holding the named files of this package.
-func loadFiles(t *testing.T, paths ...string) *warehouse.Warehouse {
-	t.Helper()
-	ctx := context.Background()
-	w, err := warehouse.Open(ctx, filepath.Join(t.TempDir(), "w.duckdb"), warehouse.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { w.Close() })
-	for _, p := range paths {
-		if _, err := ingest.File(ctx, w, p, ingest.Options{}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return w
-}
 
 // TestYearBandsAsTheQueryGives: a family's bands by year, derived from its
 // bands by year and source kind when each year has one kind, are the ones

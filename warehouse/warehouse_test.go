@@ -142,18 +142,7 @@ func TestMissingDirectory(t *testing.T) {
 // views read the same rows after both.
 func TestMigrationsFromVersion1(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "w.duckdb")
-	v1, err := os.ReadFile(filepath.Join("sql", "001_init.sql"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	db, err := sql.Open("duckdb", path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := db.Exec(string(v1) + `;
-CREATE TABLE schema_version (version INTEGER NOT NULL, applied_at TIMESTAMPTZ NOT NULL);
-INSERT INTO schema_version VALUES (1, now());
+	w := version1Warehouse(t, `
 INSERT INTO source_files VALUES (1, 'a.csv', '/a.csv', 'aa', 'lca', 'csv', 4, 4, 0, 0, now(), NULL),
                                 (2, 'b.csv', '/b.csv', 'bb', 'lca', 'csv', 1, 1, 0, 0, now(), NULL);
 INSERT INTO title_map_t VALUES ('Security Manager', 'Security Manager', 'security-manager', 'mid', 1, 'exact');
@@ -162,17 +151,7 @@ VALUES (1, 2, 2024, 'Security Manager', 1, 1, 1, 'year', 'USD', 'offered', 'I-20
        (1, 3, 2024, 'Security Manager', 2, 2, 2, 'year', 'USD', 'offered', 'EAD-17-99'),
        (1, 4, 2024, 'Chef', 3, 3, 3, 'year', 'USD', 'offered', NULL),
        (1, 5, 2024, 'Security Manager', 4, 4, 4, 'year', 'USD', 'offered', 'Z-999-99999-999999'),
-       (2, 2, 2024, 'Security Manager', 5, 5, 5, 'year', 'USD', 'offered', NULL)`); err != nil {
-		t.Fatal(err)
-	}
-	if err := db.Close(); err != nil {
-		t.Fatal(err)
-	}
-	w, err := warehouse.Open(ctx, path, warehouse.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer w.Close()
+       (2, 2, 2024, 'Security Manager', 5, 5, 5, 'year', 'USD', 'offered', NULL)`)
 	if v, _ := w.SchemaVersion(ctx); v != warehouse.SchemaVersion {
 		t.Fatalf("version %d after migration, want %d", v, warehouse.SchemaVersion)
 	}
@@ -233,18 +212,7 @@ func rowsOf(t *testing.T, w *warehouse.Warehouse, q string) []string {
 // the experience and wage level columns.
 func TestSalariesLevels(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "w.duckdb")
-	v1, err := os.ReadFile(filepath.Join("sql", "001_init.sql"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	db, err := sql.Open("duckdb", path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := db.Exec(string(v1) + `;
-CREATE TABLE schema_version (version INTEGER NOT NULL, applied_at TIMESTAMPTZ NOT NULL);
-INSERT INTO schema_version VALUES (1, now());
+	w := version1Warehouse(t, `
 INSERT INTO source_files VALUES (1, 'a.csv', '/a.csv', 'aa', 'lca', 'csv', 9, 9, 0, 0, now(), NULL);
 INSERT INTO title_map_t VALUES ('Security Manager', 'Security Manager', 'security-manager', 'mid', 1, 'exact'),
                                ('Junior Analyst', 'Security Analyst', 'security-analyst', 'junior', 1, 'exact');
@@ -257,17 +225,7 @@ VALUES (1, 2, 2024, 'Chef', 1, 1, 1, 'year', 'USD', 'reported', ' se ', NULL),
        (1, 7, 2024, 'Chef', 1, 1, 1, 'year', 'USD', 'offered', 'DIRECTOR', 'I'),
        (1, 8, 2024, 'Chef', 1, 1, 1, 'year', 'USD', 'offered', NULL, NULL),
        (1, 9, 2024, 'Security Manager', 1, 1, 1, 'year', 'USD', 'offered', NULL, 'IV'),
-       (1, 10, 2024, 'Junior Analyst', 1, 1, 1, 'year', 'USD', 'offered', 'XX', ' Level 2')`); err != nil {
-		t.Fatal(err)
-	}
-	if err := db.Close(); err != nil {
-		t.Fatal(err)
-	}
-	w, err := warehouse.Open(ctx, path, warehouse.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer w.Close()
+       (1, 10, 2024, 'Junior Analyst', 1, 1, 1, 'year', 'USD', 'offered', 'XX', ' Level 2')`)
 	got := rowsOf(t, w, `SELECT row_no, level, coalesce(experience_level, '-'), title_seniority, level_rank FROM salaries ORDER BY row_no`)
 	want := []string{
 		"2 senior senior unspecified 4", // the survey's code, trimmed, any case
@@ -305,4 +263,34 @@ VALUES (1, 2, 2024, 'Chef', 1, 1, 1, 'year', 'USD', 'reported', ' se ', NULL),
 			t.Errorf("a count by family reads %s:\n%s", col, plan.String())
 		}
 	}
+}
+
+// version1Warehouse writes a warehouse of schema version 1 holding the rows
+// inserts adds, and opens it, which migrates it to the current version.
+func version1Warehouse(t *testing.T, inserts string) *warehouse.Warehouse {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "w.duckdb")
+	v1, err := os.ReadFile(filepath.Join("sql", "001_init.sql"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := sql.Open("duckdb", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(string(v1) + `;
+CREATE TABLE schema_version (version INTEGER NOT NULL, applied_at TIMESTAMPTZ NOT NULL);
+INSERT INTO schema_version VALUES (1, now());
+` + inserts); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	w, err := warehouse.Open(context.Background(), path, warehouse.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { w.Close() })
+	return w
 }
