@@ -73,7 +73,7 @@ func histValues() []float64 {
 	return v
 }
 
-func goldenCharts(t *testing.T) map[string]*plot.Plot {
+func goldenCharts(t testing.TB) map[string]*plot.Plot {
 	t.Helper()
 	caption := "n = 6,744 · source: infosec_jobs_salaries_2025-08-03.csv"
 	must := func(p *plot.Plot, err error) *plot.Plot {
@@ -617,8 +617,7 @@ func TestTrendLabelsDoNotOverprint(t *testing.T) {
 // BenchmarkWriteChart draws each kind of chart as a report does: PNG and
 // SVG.
 func BenchmarkWriteChart(b *testing.B) {
-	t := &testing.T{}
-	charts := goldenCharts(t)
+	charts := goldenCharts(b)
 	for _, format := range []string{"png", "svg"} {
 		b.Run(format, func(b *testing.B) {
 			for b.Loop() {
