@@ -4,9 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"image"
 	"image/color"
-	"image/png"
 	"io"
 	"math"
 	"path/filepath"
@@ -542,13 +540,7 @@ type fastPNG struct{ *vgimg.Canvas }
 
 func (c fastPNG) WriteTo(w io.Writer) (int64, error) {
 	var buf bytes.Buffer
-	var err error
-	if img, ok := c.Image().(*image.RGBA); ok {
-		err = encodePNG(&buf, img)
-	} else {
-		err = (&png.Encoder{CompressionLevel: png.BestSpeed}).Encode(&buf, c.Image())
-	}
-	if err != nil {
+	if err := encodePNG(&buf, c.Image()); err != nil {
 		return 0, err
 	}
 	return buf.WriteTo(w)

@@ -14,10 +14,10 @@ import (
 
 // TestEncodePNG decodes what encodePNG writes with image/png and compares
 // every pixel: the charts, noise (which no filter or run helps), an image
-// whose bounds do not start at the origin, and one with transparency,
-// which goes to image/png.
+// whose bounds do not start at the origin, and those that go to image/png:
+// one with transparency, one not RGBA.
 func TestEncodePNG(t *testing.T) {
-	imgs := map[string]*image.RGBA{}
+	imgs := map[string]image.Image{}
 	for name, p := range goldenCharts(t) {
 		c := vgimg.NewWith(vgimg.UseWH(chartWidth, chartHeight), vgimg.UseDPI(chartDPI))
 		p.Draw(draw.Crop(draw.New(c), marginLeft, -marginRight, 0, -marginTop))
@@ -37,6 +37,11 @@ func TestEncodePNG(t *testing.T) {
 	clear := image.NewRGBA(image.Rect(0, 0, 8, 8))
 	clear.Set(3, 3, color.RGBA{R: 10, G: 20, B: 30, A: 128})
 	imgs["transparent"] = clear
+	gray := image.NewGray(image.Rect(0, 0, 9, 4))
+	for i := range gray.Pix {
+		gray.Pix[i] = byte(i * 7)
+	}
+	imgs["not RGBA"] = gray
 
 	for name, img := range imgs {
 		var buf bytes.Buffer
