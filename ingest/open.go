@@ -224,7 +224,7 @@ func openPipe(ctx context.Context, path string) (*os.File, error) {
 // from the extension and the first bytes). Text formats (CSV, TSV, JSON)
 // stream through a buffered reader, may be gzip-compressed and may come
 // from a pipe; XLSX and Parquet need random access to the file, so they
-// are read from the file itself (hashed first, from the same descriptor),
+// are read from the file itself (hashed while the reader opens, from the same descriptor),
 // and a compressed copy or a pipe is refused.
 func OpenFile(ctx context.Context, path, format string, opt ReaderOptions) (*Source, error) {
 	f, st, stop, err := openInput(ctx, path)
@@ -263,16 +263,22 @@ func OpenFile(ctx context.Context, path, format string, opt ReaderOptions) (*Sou
 			return fail(&RowError{Source: path, Err: fmt.Errorf("%w: a pipe cannot be read as %s (the format needs random access); save it to a file first", ErrUnreadable, strings.ToUpper(format))})
 		}
 		// Random access cannot be hashed as it goes: the file is hashed
-		// first, through the same descriptor, and Finish checks it did not
-		// change after.
-		if src.sum, err = hashAt(ctx, f, in); err != nil {
-			return fail(&RowError{Source: path, Err: unreadable(err)})
-		}
-		// The peek above moved the offset; random-access readers start
-		// from the beginning.
+		// whole, through the same descriptor (ReadAt, which leaves the
+		// offset alone), while the reader opens (a workbook's shared
+		// strings, a Parquet footer), and Finish checks it did not change
+		// after. The hash is known before any row is read.
 		if _, err := f.Seek(0, io.SeekStart); err != nil {
 			return fail(&RowError{Source: path, Err: unreadable(err)})
 		}
+		type hashed struct {
+			sum string
+			err error
+		}
+		hc := make(chan hashed, 1)
+		go func() {
+			sum, err := hashAt(ctx, f, in)
+			hc <- hashed{sum, err}
+		}()
 		if format == "xlsx" {
 			rd, err = NewXLSXReader(ctx, f, st.Size(), path, head, opt.Sheet)
 		} else if format == "xls" {
@@ -280,9 +286,17 @@ func OpenFile(ctx context.Context, path, format string, opt ReaderOptions) (*Sou
 		} else {
 			rd, err = NewParquetReader(ctx, &countingFile{f: f}, path)
 		}
+		h := <-hc
+		if h.err != nil {
+			if err == nil {
+				rd.Release()
+			}
+			return fail(&RowError{Source: path, Err: unreadable(h.err)})
+		}
 		if err != nil {
 			return fail(err)
 		}
+		src.sum = h.sum
 	case "csv", "tsv", "txt", "jsonl", "json":
 		var r io.Reader = br
 		if gz {

@@ -251,6 +251,15 @@ func (t *sharedStrings) load(ctx context.Context, zf *zip.File) error {
 	if err != nil {
 		return bad(err)
 	}
+	// The arena is sized once from the part's declared size (checked
+	// against maxStreamBytes by openPart, capped at the table's own
+	// limit): the text is shorter than its XML, and growing the arena by
+	// doubling copied it about twice over. Pages not written to are never
+	// touched, so a declared size larger than the text costs no memory.
+	decl := int(min(zf.UncompressedSize64, MaxSharedStringBytes+1))
+	t.data = make([]byte, 0, decl)
+	// Every <si> takes at least 16 bytes of XML with its text's element.
+	t.ends = make([]uint32, 0, min(decl/16, MaxSharedStrings))
 	// Inflated on its own goroutine, as the worksheet is.
 	rc := newReadAhead(part)
 	defer rc.Close()
