@@ -288,7 +288,7 @@ func (r *xlsxReader) next() (row int64, cells []string, problem string, ok bool,
 		if sc.end-sc.pos < 512 {
 			sc.fill()
 		}
-		if xlsxOneStep && bytes.HasPrefix(sc.buf[sc.pos:sc.end], []byte("</row>")) {
+		if xlsxOneStep && hasLit(sc.buf[sc.pos:sc.end], "</row>") {
 			sc.pos += 6
 			break
 		}
@@ -529,17 +529,17 @@ func (r *xlsxReader) readCell(c *cellXML) error {
 	// view of it, used before the scanner reads on.
 	switch {
 	case !xlsxOneStep:
-	case bytes.HasPrefix(rest, []byte("<v>")):
+	case hasLit(rest, "<v>"):
 		sc.pos += 3
-		if n := sc.plainText(MaxCellBytes); n >= 0 && bytes.HasPrefix(sc.buf[sc.pos+n:sc.end], []byte("</v></c>")) {
+		if n := sc.plainText(MaxCellBytes); n >= 0 && hasLit(sc.buf[sc.pos+n:sc.end], "</v></c>") {
 			c.v, c.hasV = sc.buf[sc.pos:sc.pos+n], true
 			sc.pos += n + 8
 			return nil
 		}
 		sc.pos -= 3
-	case c.typ == cellInline && bytes.HasPrefix(rest, []byte("<is><t>")):
+	case c.typ == cellInline && hasLit(rest, "<is><t>"):
 		sc.pos += 7
-		if n := sc.plainText(MaxCellBytes); n >= 0 && bytes.HasPrefix(sc.buf[sc.pos+n:sc.end], []byte("</t></is></c>")) {
+		if n := sc.plainText(MaxCellBytes); n >= 0 && hasLit(sc.buf[sc.pos+n:sc.end], "</t></is></c>") {
 			v := sc.buf[sc.pos : sc.pos+n]
 			if bytes.Contains(v, []byte("_x")) {
 				v = bstrUnmarshal(v)
@@ -551,7 +551,7 @@ func (r *xlsxReader) readCell(c *cellXML) error {
 		sc.pos -= 7
 	}
 	switch {
-	case bytes.HasPrefix(rest, []byte("<v>")):
+	case hasLit(rest, "<v>"):
 		sc.pos += 3
 		var over bool
 		var err error
@@ -562,12 +562,12 @@ func (r *xlsxReader) readCell(c *cellXML) error {
 		c.over, c.hasV = over, true
 		for sc.end-sc.pos < 8 && sc.fill() {
 		}
-		if bytes.HasPrefix(sc.buf[sc.pos:sc.end], []byte("</v></c>")) {
+		if hasLit(sc.buf[sc.pos:sc.end], "</v></c>") {
 			sc.pos += 8
 			c.v = r.vbuf
 			return nil
 		}
-	case c.typ == cellInline && bytes.HasPrefix(rest, []byte("<is><t>")):
+	case c.typ == cellInline && hasLit(rest, "<is><t>"):
 		sc.pos += 7
 		rt := &r.rich
 		var over bool
@@ -579,7 +579,7 @@ func (r *xlsxReader) readCell(c *cellXML) error {
 		rt.runs = rt.runs[:0]
 		for sc.end-sc.pos < 13 && sc.fill() {
 		}
-		if bytes.HasPrefix(sc.buf[sc.pos:sc.end], []byte("</t></is></c>")) && !over {
+		if hasLit(sc.buf[sc.pos:sc.end], "</t></is></c>") && !over {
 			sc.pos += 13
 			r.isbuf = append(r.isbuf[:0], rt.direct...)
 			if bytes.Contains(r.isbuf, []byte("_x")) {

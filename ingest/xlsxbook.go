@@ -271,9 +271,9 @@ func (t *sharedStrings) load(ctx context.Context, zf *zip.File) error {
 			if sc.end-sc.pos < 512 {
 				sc.fill()
 			}
-			if bytes.HasPrefix(sc.buf[sc.pos:sc.end], []byte("<si><t>")) {
+			if hasLit(sc.buf[sc.pos:sc.end], "<si><t>") {
 				sc.pos += 7
-				if n := sc.plainText(MaxCellBytes); n >= 0 && bytes.HasPrefix(sc.buf[sc.pos+n:sc.end], []byte("</t></si>")) {
+				if n := sc.plainText(MaxCellBytes); n >= 0 && hasLit(sc.buf[sc.pos+n:sc.end], "</t></si>") {
 					if len(t.ends) >= MaxSharedStrings {
 						return fmt.Errorf("%w: the shared-strings table holds more than %d strings (the cap)", ErrUnreadable, MaxSharedStrings)
 					}
@@ -356,7 +356,7 @@ func (t *sharedStrings) measure(i int) (n int, big, blank, ok bool) {
 	if i < 0 || i >= len(t.ends) {
 		return 0, false, false, false
 	}
-	if t.big[i] {
+	if t.big != nil && t.big[i] {
 		return 0, true, false, true
 	}
 	return int(t.ends[i] - t.start(i)), false, t.blank[i/64]&(1<<(i%64)) != 0, true
@@ -368,7 +368,7 @@ func (t *sharedStrings) get(i int) (s string, ok, big bool) {
 	if i < 0 || i >= len(t.ends) {
 		return "", false, false
 	}
-	if t.big[i] {
+	if t.big != nil && t.big[i] {
 		return "", true, true
 	}
 	start := uint32(0)
@@ -483,20 +483,58 @@ func (wb *workbook) format(arena []byte, xf int, t cellType, v []byte, ext strin
 // in shortest decimal form, or to 15 significant digits past Excel's
 // precision.
 func cellDefault(v []byte, buf *[]byte) []byte {
-	// The common case first: a plain integer of at most 15 digits is
-	// unchanged.
-	if n := len(v); n > 0 && n <= 15 {
-		plain := v[0] != '0' || n == 1
-		for _, c := range v {
-			if c < '0' || c > '9' {
-				plain = false
-				break
-			}
-		}
-		if plain {
-			return v
+	// The common cases first: a plain integer, or a plain decimal such as
+	// a wage stored as 85000.50, of at most 15 digits is its own shortest
+	// form once trailing zeros are dropped.
+	if n, ok := plainDecimal(v); ok {
+		return v[:n]
+	}
+	return cellDefaultSlow(v, buf)
+}
+
+// plainDecimal reports whether v is a plain non-negative decimal (digits,
+// no leading zero, then perhaps a point and digits) of at most 15 digits
+// once the fraction's trailing zeros (and a point left alone) are
+// dropped, and how long that prefix is. Such a value is what
+// cellDefaultSlow prints: 15 digits are within a float64's precision, so
+// parsing and printing the shortest form that reads back gives the same
+// digits (TestCellDefaultFastPath).
+func plainDecimal(v []byte) (int, bool) {
+	n := len(v)
+	i := 0
+	for i < n && v[i] >= '0' && v[i] <= '9' {
+		i++
+	}
+	if i == 0 || i > 15 || (v[0] == '0' && i > 1) {
+		return 0, false
+	}
+	if i == n {
+		return n, true
+	}
+	if v[i] != '.' || i+1 == n {
+		return 0, false
+	}
+	for j := i + 1; j < n; j++ {
+		if v[j] < '0' || v[j] > '9' {
+			return 0, false
 		}
 	}
+	k := n
+	for k > i+1 && v[k-1] == '0' {
+		k--
+	}
+	if k == i+1 {
+		return i, true // all zeros: the point goes too
+	}
+	if k-1 > 15 {
+		return 0, false
+	}
+	return k, true
+}
+
+// cellDefaultSlow is cellDefault without its fast path: excelize's steps
+// as they are.
+func cellDefaultSlow(v []byte, buf *[]byte) []byte {
 	if len(v) == 0 || len(v) > 400 || bytes.IndexByte(v, '_') >= 0 {
 		return v
 	}

@@ -82,7 +82,10 @@ func renderDate(dst, v []byte, toks []dateToken, date1904 bool) ([]byte, bool) {
 		epoch = time.Date(1904, time.January, 1, 0, 0, 0, 0, time.UTC)
 	}
 	t := epoch.AddDate(0, 0, n)
-	if t.Year() > 9999 {
+	// One decomposition for all the tokens: each of Year, Month and Day
+	// would work out the civil date again.
+	year, month, day := t.Date()
+	if year > 9999 {
 		return dst, false
 	}
 	for _, tk := range toks {
@@ -91,27 +94,27 @@ func renderDate(dst, v []byte, toks []dateToken, date1904 bool) ([]byte, bool) {
 			dst = append(dst, tk.lit...)
 		case 'y':
 			if tk.n == 2 {
-				dst = appendPad2(dst, t.Year()%100)
+				dst = appendPad2(dst, year%100)
 			} else {
-				dst = strconv.AppendInt(dst, int64(t.Year()), 10)
+				dst = strconv.AppendInt(dst, int64(year), 10)
 			}
 		case 'm':
 			switch tk.n {
 			case 1:
-				dst = strconv.AppendInt(dst, int64(t.Month()), 10)
+				dst = strconv.AppendInt(dst, int64(month), 10)
 			case 2:
-				dst = appendPad2(dst, int(t.Month()))
+				dst = appendPad2(dst, int(month))
 			case 3:
-				dst = append(dst, t.Month().String()[:3]...)
+				dst = append(dst, month.String()[:3]...)
 			default:
-				dst = append(dst, t.Month().String()...)
+				dst = append(dst, month.String()...)
 			}
 		case 'd':
 			switch tk.n {
 			case 1:
-				dst = strconv.AppendInt(dst, int64(t.Day()), 10)
+				dst = strconv.AppendInt(dst, int64(day), 10)
 			case 2:
-				dst = appendPad2(dst, t.Day())
+				dst = appendPad2(dst, day)
 			case 3:
 				dst = append(dst, t.Weekday().String()[:3]...)
 			default:

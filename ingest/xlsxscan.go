@@ -582,3 +582,11 @@ func (s *xmlScanner) plainText(limit int) int {
 	}
 	return -1
 }
+
+// hasLit is bytes.HasPrefix for a literal prefix. Written out, with lit a
+// constant after inlining, the compiler compares the bytes in a load or
+// two instead of calling memequal: the scanner asks it of nearly every
+// cell.
+func hasLit(b []byte, lit string) bool {
+	return len(b) >= len(lit) && string(b[:len(lit)]) == lit
+}
