@@ -26,9 +26,9 @@ func TestCellDefaultFastPath(t *testing.T) {
 		{"12345678901234.5", "12345678901234.5"},
 		{"1234567890123456", "1.23456789012346E+15"}, // 16 digits: rounded to 15
 		{"0.1234567890123456", "0.123456789012346"},
-		{"007", "7"},   // leading zeros: the slow path
-		{"1.", "1"},    // a bare point
-		{".5", "0.5"},  // no integer digit
+		{"007", "7"},  // leading zeros: the slow path
+		{"1.", "1"},   // a bare point
+		{".5", "0.5"}, // no integer digit
 		{"-2.50", "-2.5"},
 		{"1e3", "1000"},
 		{"1E-3", "0.001"},
