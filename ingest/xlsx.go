@@ -71,6 +71,14 @@ type xlsxReader struct {
 	// read holds text, so the row is not blank.
 	keep   []bool
 	hidden bool
+	// A shared string in a column no one reads is not looked up when the
+	// table allows it (sharedStrings.deferrable; deferSST): its index
+	// waits in pending and its length counts as the table's longest in
+	// pendingMax, until a cap check needs the exact sum (settle) or a row
+	// otherwise blank needs to know whether it holds text (Next).
+	deferSST   bool
+	pending    []int32
+	pendingMax int
 }
 
 // Project tells the reader which header columns (0-based) the caller
@@ -81,6 +89,7 @@ type xlsxReader struct {
 // left out (empty strings).
 func (r *xlsxReader) Project(cols []int) {
 	r.keep = make([]bool, len(r.header))
+	r.deferSST = r.wb.sst.deferrable()
 	for _, c := range cols {
 		if c >= 0 && c < len(r.keep) {
 			r.keep[c] = true
@@ -194,6 +203,9 @@ func (r *xlsxReader) Next() bool {
 			r.done = true
 			break
 		}
+		if !r.hidden && len(r.pending) > 0 && blankRow(cells) {
+			r.hidden = r.wb.sst.settle(r.pending, new(int))
+		}
 		keep, problem := sheetRecord(cells, len(r.header), problem, r.hidden)
 		if !keep {
 			continue
@@ -273,6 +285,7 @@ func (r *xlsxReader) next() (row int64, cells []string, problem string, ok bool,
 	r.arena = r.arena[:0]
 	r.vals = r.vals[:0]
 	r.hidden = false
+	r.pending, r.pendingMax = r.pending[:0], 0
 	if rt.kind == tagEmpty {
 		return num, r.cells, "", true, nil
 	}
@@ -354,6 +367,18 @@ func (r *xlsxReader) next() (row int64, cells []string, problem string, ok bool,
 		if pos := max(width, col-1); r.keep != nil && pos < len(r.keep) && !r.keep[pos] {
 			// A column no one reads: the cell's length and whether it
 			// is blank are what count.
+			if r.deferSST && c.typ == cellShared && len(c.v) > 0 && r.wb.identity(c.style, c.typ) {
+				if i := r.wb.sharedIndex(c.v); i >= 0 && i < len(r.wb.sst.ends) {
+					if recBytes+r.pendingMax+r.wb.sst.maxLen <= MaxRecordBytes {
+						r.pending = append(r.pending, int32(i))
+						r.pendingMax += r.wb.sst.maxLen
+						width = pos + 1
+						continue
+					}
+					// Near the cap: the exact sum from here on.
+					r.settle(&recBytes)
+				}
+			}
 			n, blank, over, err := r.measure(&c)
 			if err != nil {
 				return fail(err)
@@ -366,6 +391,9 @@ func (r *xlsxReader) next() (row int64, cells []string, problem string, ok bool,
 			}
 			if n == 0 && !c.formula {
 				continue
+			}
+			if recBytes+n+r.pendingMax > MaxRecordBytes {
+				r.settle(&recBytes)
 			}
 			if recBytes += n; recBytes > MaxRecordBytes {
 				if problem == "" {
@@ -397,6 +425,9 @@ func (r *xlsxReader) next() (row int64, cells []string, problem string, ok bool,
 		if n == 0 && !c.formula {
 			continue
 		}
+		if recBytes+n+r.pendingMax > MaxRecordBytes {
+			r.settle(&recBytes)
+		}
 		if recBytes += n; recBytes > MaxRecordBytes {
 			if problem == "" {
 				problem = fmt.Sprintf("row %d holds more than %d MiB of text (the cap per record)", num, MaxRecordBytes>>20)
@@ -420,6 +451,17 @@ func (r *xlsxReader) next() (row int64, cells []string, problem string, ok bool,
 		r.cells[v.pos] = s
 	}
 	return num, r.cells, problem, true, nil
+}
+
+// settle counts the deferred shared strings' exact lengths into
+// *recBytes, in place of the bound they held, and notes whether any holds
+// text. Until then every cap check ran against the bound, so none of them
+// could have failed on the exact lengths either.
+func (r *xlsxReader) settle(recBytes *int) {
+	if r.wb.sst.settle(r.pending, recBytes) {
+		r.hidden = true
+	}
+	r.pending, r.pendingMax = r.pending[:0], 0
 }
 
 // measure gives the length of the text a cell renders as, whether it is

@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -126,33 +127,121 @@ func TestXLSXProjectionKeepsRows(t *testing.T) {
 		fx = append(fx, fixture{p, [][]int{{0, 2, 4, 6}, {1}}})
 	}
 	for _, f := range fx {
-		_, full := readXLSXRows(t, f.path, nil)
 		for _, cols := range f.cols {
-			_, got := readXLSXRows(t, f.path, cols)
-			keep := map[int]bool{}
-			for _, c := range cols {
-				keep[c] = true
-			}
-			label := filepath.Base(f.path)
-			if len(got) != len(full) {
-				t.Fatalf("%s %v: %d rows projected, %d in full", label, cols, len(got), len(full))
-			}
-			for i, w := range full {
-				g := got[i]
-				if g.n != w.n || g.problem != w.problem {
-					t.Fatalf("%s %v: row %d %q projected, row %d %q in full", label, cols, g.n, g.problem, w.n, w.problem)
-				}
-				for j := range w.cells {
-					want := w.cells[j]
-					if !keep[j] {
-						want = ""
-					}
-					if g.cells[j] != want {
-						t.Fatalf("%s %v: row %d column %d: %q projected, %q wanted", label, cols, w.n, j+1, g.cells[j], want)
-					}
-				}
-			}
-			t.Logf("%s %v: %d rows agree", label, cols, len(full))
+			projectionAgrees(t, f.path, cols)
 		}
+	}
+}
+
+// projectionAgrees reads path in full and told to read only cols, and
+// fails unless the two give the same rows, row numbers and problems, the
+// same text in cols and none in the other columns.
+func projectionAgrees(t *testing.T, path string, cols []int) {
+	t.Helper()
+	_, full := readXLSXRows(t, path, nil)
+	_, got := readXLSXRows(t, path, cols)
+	keep := map[int]bool{}
+	for _, c := range cols {
+		keep[c] = true
+	}
+	label := filepath.Base(path)
+	if len(got) != len(full) {
+		t.Fatalf("%s %v: %d rows projected, %d in full", label, cols, len(got), len(full))
+	}
+	for i, w := range full {
+		g := got[i]
+		if g.n != w.n || g.problem != w.problem {
+			t.Fatalf("%s %v: row %d %q projected, row %d %q in full", label, cols, g.n, g.problem, w.n, w.problem)
+		}
+		for j := range w.cells {
+			want := w.cells[j]
+			if !keep[j] {
+				want = ""
+			}
+			if g.cells[j] != want {
+				t.Fatalf("%s %v: row %d column %d: %q projected, %q wanted", label, cols, w.n, j+1, g.cells[j], want)
+			}
+		}
+	}
+	t.Logf("%s %v: %d rows agree", label, cols, len(full))
+}
+
+// TestXLSXProjectionDeferred is TestXLSXProjectionKeepsRows on a workbook
+// whose shared strings a projected read need not look up (none empty,
+// none past the cell cap, one just under it): rows whose only text, or
+// only white space, is a deferred string; rows whose deferred strings'
+// bound passes the record cap while their text does not, or does; a
+// column read after such a row's deferred cells.
+func TestXLSXProjectionDeferred(t *testing.T) {
+	const width = 140
+	long := strings.Repeat("y", MaxCellBytes-1)
+	sst := []string{`<t>a</t>`, `<t xml:space="preserve">   </t>`, `<t>x</t>`, `<t>` + long + `</t>`}
+	var sb strings.Builder
+	cell := func(col int, row int, shared int) {
+		fmt.Fprintf(&sb, `<c r="%s%d" t="s"><v>%d</v></c>`, columnName(col), row, shared)
+	}
+	sb.WriteString(`<row r="1">`)
+	for c := 1; c <= width; c++ {
+		fmt.Fprintf(&sb, `<c r="%s1" t="inlineStr"><is><t>h%d</t></is></c>`, columnName(c), c)
+	}
+	sb.WriteString(`</row>`)
+	row := func(r int, cells func()) {
+		fmt.Fprintf(&sb, `<row r="%d">`, r)
+		cells()
+		sb.WriteString(`</row>`)
+	}
+	row(2, func() { cell(5, 2, 1) })                // white space only: no row
+	row(3, func() { cell(5, 3, 1); cell(6, 3, 2) }) // text in a deferred cell
+	row(4, func() { cell(7, 4, 2) })                // only text is deferred
+	row(5, func() {                                 // 130 strings just under the cell cap: past the record cap
+		for c := 2; c <= 131; c++ {
+			cell(c, 5, 3)
+		}
+		cell(width, 5, 0)
+	})
+	row(6, func() { // 135 short strings: their bound passes the cap, their text does not
+		for c := 2; c <= 136; c++ {
+			cell(c, 6, 2)
+		}
+		cell(width, 6, 0)
+	})
+	row(7, func() { // 100 long strings, then the column read
+		for c := 2; c <= 101; c++ {
+			cell(c, 7, 3)
+		}
+		cell(width, 7, 0)
+		cell(1, 7, 0) // out of order: placed at the row's end, past the header
+	})
+	row(8, func() { cell(1, 8, 0); cell(3, 8, 1) })
+	path := xlsxWorkbook(t, filepath.Join(t.TempDir(), "deferred.xlsx"), sb.String(), sst)
+
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	st, _ := f.Stat()
+	rd, err := NewXLSXReader(context.Background(), f, st.Size(), path, zipMagic, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rd.(*xlsxReader).Project([]int{0})
+	if !rd.(*xlsxReader).deferSST {
+		t.Fatal("the workbook's shared strings are not deferrable; the test reads nothing it means to")
+	}
+	rd.Release()
+
+	_, full := readXLSXRows(t, path, nil)
+	var problems []string
+	for _, r := range full {
+		if r.problem != "" {
+			problems = append(problems, fmt.Sprintf("%d: %s", r.n, r.problem))
+		}
+	}
+	if len(full) != 6 || len(problems) != 2 || !strings.Contains(problems[0], "5: row 5 holds more than 16 MiB") || !strings.Contains(problems[1], "7: wrong field count") {
+		t.Fatalf("the full read gives %d rows, problems %q; the fixture means 6 rows, row 5 over the record cap and row 7 a cell past the header", len(full), problems)
+	}
+	for _, cols := range [][]int{{0}, {0, width - 1}, {width - 1}, {2}, {}} {
+		projectionAgrees(t, path, cols)
 	}
 }

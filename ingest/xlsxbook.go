@@ -241,6 +241,11 @@ type sharedStrings struct {
 	ends  []uint32
 	big   map[int]bool
 	blank []uint64 // bit i: string i is white space only (or empty)
+	// maxLen is the longest string's length, hasEmpty whether any string
+	// is empty: what a reader needs to account for a string it does not
+	// look up (xlsxReader.next's deferred cells).
+	maxLen   int
+	hasEmpty bool
 }
 
 func (t *sharedStrings) load(ctx context.Context, zf *zip.File) error {
@@ -338,9 +343,34 @@ func (t *sharedStrings) add() {
 	if i/64 >= len(t.blank) {
 		t.blank = append(t.blank, 0)
 	}
-	if start := t.start(i); len(bytes.TrimSpace(t.data[start:])) == 0 {
+	start := t.start(i)
+	if len(bytes.TrimSpace(t.data[start:])) == 0 {
 		t.blank[i/64] |= 1 << (i % 64)
 	}
+	n := len(t.data) - int(start)
+	t.maxLen = max(t.maxLen, n)
+	if n == 0 && (t.big == nil || !t.big[i]) {
+		t.hasEmpty = true
+	}
+}
+
+// deferrable reports whether a shared string in a column no one reads
+// may be accounted for without looking it up: none is empty (so each
+// takes its place in the row) and none is past MaxCellBytes (so none
+// rejects the row), which leaves only its length, bounded by maxLen, and
+// whether it is blank, asked only of a row otherwise blank.
+func (t *sharedStrings) deferrable() bool {
+	return t.big == nil && !t.hasEmpty && len(t.ends) > 0
+}
+
+// settle adds the lengths of the deferred strings idx to *n and reports
+// whether any of them is not blank.
+func (t *sharedStrings) settle(idx []int32, n *int) (text bool) {
+	for _, i := range idx {
+		*n += int(t.ends[i] - t.start(int(i)))
+		text = text || t.blank[i/64]&(1<<(i%64)) == 0
+	}
+	return text
 }
 
 func (t *sharedStrings) start(i int) uint32 {
