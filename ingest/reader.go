@@ -8,6 +8,7 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
 )
 
 // BatchSize is the number of rows a Reader puts in one record batch. It bounds
@@ -61,6 +62,11 @@ type batchBuilder struct {
 	n        int
 	bytes    int // string bytes in the batch so far
 	maxBytes int // maxBatchBytes, or less in tests (CSVOptions.maxBatchBytes)
+	// skip marks the columns a reader told to leave out (xlsxReader's
+	// Project) hands on empty: they are not appended to, and every batch
+	// gives them one shared run of zero offsets (zeros).
+	skip  []bool
+	zeros []int32
 }
 
 // maxBatchBytes cuts a batch early when its cells hold this many bytes, so
@@ -129,6 +135,9 @@ func (b *batchBuilder) reset(dataLen []int) {
 // dropped (the caller reports the field count in problem).
 func (b *batchBuilder) Append(row int64, fields []string, problem string) {
 	for i := range b.cols {
+		if b.skip != nil && b.skip[i] {
+			continue
+		}
 		if i < len(fields) {
 			b.cols[i].append(fields[i])
 			b.bytes += len(fields[i])
@@ -175,6 +184,10 @@ func (b *batchBuilder) NewRecord() arrow.RecordBatch {
 	arrs := make([]arrow.Array, 0, len(b.cols)+2)
 	dataLen := make([]int, len(b.cols))
 	for i := range b.cols {
+		if b.skip != nil && b.skip[i] {
+			arrs = append(arrs, b.emptyColumn())
+			continue
+		}
 		dataLen[i] = len(b.cols[i].data)
 		arrs = append(arrs, b.cols[i].array())
 	}
@@ -185,6 +198,28 @@ func (b *batchBuilder) NewRecord() arrow.RecordBatch {
 	}
 	b.reset(dataLen)
 	return rec
+}
+
+// Skip tells the builder which columns (0-based) its reader leaves out:
+// Append ignores their fields and every batch has them empty.
+func (b *batchBuilder) Skip(skip []bool) {
+	b.skip = skip
+	b.zeros = make([]int32, BatchSize+1)
+}
+
+// emptyColumn is a column of b.n empty strings over the shared zero
+// offsets; arrays never write to their buffers, so all may share them.
+func (b *batchBuilder) emptyColumn() arrow.Array {
+	if b.n+1 > len(b.zeros) {
+		b.zeros = make([]int32, b.n+1)
+	}
+	d := array.NewData(arrow.BinaryTypes.String, b.n, []*memory.Buffer{
+		nil,
+		memory.NewBufferBytes(arrow.Int32Traits.CastToBytes(b.zeros[:b.n+1])),
+		memory.NewBufferBytes([]byte{}), // empty, but not a nil pointer for a C reader
+	}, nil, 0, 0)
+	defer d.Release()
+	return array.NewStringData(d)
 }
 
 // Release drops the batch being built; its slices are garbage collected.

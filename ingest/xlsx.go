@@ -95,6 +95,11 @@ func (r *xlsxReader) Project(cols []int) {
 			r.keep[c] = true
 		}
 	}
+	skip := make([]bool, len(r.keep))
+	for i, k := range r.keep {
+		skip[i] = !k
+	}
+	r.b.Skip(skip)
 }
 
 // openXLSXSheet opens the workbook and the sheet's part, before any row.
