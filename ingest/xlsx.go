@@ -64,6 +64,9 @@ type xlsxReader struct {
 	isbuf []byte // its inline string
 	rich  richText
 	ref   []byte // the current cell's reference
+	// rowDigits is the row's number in decimal, what ends the reference
+	// of each of its cells (refNames).
+	rowDigits []byte
 	done  bool
 	// keep, when set, is the header columns the caller reads (Project):
 	// a cell landing in another column is measured, never copied, and
@@ -286,6 +289,7 @@ func (r *xlsxReader) next() (row int64, cells []string, problem string, ok bool,
 		}
 	}
 	r.row = num
+	r.rowDigits = strconv.AppendInt(r.rowDigits[:0], num, 10)
 	r.cells = r.cells[:0]
 	r.arena = r.arena[:0]
 	r.vals = r.vals[:0]
@@ -333,7 +337,7 @@ func (r *xlsxReader) next() (row int64, cells []string, problem string, ok bool,
 		// ref views the scanner's buffer, which reading the cell reuses.
 		r.ref = append(r.ref[:0], ref...)
 		ref = r.ref
-		if hasRef {
+		if hasRef && !refNames(ref, col, r.rowDigits) {
 			c, err := cellColumn(ref)
 			if err != nil {
 				return fail(err)
@@ -822,6 +826,25 @@ func cellColumn(ref []byte) (int, error) {
 		return 0, fmt.Errorf("cell reference %q is not a cell name", clip(ref, 20))
 	}
 	return col, nil
+}
+
+// refNames reports whether ref is column col's name, in capitals,
+// followed by digits: the reference nearly every writer gives a cell in
+// the place after the last one, for which cellColumn would give col. Any
+// other reference is left to cellColumn (TestRefNames).
+func refNames(ref []byte, col int, digits []byte) bool {
+	nl := len(ref) - len(digits)
+	if nl < 1 || nl > 3 || string(ref[nl:]) != string(digits) {
+		return false
+	}
+	c := 0
+	for _, ch := range ref[:nl] {
+		if ch < 'A' || ch > 'Z' {
+			return false
+		}
+		c = c*26 + int(ch-'A'+1)
+	}
+	return c == col && c <= MaxSheetColumns
 }
 
 func cellLabel(ref []byte, col int, row int64) string {

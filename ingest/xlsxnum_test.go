@@ -96,3 +96,62 @@ func FuzzCellDefault(f *testing.F) {
 		}
 	})
 }
+
+// TestRefNames holds refNames, the scanner's fast path for a cell
+// reference, to cellColumn: whenever it says a reference names a column,
+// cellColumn reads the same column from it without an error.
+func TestRefNames(t *testing.T) {
+	cases := []struct {
+		ref   string
+		col   int
+		row   int64
+		names bool
+	}{
+		{"A1", 1, 1, true},
+		{"B1", 2, 1, true},
+		{"B1", 3, 1, false}, // not the place after the last cell
+		{"Z9", 26, 9, true},
+		{"AA12", 27, 12, true},
+		{"XFD1048576", MaxSheetColumns, 1048576, true},
+		{"XFE1", MaxSheetColumns + 1, 1, false}, // past the last column: cellColumn's error
+		{"a1", 1, 1, false},                     // lower case: cellColumn reads it
+		{"A01", 1, 1, false},
+		{"A2", 1, 1, false}, // another row's number: cellColumn reads the column
+		{"AAAA1", 18279, 1, false},
+		{"1", 1, 1, false},
+		{"A", 1, 1, false},
+	}
+	for _, c := range cases {
+		digits := strconv.AppendInt(nil, c.row, 10)
+		got := refNames([]byte(c.ref), c.col, digits)
+		if got != c.names {
+			t.Errorf("refNames(%q, %d, %q) = %v, want %v", c.ref, c.col, digits, got, c.names)
+		}
+	}
+	rng := rand.New(rand.NewPCG(3, 4))
+	held := 0
+	for range 200000 {
+		col := 1 + rng.IntN(MaxSheetColumns+30)
+		row := int64(1 + rng.IntN(maxSheetRows))
+		ref := []byte(columnName(col) + strconv.FormatInt(row, 10))
+		if rng.IntN(4) == 0 {
+			ref[rng.IntN(len(ref))] = byte(rng.IntN(128))
+		}
+		guess := col
+		if rng.IntN(4) == 0 {
+			guess += rng.IntN(3) - 1
+		}
+		digits := strconv.AppendInt(nil, row, 10)
+		if !refNames(ref, guess, digits) {
+			continue
+		}
+		held++
+		got, err := cellColumn(ref)
+		if err != nil || got != guess {
+			t.Fatalf("refNames(%q, %d) holds, but cellColumn gives %d, %v", ref, guess, got, err)
+		}
+	}
+	if held < 50000 {
+		t.Fatalf("refNames held for only %d of the random references", held)
+	}
+}
