@@ -67,7 +67,7 @@ type xlsxReader struct {
 	// rowDigits is the row's number in decimal, what ends the reference
 	// of each of its cells (refNames).
 	rowDigits []byte
-	done  bool
+	done      bool
 	// keep, when set, is the header columns the caller reads (Project):
 	// a cell landing in another column is measured, never copied, and
 	// comes back empty. hidden is set when such a cell of the last row
