@@ -280,7 +280,10 @@ func (p *PendingTitles) Store() error {
 	if err := p.s.ctx.Err(); err != nil {
 		return err
 	}
-	return storeTitles(p.s.ctx, p.s.rc, p.names, p.matches, p.fingerprint)
+	if err := storeTitles(p.s.ctx, p.s.rc, p.names, p.matches, p.fingerprint); err != nil {
+		return err
+	}
+	return checkMappedOnce(p.s.ctx, p.s.rc)
 }
 
 // Discard stops the matching and waits for it to end, storing nothing.

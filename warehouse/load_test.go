@@ -376,9 +376,41 @@ func TestReplaceTitleMap(t *testing.T) {
 	if problems, err := w.Check(ctx); err != nil || len(problems) != 1 || !strings.Contains(problems[0], "mapped more than once") {
 		t.Errorf("check of a title mapped twice: %q %v", problems, err)
 	}
-	if _, err := w.DB.Exec(`DELETE FROM title_map_t WHERE title_raw = 'Security Engineer'`); err != nil {
-		t.Fatal(err)
+	// A load or a stale remap that would leave the map so fails, and
+	// writes nothing.
+	sources := count(t, w, `SELECT count(*) FROM sources`)
+	err = w.Load(ctx, "/data/c.csv", func(s *warehouse.LoadSession) error {
+		first, err := s.NextTitleID()
+		if err != nil {
+			return err
+		}
+		titles := map[string]int32{"CISO": first}
+		if err := s.AppendObservations(observations(t, obsRow{titleID: first, pay: 1})); err != nil {
+			return err
+		}
+		if err := s.AppendTitles(titles); err != nil {
+			return err
+		}
+		if err := s.MapTitles(titles, "fp2", matchAll("security-manager")); err != nil {
+			return err
+		}
+		return s.Finish(warehouse.Source{Name: "c.csv", Path: "/data/c.csv", SHA256: "c", Profile: "lca", Format: "csv", Read: 1, Loaded: 1})
+	})
+	if !errors.Is(err, warehouse.ErrTitleMappedTwice) {
+		t.Fatalf("a load onto a map holding a title twice: %v, want ErrTitleMappedTwice", err)
 	}
+	if n := count(t, w, `SELECT count(*) FROM sources`); n != sources {
+		t.Fatalf("the failed load left %d sources, %d before", n, sources)
+	}
+	if n := count(t, w, `SELECT count(*) FROM title_map_t WHERE title_raw = 'CISO'`); n != 0 {
+		t.Fatalf("the failed load left its title in the map")
+	}
+	// (Both rows carry the current fingerprint, so a stale remap leaves
+	// them; one with another fingerprint would clear them first.)
+	if _, _, err := w.ReplaceTitleMap(ctx, warehouse.RemapStale, "fp2", matchAll("security-manager")); !errors.Is(err, warehouse.ErrTitleMappedTwice) {
+		t.Fatalf("a stale remap of a map holding a title twice: %v, want ErrTitleMappedTwice", err)
+	}
+	// A full remap rebuilds the map from nothing, the duplicate gone.
 	if _, _, err := w.ReplaceTitleMap(ctx, warehouse.RemapAll, "fp2", matchAll("security-manager")); err != nil {
 		t.Fatal(err)
 	}
