@@ -224,8 +224,8 @@ func openPipe(ctx context.Context, path string) (*os.File, error) {
 // from the extension and the first bytes). Text formats (CSV, TSV, JSON)
 // stream through a buffered reader, may be gzip-compressed and may come
 // from a pipe; XLSX and Parquet need random access to the file, so they
-// are read from the file itself (hashed while the reader opens, from the same descriptor),
-// and a compressed copy or a pipe is refused.
+// are read from the file itself (hashed while the reader opens, through
+// the same descriptor), and a compressed copy or a pipe is refused.
 func OpenFile(ctx context.Context, path, format string, opt ReaderOptions) (*Source, error) {
 	f, st, stop, err := openInput(ctx, path)
 	if err != nil {

@@ -69,8 +69,8 @@ type xlsxReader struct {
 	rowDigits []byte
 	done      bool
 	// keep, when set, is the header columns the caller reads (Project):
-	// a cell landing in another column is measured, never copied, and
-	// comes back empty. hidden is set when such a cell of the last row
+	// a cell landing in another column is measured (or, a shared string,
+	// deferred), never copied, and comes back empty. hidden is set when such a cell of the last row
 	// read holds text, so the row is not blank.
 	keep   []bool
 	hidden bool
