@@ -630,3 +630,39 @@ func BenchmarkWriteChart(b *testing.B) {
 		})
 	}
 }
+
+// TestTrendMarksWithinData: a method change is drawn only when the trend
+// spans it (years before it and from it on); one before or after the data
+// neither shows nor stretches the year axis to years without data.
+func TestTrendMarksWithinData(t *testing.T) {
+	rising := func(i int) float64 { return 100000 + float64(i)*4500 }
+	oews := []MethodChange{oewsMethodChange} // 2021
+	cases := []struct {
+		name       string
+		first, n   int
+		wantMarks  int
+		xmin, xmax float64
+	}{
+		{"spans the change", 2016, 9, 1, 2016, 2024},
+		{"the change is the last year", 2016, 6, 1, 2016, 2021},
+		{"all after the change", 2022, 3, 0, 2022, 2024},
+		{"from the change on", 2021, 4, 0, 2021, 2024},
+		{"all before the change", 2016, 4, 0, 2016, 2019},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			var pts []TrendPoint
+			for _, p := range flatTrend(tc.n, rising) {
+				p.Year += tc.first - 2016
+				pts = append(pts, p)
+			}
+			if got := trendMarksShown(oews, float64(pts[0].Year), float64(pts[len(pts)-1].Year)); len(got) != tc.wantMarks {
+				t.Errorf("%d marks shown, want %d", len(got), tc.wantMarks)
+			}
+			p := mustPlot(t)(TrendChart(pts, nil, "", oews, ChartOptions{Title: "t", Caption: "n = 1"}))
+			if p.X.Min != tc.xmin-0.4 || p.X.Max != tc.xmax+0.4 {
+				t.Errorf("year axis %.1f–%.1f, want %.1f–%.1f", p.X.Min, p.X.Max, tc.xmin-0.4, tc.xmax+0.4)
+			}
+		})
+	}
+}

@@ -119,6 +119,20 @@ func (s *trendSeries) Plot(c draw.Canvas, p *plot.Plot) {
 	}
 }
 
+// trendMarksShown is the method changes a trend over the years xmin to
+// xmax spans, those with a year after xmin and at most xmax, sorted by
+// year.
+func trendMarksShown(marks []MethodChange, xmin, xmax float64) []MethodChange {
+	var ms []MethodChange
+	for _, m := range marks {
+		if y := float64(m.Year); y > xmin && y <= xmax {
+			ms = append(ms, m)
+		}
+	}
+	sort.SliceStable(ms, func(i, j int) bool { return ms[i].Year < ms[j].Year })
+	return ms
+}
+
 // trendMarks draws method changes as dashed vertical lines; their labels
 // are trendLabels'.
 type trendMarks struct{ marks []MethodChange }
@@ -362,27 +376,23 @@ func TrendChart(nominal, real []TrendPoint, realBasis string, marks []MethodChan
 		r.ribbon = true
 		p.Add(&r)
 	}
+	xmin, xmax := float64(nom[0].Year), float64(nom[len(nom)-1].Year)
+	if rl != nil {
+		xmin = math.Min(xmin, float64(rl[0].Year))
+		xmax = math.Max(xmax, float64(rl[len(rl)-1].Year))
+	}
 	// Method-change lines go over the ribbons but under the medians and
-	// their labels.
-	var ms []MethodChange
-	if len(marks) > 0 {
-		ms = append(ms, marks...)
-		sort.SliceStable(ms, func(i, j int) bool { return ms[i].Year < ms[j].Year })
+	// their labels. Only a change the data spans (years before it and
+	// from it on) breaks the line drawn; one outside would stretch the
+	// axis to years without data, so it is left out (trendMarksShown).
+	ms := trendMarksShown(marks, xmin, xmax)
+	if len(ms) > 0 {
 		p.Add(&trendMarks{marks: ms})
 	}
 	for _, s := range series {
 		p.Add(s)
 	}
 	p.Add(&trendLabels{nominal: nom, real: rl, nomColor: nomLine.Color, realColor: realLine.Color, marks: ms})
-	xmin, xmax := float64(nom[0].Year), float64(nom[len(nom)-1].Year)
-	if rl != nil {
-		xmin = math.Min(xmin, float64(rl[0].Year))
-		xmax = math.Max(xmax, float64(rl[len(rl)-1].Year))
-	}
-	if len(ms) > 0 {
-		xmin = math.Min(xmin, float64(ms[0].Year))
-		xmax = math.Max(xmax, float64(ms[len(ms)-1].Year))
-	}
 	p.X.Min, p.X.Max = xmin-0.4, xmax+0.4
 	p.X.Tick.Marker = yearTicks{}
 	// Room above for the mark labels and below for the real-median labels.
