@@ -21,23 +21,34 @@ type batchRow struct {
 	problem string
 }
 
-// readXLSXRows reads every batch of path's first sheet, told to read only
-// cols when cols is not nil.
-func readXLSXRows(t *testing.T, path string, cols []int) (header []string, rows []batchRow) {
+// openTestXLSX opens path's first sheet; done releases the reader and
+// closes the file.
+func openTestXLSX(t *testing.T, path string) (rd *xlsxReader, done func()) {
 	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
 	st, _ := f.Stat()
-	rd, err := NewXLSXReader(context.Background(), f, st.Size(), path, zipMagic, "")
+	r, err := NewXLSXReader(context.Background(), f, st.Size(), path, zipMagic, "")
 	if err != nil {
+		f.Close()
 		t.Fatal(err)
 	}
-	defer rd.Release()
+	return r.(*xlsxReader), func() {
+		r.Release()
+		f.Close()
+	}
+}
+
+// readXLSXRows reads every batch of path's first sheet, told to read only
+// cols when cols is not nil.
+func readXLSXRows(t *testing.T, path string, cols []int) (header []string, rows []batchRow) {
+	t.Helper()
+	rd, done := openTestXLSX(t, path)
+	defer done()
 	if cols != nil {
-		rd.(*xlsxReader).Project(cols)
+		rd.Project(cols)
 	}
 	header = rd.Header()
 	w := len(header)
@@ -215,21 +226,13 @@ func TestXLSXProjectionDeferred(t *testing.T) {
 	row(8, func() { cell(1, 8, 0); cell(3, 8, 1) })
 	path := xlsxWorkbook(t, filepath.Join(t.TempDir(), "deferred.xlsx"), sb.String(), sst)
 
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	st, _ := f.Stat()
-	rd, err := NewXLSXReader(context.Background(), f, st.Size(), path, zipMagic, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	rd.(*xlsxReader).Project([]int{0})
-	if !rd.(*xlsxReader).deferSST {
+	rd, done := openTestXLSX(t, path)
+	rd.Project([]int{0})
+	deferrable := rd.deferSST
+	done()
+	if !deferrable {
 		t.Fatal("the workbook's shared strings are not deferrable; the test reads nothing it means to")
 	}
-	rd.Release()
 
 	_, full := readXLSXRows(t, path, nil)
 	var problems []string
