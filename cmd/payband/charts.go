@@ -63,7 +63,11 @@ func drawChart(ctx context.Context, db *sql.DB, kind string, q bands.BandQuery, 
 		return report.HistChart(vals, bs[0], opt)
 	case "trend":
 		q.By = []string{"year"}
-		nom, _, err := bands.ComputeBands(ctx, db, bands.BandQuery{By: q.By, Filters: q.Filters, MinN: q.MinN}, nil)
+		// The nominal series is the same selection as the real one (its
+		// ranges, lists and case statuses too), in nominal dollars.
+		nq := q
+		nq.Real = 0
+		nom, _, err := bands.ComputeBands(ctx, db, nq, nil)
 		if err != nil {
 			return nil, err
 		}

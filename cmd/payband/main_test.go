@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"image/png"
@@ -10,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -317,20 +319,53 @@ func TestChartCommandEveryKind(t *testing.T) {
 }
 
 // TestChartTrendMethodChange: chart trend marks the OEWS method change on
-// LCA prevailing wages, which are set from OEWS-based tables.
+// LCA prevailing wages, which are set from OEWS-based tables, when its
+// years span the change (the real 2015–2019 sample and a FY2023 fixture);
+// a selection that ends before it has no mark, nor years past its own.
+// Both series take the whole selection: --where ranges and --case-status
+// count in the nominal medians too (n in the caption as bands gives it).
 func TestChartTrendMethodChange(t *testing.T) {
 	src := sharedData(t, "h1b_sample_2015_2019.csv")
 	dir := t.TempDir()
 	db := filepath.Join(dir, "w.duckdb")
-	mustRun(t, "--db", db, "-q", "ingest", src)
-	out := filepath.Join(dir, "trend.svg")
-	mustRun(t, "--db", db, "-q", "chart", "trend", "--out", out)
-	b, err := os.ReadFile(out)
-	if err != nil {
-		t.Fatal(err)
+	mustRun(t, "--db", db, "-q", "ingest", src, filepath.Join("testdata", "lca_fy2023.csv"))
+	chart := func(args ...string) string {
+		t.Helper()
+		out := filepath.Join(dir, "trend.svg")
+		mustRun(t, append([]string{"--db", db, "-q", "chart", "trend", "--min-n", "3", "--out", out}, args...)...)
+		b, err := os.ReadFile(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
 	}
-	if !bytes.Contains(b, []byte("OEWS method change (May 2021)")) {
-		t.Error("LCA prevailing-wage trend lacks the OEWS method-change mark")
+	all := chart()
+	if !strings.Contains(all, "OEWS method change (May 2021)") || !strings.Contains(all, ">2023<") {
+		t.Error("the LCA prevailing-wage trend over 2015–2023 lacks the OEWS method-change mark or its last year")
+	}
+	early := chart("--where", "year<=2019")
+	if strings.Contains(early, "OEWS method change") || strings.Contains(early, ">2021<") || strings.Contains(early, ">2023<") {
+		t.Error("the trend of 2015–2019 draws the 2021 method change or years after 2019")
+	}
+	caption := regexp.MustCompile(`n = ([0-9,]+)`)
+	for _, status := range []string{"certified", "all"} {
+		m := caption.FindStringSubmatch(chart("--case-status", status))
+		if m == nil {
+			t.Fatalf("--case-status %s: no n in the caption", status)
+		}
+		out := mustRun(t, "--db", db, "bands", "--by", "year", "--min-n", "3", "--case-status", status, "--format", "csv")
+		rows, err := csv.NewReader(strings.NewReader(out)).ReadAll()
+		if err != nil || len(rows) < 2 {
+			t.Fatalf("bands: %v %q", err, out)
+		}
+		n := 0
+		for _, r := range rows[1:] {
+			v, _ := strconv.Atoi(r[1])
+			n += v
+		}
+		if got := strings.ReplaceAll(m[1], ",", ""); got != strconv.Itoa(n) {
+			t.Errorf("--case-status %s: the chart counts n = %s, bands %d", status, m[1], n)
+		}
 	}
 }
 
