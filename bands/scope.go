@@ -249,3 +249,35 @@ func MixedNote(bands []Band) string {
 	return fmt.Sprintf("%d band(s) pool source kinds (%s), which measure different things; add --by source_kind or --where source_kind=K to see them apart",
 		n, strings.Join(ks, ", "))
 }
+
+// PopulationOf says in words whom the bands bs together count, for a
+// chart's caption: "certified H-1B filings (prevailing wage) in the United
+// States", "survey answers in 14 countries", "rows (lca-offered + survey)
+// in several countries" when their places differ.
+func PopulationOf(bs []Band) string {
+	if len(bs) == 0 {
+		return ""
+	}
+	var pooled Scope
+	seen := map[string]bool{}
+	place := bs[0].Scope.Place()
+	for _, b := range bs {
+		for _, k := range b.Scope.Kinds {
+			if !seen[k] {
+				seen[k] = true
+				pooled.Kinds = append(pooled.Kinds, k)
+			}
+		}
+		if b.Scope.CaseStatus != "" {
+			pooled.CaseStatus = b.Scope.CaseStatus
+		}
+		if b.Scope.Place() != place {
+			place = "in several countries"
+		}
+	}
+	if len(pooled.Kinds) == 0 {
+		return "rows " + place
+	}
+	slices.Sort(pooled.Kinds)
+	return pooled.Units() + " " + place
+}

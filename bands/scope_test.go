@@ -127,3 +127,30 @@ func TestPublishedCrosswalk(t *testing.T) {
 		}
 	}
 }
+
+func TestPopulationOf(t *testing.T) {
+	us := func(kind, status string) Band {
+		return Band{N: 10, Scope: Scope{Kinds: []string{kind}, Countries: []string{"US"}, NCountries: 1, CaseStatus: status}}
+	}
+	survey := func(countries ...string) Band {
+		return Band{N: 10, Scope: Scope{Kinds: []string{KindSurvey}, Countries: countries, NCountries: len(countries)}}
+	}
+	cases := []struct {
+		name string
+		bs   []Band
+		want string
+	}{
+		{"none", nil, ""},
+		{"certified prevailing wages", []Band{us(KindLCAPrevailing, CaseStatusCertified), us(KindLCAPrevailing, CaseStatusCertified)},
+			"certified H-1B filings (prevailing wage) in the United States"},
+		{"every filing", []Band{us(KindLCAOffered, CaseStatusAll)}, "H-1B filings (offered wage) in the United States"},
+		{"survey in places that differ", []Band{survey("US"), survey("DE", "GB")}, "survey answers in several countries"},
+		{"kinds pooled across bands", []Band{us(KindLCAOffered, CaseStatusCertified), survey("US")},
+			"rows (lca-offered + survey) in the United States"},
+	}
+	for _, tc := range cases {
+		if got := PopulationOf(tc.bs); got != tc.want {
+			t.Errorf("%s: PopulationOf = %q, want %q", tc.name, got, tc.want)
+		}
+	}
+}

@@ -1141,7 +1141,7 @@ func (r *report) buildCharts(ctx context.Context, db *sql.DB, cfg ReportConfig) 
 		c := &chartFile{Name: "ladder", Kind: "ladder",
 			Title: fmt.Sprintf("Career ladder: median pay, %d", r.Ladder.Year),
 			Alt:   fmt.Sprintf("Median pay along the security career ladder in %d", r.Ladder.Year)}
-		p, err := LadderChart(r.Ladder.Steps, ChartOptions{Title: c.Title, Caption: fmt.Sprintf("%d · nominal USD · p25–p75 bars", r.Ladder.Year)})
+		p, err := LadderChart(r.Ladder.Steps, ChartOptions{Title: c.Title, Caption: fmt.Sprintf("%s · %d · nominal USD · p25–p75 bars", capitalize(bands.PopulationOf(r.Ladder.Steps)), r.Ladder.Year)})
 		if err != nil {
 			return fmt.Errorf("report: ladder chart: %w", err)
 		}
@@ -1226,8 +1226,13 @@ func (r *report) familyCharts(ctx context.Context, db *sql.DB, cfg ReportConfig,
 }
 
 func (r *report) familyPlot(ctx context.Context, db *sql.DB, cfg ReportConfig, fs *familySection, c *chartFile) (chartPlot, error) {
-	caption := func(n int, extra string) string {
+	// The caption says whom n counts, so a chart taken out of the report
+	// (a PNG in a slide) still states its population.
+	caption := func(n int, bs []bands.Band, extra string) string {
 		s := "n = " + groupDigits(n)
+		if p := bands.PopulationOf(bs); p != "" {
+			s += " " + p
+		}
 		if extra != "" {
 			s += " · " + extra
 		}
@@ -1244,7 +1249,7 @@ func (r *report) familyPlot(ctx context.Context, db *sql.DB, cfg ReportConfig, f
 		for _, b := range t.Bands {
 			n += b.N
 		}
-		return BandChart(t.Bands, ChartOptions{Title: c.Title, Caption: caption(n, "nominal USD")})
+		return BandChart(t.Bands, ChartOptions{Title: c.Title, Caption: caption(n, t.Bands, "nominal USD")})
 	case "trend":
 		var nom, rl []TrendPoint
 		for _, b := range fs.byYear {
@@ -1259,10 +1264,10 @@ func (r *report) familyPlot(ctx context.Context, db *sql.DB, cfg ReportConfig, f
 				rl = append(rl, TrendPoint{Year: y, Band: b})
 			}
 		}
-		return TrendChart(nom, rl, basis, MethodChangesFor(KindsOf(fs.byYear)), ChartOptions{Title: c.Title, Caption: caption(total, "years with at least "+strconv.Itoa(cfg.MinN)+" rows")})
+		return TrendChart(nom, rl, basis, MethodChangesFor(KindsOf(fs.byYear)), ChartOptions{Title: c.Title, Caption: caption(total, fs.byYear, "years with at least "+strconv.Itoa(cfg.MinN)+" rows")})
 	case "hist":
 		vals := r.hist[fs.ID]
-		return HistChart(vals, fs.Latest, ChartOptions{Title: c.Title, Caption: caption(len(vals), strconv.Itoa(fs.LatestYear)+" · nominal USD")})
+		return HistChart(vals, fs.Latest, ChartOptions{Title: c.Title, Caption: caption(len(vals), []bands.Band{fs.Latest}, strconv.Itoa(fs.LatestYear)+" · nominal USD")})
 	case "box":
 		// By level; when the rows carry none, by the next column
 		// that splits the latest year into at least two groups.
@@ -1283,7 +1288,7 @@ func (r *report) familyPlot(ctx context.Context, db *sql.DB, cfg ReportConfig, f
 			what := strings.ReplaceAll(col, "_", " ")
 			c.Title = fmt.Sprintf("%s: pay by %s, %d", fs.Name, what, fs.LatestYear)
 			c.Alt = fmt.Sprintf("Box plot of %s pay by %s in %d", fs.Name, what, fs.LatestYear)
-			return BoxChart(bs, ChartOptions{Title: c.Title, Caption: caption(n, fmt.Sprintf("%d · groups with at least %d rows", fs.LatestYear, cfg.MinN))})
+			return BoxChart(bs, ChartOptions{Title: c.Title, Caption: caption(n, bs, fmt.Sprintf("%d · groups with at least %d rows", fs.LatestYear, cfg.MinN))})
 		}
 		return nil, nil
 	}

@@ -264,7 +264,13 @@ func TestReportFiles(t *testing.T) {
 			continue
 		}
 		hists++
-		caption := fmt.Sprintf("n = %s · %d · nominal USD", thousands(int(b["n"].(float64))), int(b["year"].(float64)))
+		// The caption counts the latest band's rows and says whom: its
+		// scope as bands.json gives it.
+		sc := bands.Scope{Kinds: strings.Split(b["scope_kinds"].(string), " + "), Countries: []string{b["scope_countries"].(string)}, NCountries: 1}
+		if cs, ok := b["scope_case_status"].(string); ok {
+			sc.CaseStatus = cs
+		}
+		caption := fmt.Sprintf("n = %s %s %s · %d · nominal USD", thousands(int(b["n"].(float64))), sc.Units(), sc.Place(), int(b["year"].(float64)))
 		if !strings.Contains(string(readFile(t, path)), caption) {
 			t.Errorf("hist-%s.svg lacks %q, its latest band", fam, caption)
 		}

@@ -23,7 +23,7 @@ func drawChart(ctx context.Context, db *sql.DB, kind string, q bands.BandQuery, 
 		for _, b := range bs {
 			n += b.N
 		}
-		return fmt.Sprintf("n = %s · source: payband warehouse (salaries view) · %s dollars", thousands(n), basisWord(q))
+		return fmt.Sprintf("n = %s %s · source: payband warehouse (salaries view) · %s dollars", thousands(n), bands.PopulationOf(bs), basisWord(q))
 	}
 	switch kind {
 	case "band", "box":
