@@ -117,10 +117,10 @@ func trendPoints(bs []bands.Band) []report.TrendPoint {
 // ladderBands computes the ladder's steps for the latest year every step
 // has data for (or --year), labelled with canonical titles.
 func ladderBands(ctx context.Context, db *sql.DB, q bands.BandQuery) ([]bands.Band, error) {
-	lq := bands.BandQuery{By: []string{"family", "year"}, Filters: map[string]string{}, MinN: q.MinN, Real: q.Real}
-	if y, ok := q.Filters["year"]; ok {
-		lq.Filters["year"] = y
-	}
+	// The whole selection (filters, --where, --case-status), by family and
+	// year.
+	lq := q
+	lq.By = []string{"family", "year"}
 	bs, _, err := bands.ComputeBands(ctx, db, lq, nil)
 	if err != nil {
 		return nil, err

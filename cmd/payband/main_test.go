@@ -369,6 +369,41 @@ func TestChartTrendMethodChange(t *testing.T) {
 	}
 }
 
+// TestChartLadderTakesTheSelection: the ladder's steps are bands of the
+// whole selection: --where narrows them (the FY2023 fixture's Washington
+// filings, not the sample's other states) and --case-status decides which
+// filings count (6 certified of its 8).
+func TestChartLadderTakesTheSelection(t *testing.T) {
+	src := sharedData(t, "h1b_sample_2015_2019.csv")
+	dir := t.TempDir()
+	db := filepath.Join(dir, "w.duckdb")
+	mustRun(t, "--db", db, "-q", "ingest", src, filepath.Join("testdata", "lca_fy2023.csv"))
+	step := regexp.MustCompile(`(?s)>([A-Za-z ]+ \(\d{4}\))</text>.*?>n = (\d[\d,]*?)(?:, low n)?<`)
+	ladder := func(args ...string) map[string]string {
+		t.Helper()
+		out := filepath.Join(dir, "ladder.svg")
+		mustRun(t, append([]string{"--db", db, "-q", "chart", "ladder", "--min-n", "3", "--out", out}, args...)...)
+		b, err := os.ReadFile(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		steps := map[string]string{}
+		for _, m := range step.FindAllStringSubmatch(string(b), -1) {
+			steps[m[1]] = m[2]
+		}
+		return steps
+	}
+	if all := ladder(); len(all) < 2 {
+		t.Fatalf("the unfiltered ladder has steps %v; the fixture means at least two", all)
+	}
+	for status, want := range map[string]string{"certified": "6", "all": "8"} {
+		got := ladder("--where", "state=WA", "--case-status", status)
+		if len(got) != 1 || got["Security Manager (2023)"] != want {
+			t.Errorf("--where state=WA --case-status %s: steps %v, want only Security Manager (2023) with n = %s", status, got, want)
+		}
+	}
+}
+
 // TestOlderWarehouseMigrates: a file of schema version 1 is refused by the
 // reading commands with a message naming the command that migrates it, and
 // that command works.
