@@ -23,7 +23,11 @@ type Comparison struct {
 	AtOrBelow  int               `json:"at_or_below"`
 	Median     float64           `json:"median"`
 	Scope      map[string]string `json:"scope"`
-	Published  []Published       `json:"published"`
+	// Of is whom the scope's rows are: their source kinds, case status,
+	// countries and years, as a band's scope says them; Of.Mixed() when
+	// the comparison pools source kinds, which measure different things.
+	Of        Scope       `json:"of"`
+	Published []Published `json:"published"`
 }
 
 // z95 is the two-sided 95% normal quantile.
@@ -76,6 +80,17 @@ func Compare(ctx context.Context, db *sql.DB, q BandQuery, pay float64) (Compari
 	}
 	c.Percentile, c.CILow, c.CIHigh, c.AtOrBelow = PercentileOf(v, pay)
 	c.Median = quantileSorted(v, 0.5)
+	// The scope's population, from the band of the same rows.
+	bq := q
+	bq.MinN = 1
+	bq.Real = 0
+	bs, _, err := ComputeBands(ctx, db, bq, nil)
+	if err != nil {
+		return Comparison{}, err
+	}
+	if len(bs) == 1 {
+		c.Of = bs[0].Scope
+	}
 	return c, nil
 }
 

@@ -250,6 +250,15 @@ func MixedNote(bands []Band) string {
 		n, strings.Join(ks, ", "))
 }
 
+// Population is whom a band counts, for a sentence: "certified H-1B
+// filings (offered wage) in the United States".
+func (s Scope) Population() string {
+	if len(s.Kinds) == 0 {
+		return "rows " + s.Place()
+	}
+	return s.Units() + " " + s.Place()
+}
+
 // PopulationOf says in words whom the bands bs together count, for a
 // chart's caption: "certified H-1B filings (prevailing wage) in the United
 // States", "survey answers in 14 countries", "rows (lca-offered + survey)

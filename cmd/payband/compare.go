@@ -82,7 +82,7 @@ latest year with rows in the scope is used and named.`,
 					return err
 				}
 				if y == 0 {
-					return fmt.Errorf("no rows in that scope (%s)", scopeText(q.Filters))
+					return fmt.Errorf("no rows in that scope (%s)", scopeText(q.Filters, q.Conds))
 				}
 				q.Filters["year"] = strconv.Itoa(y)
 			}
@@ -91,7 +91,7 @@ latest year with rows in the scope is used and named.`,
 				return err
 			}
 			if cmp.N == 0 {
-				return fmt.Errorf("no rows in that scope (%s)", scopeText(q.Filters))
+				return fmt.Errorf("no rows in that scope (%s)", scopeText(q.Filters, q.Conds))
 			}
 			year, _ := strconv.Atoi(q.Filters["year"])
 			tax, err := titles.DefaultTaxonomy()
@@ -106,9 +106,13 @@ latest year with rows in the scope is used and named.`,
 				enc.SetIndent("", "  ")
 				return enc.Encode(compareJSON(cmp))
 			}
-			fmt.Fprintf(g.stdout, "%s is at the %s percentile (95%% CI %s–%s) of %s: n = %d, median %s.\n",
+			fmt.Fprintf(g.stdout, "%s is at the %s percentile (95%% CI %s–%s) of %s: n = %d %s, median %s.\n",
 				bands.WholeDollars(pay), ordinal(cmp.Percentile), pct(cmp.CILow), pct(cmp.CIHigh),
-				scopeText(q.Filters), cmp.N, bands.WholeDollars(cmp.Median))
+				scopeText(q.Filters, q.Conds), cmp.N, cmp.Of.Population(), bands.WholeDollars(cmp.Median))
+			if cmp.Of.Mixed() {
+				fmt.Fprintf(g.stdout, "These rows pool source kinds (%s), which measure different things; add --where source_kind=K to compare within one.\n",
+					strings.Join(cmp.Of.Kinds, ", "))
+			}
 			if cmp.N < bands.LowN {
 				fmt.Fprintf(g.stdout, "Fewer than %d rows: treat this as a rough indication.\n", bands.LowN)
 			}
@@ -145,6 +149,7 @@ func compareJSON(c bands.Comparison) map[string]any {
 	return map[string]any{
 		"pay": math.Round(c.Pay), "percentile": r1(c.Percentile), "ci_low": r1(c.CILow), "ci_high": r1(c.CIHigh),
 		"n": c.N, "at_or_below": c.AtOrBelow, "median": math.Round(c.Median), "scope": c.Scope, "published": pub,
+		"population": c.Of.Population(), "kinds": c.Of.Kinds, "case_status": c.Of.CaseStatus,
 	}
 }
 
@@ -176,7 +181,7 @@ func ordinal(v float64) string {
 
 // scopeText names a scope's filters in a stable order, as a person reads
 // them: "family security-manager, country US, year 2025".
-func scopeText(f map[string]string) string {
+func scopeText(f map[string]string, conds []bands.Cond) string {
 	order := []string{"family", "title", "level", "seniority", "country", "state", "year"}
 	var parts []string
 	seen := map[string]bool{}
@@ -195,6 +200,13 @@ func scopeText(f map[string]string) string {
 	sort.Strings(rest)
 	for _, k := range rest {
 		parts = append(parts, k+" "+f[k])
+	}
+	for _, c := range conds {
+		if c.Op == "in" {
+			parts = append(parts, c.Column+" "+strings.Join(c.Values, " or "))
+		} else {
+			parts = append(parts, c.Column+" "+c.Op+" "+strings.Join(c.Values, ""))
+		}
 	}
 	return strings.Join(parts, ", ")
 }

@@ -82,3 +82,34 @@ func TestCompareAgreesWithIndependentPercentile(t *testing.T) {
 		t.Error("compare NaN succeeded")
 	}
 }
+
+// TestCompareStatesItsPopulation: compare says whom its n counts, and
+// when the scope pools source kinds (the real survey's 2023 answers and the
+// FY2023 fixture's offered wages) it says so and how to see them apart.
+func TestCompareStatesItsPopulation(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "w.duckdb")
+	mustRun(t, "--db", db, "-q", "ingest", sharedData(t, "infosec_jobs_salaries_2025-08-03.csv"), filepath.Join("testdata", "lca_fy2023.csv"))
+	pooled := mustRun(t, "--db", db, "compare", "150000", "--family", "security-manager", "--year", "2023")
+	for _, w := range []string{"rows (lca-offered + survey) in the United States", "pool source kinds (lca-offered, survey)", "--where source_kind="} {
+		if !strings.Contains(pooled, w) {
+			t.Errorf("a pooled comparison lacks %q:\n%s", w, pooled)
+		}
+	}
+	survey := mustRun(t, "--db", db, "compare", "150000", "--family", "security-manager", "--year", "2023", "--where", "source_kind=survey")
+	if !strings.Contains(survey, "survey answers in the United States") || strings.Contains(survey, "pool source kinds") {
+		t.Errorf("a survey-only comparison:\n%s", survey)
+	}
+	for status, units := range map[string]string{"certified": "n = 6 certified H-1B filings (offered wage)", "all": "n = 8 H-1B filings (offered wage)"} {
+		out := mustRun(t, "--db", db, "compare", "150000", "--family", "security-manager", "--year", "2023", "--where", "source_kind=lca-offered", "--case-status", status)
+		if !strings.Contains(out, units) {
+			t.Errorf("--case-status %s: the comparison lacks %q:\n%s", status, units, out)
+		}
+	}
+	var raw map[string]any
+	if err := json.Unmarshal([]byte(mustRun(t, "--db", db, "compare", "150000", "--family", "security-manager", "--year", "2023", "--format", "json")), &raw); err != nil {
+		t.Fatal(err)
+	}
+	if raw["population"] != "rows (lca-offered + survey) in the United States" || len(raw["kinds"].([]any)) != 2 {
+		t.Errorf("compare --format json: population %v, kinds %v", raw["population"], raw["kinds"])
+	}
+}
