@@ -318,6 +318,19 @@ func TestChartCommandEveryKind(t *testing.T) {
 	}
 }
 
+// chartSVG draws chart kind of the warehouse db as SVG, at --min-n 3 and
+// with args, and returns the SVG.
+func chartSVG(t *testing.T, db, kind string, args ...string) string {
+	t.Helper()
+	out := filepath.Join(t.TempDir(), kind+".svg")
+	mustRun(t, append([]string{"--db", db, "-q", "chart", kind, "--min-n", "3", "--out", out}, args...)...)
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
 // TestChartTrendMethodChange: chart trend marks the OEWS method change on
 // LCA prevailing wages, which are set from OEWS-based tables, when its
 // years span the change (the real 2015–2019 sample and a FY2023 fixture);
@@ -331,13 +344,7 @@ func TestChartTrendMethodChange(t *testing.T) {
 	mustRun(t, "--db", db, "-q", "ingest", src, filepath.Join("testdata", "lca_fy2023.csv"))
 	chart := func(args ...string) string {
 		t.Helper()
-		out := filepath.Join(dir, "trend.svg")
-		mustRun(t, append([]string{"--db", db, "-q", "chart", "trend", "--min-n", "3", "--out", out}, args...)...)
-		b, err := os.ReadFile(out)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return string(b)
+		return chartSVG(t, db, "trend", args...)
 	}
 	all := chart()
 	if !strings.Contains(all, "OEWS method change (May 2021)") || !strings.Contains(all, ">2023<") {
@@ -381,14 +388,8 @@ func TestChartLadderTakesTheSelection(t *testing.T) {
 	step := regexp.MustCompile(`(?s)>([A-Za-z ]+ \(\d{4}\))</text>.*?>n = (\d[\d,]*?)(?:, low n)?<`)
 	ladder := func(args ...string) map[string]string {
 		t.Helper()
-		out := filepath.Join(dir, "ladder.svg")
-		mustRun(t, append([]string{"--db", db, "-q", "chart", "ladder", "--min-n", "3", "--out", out}, args...)...)
-		b, err := os.ReadFile(out)
-		if err != nil {
-			t.Fatal(err)
-		}
 		steps := map[string]string{}
-		for _, m := range step.FindAllStringSubmatch(string(b), -1) {
+		for _, m := range step.FindAllStringSubmatch(chartSVG(t, db, "ladder", args...), -1) {
 			steps[m[1]] = m[2]
 		}
 		return steps
