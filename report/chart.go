@@ -395,20 +395,38 @@ func wrapLabel(s string, sty text.Style, width vg.Length) string {
 	return strings.Join(lines, "\n")
 }
 
-// wrapWords fills lines no wider than width with words; a word wider
-// than width takes a line of its own.
+// wrapWords fills lines no wider than width with words. A word wider
+// than width is broken after its hyphens ("application-security-engineer"
+// over three lines), the pieces filled in as words are; a piece wider
+// than width still takes a line of its own.
 func wrapWords(words []string, sty text.Style, width vg.Length) []string {
 	var lines []string
 	line := ""
-	for _, w := range words {
+	add := func(piece, sep string) {
 		switch {
 		case line == "":
-			line = w
-		case sty.Width(line+" "+w) <= width:
-			line += " " + w
+			line = piece
+		case sty.Width(line+sep+piece) <= width:
+			line += sep + piece
 		default:
 			lines = append(lines, line)
-			line = w
+			line = piece
+		}
+	}
+	for _, w := range words {
+		if sty.Width(w) <= width || !strings.Contains(strings.TrimRight(w, "-"), "-") {
+			add(w, " ")
+			continue
+		}
+		for i, piece := range strings.SplitAfter(w, "-") {
+			if piece == "" {
+				continue
+			}
+			sep := ""
+			if i == 0 {
+				sep = " "
+			}
+			add(piece, sep)
 		}
 	}
 	return append(lines, line)

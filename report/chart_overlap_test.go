@@ -241,6 +241,7 @@ func collisionCharts(t *testing.T) map[string]*plot.Plot {
 	}), ChartOptions{Title: "Pay by level", Caption: longCaption})))
 	countries := []string{"US", "GB", "DE", "FR", "IN", "CA", "NL", "ES", "AU", "PL", "IE", "(no country)"}
 	add("box/twelve equal narrow", must(BoxChart(box(countries, same), ChartOptions{Title: "Pay by country", Caption: longCaption})))
+	add("box/twelve hyphenated groups", must(BoxChart(box(twelve, func(i int) [6]float64 { return narrow(rising(i)) }), ChartOptions{Title: "Pay by family", Caption: longCaption})))
 	add("box/one huge", must(BoxChart(box([]string{"EN", "MI", "SE", "EX"}, func(i int) [6]float64 {
 		if i == 3 {
 			return [6]float64{200000, 900000, 2000000, 3000000, 4000000, 2100000}

@@ -666,3 +666,25 @@ func TestTrendMarksWithinData(t *testing.T) {
 		})
 	}
 }
+
+// TestWrapLabelBreaksAtHyphens: a category label wider than its slot is
+// broken at spaces, then after hyphens; what fits stays on one line.
+func TestWrapLabelBreaksAtHyphens(t *testing.T) {
+	sty := newChart(ChartOptions{Title: "t"}, "", PayAxisLabel).X.Tick.Label
+	width := sty.Width("security-")
+	cases := []struct{ in, want string }{
+		{"ciso", "ciso"},
+		{"security-analyst", "security-\nanalyst"},
+		{"application-security-engineer", "application-\nsecurity-\nengineer"},
+		{"Security Manager · US", "Security\nManager\nUS"},
+		{"unbreakablelongword", "unbreakablelongword"},
+	}
+	for _, c := range cases {
+		if got := wrapLabel(c.in, sty, width); got != c.want {
+			t.Errorf("wrapLabel(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+	if got := wrapLabel("security-analyst", sty, sty.Width("security-analyst")); got != "security-analyst" {
+		t.Errorf("a label that fits was broken: %q", got)
+	}
+}
