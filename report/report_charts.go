@@ -1,0 +1,277 @@
+package report
+
+// The report's charts: which each family gets, the data each draws, and
+// writing them as PNG and SVG.
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+
+	"gonum.org/v1/plot"
+
+	"payband/bands"
+)
+
+// chartFile is one chart of the report, saved as PNG and SVG.
+type chartFile struct {
+	Name    string // file stem under charts/
+	Kind    string
+	Title   string
+	Alt     string
+	svg     []byte // verified, ready to inline
+	pngPath string
+	plot    *plot.Plot
+}
+
+// PNGPath is the chart's PNG file, relative to the report folder.
+func (c *chartFile) PNGPath() string { return c.pngPath }
+
+type chartPlot = *plot.Plot
+
+var slugRE = regexp.MustCompile(`[^a-z0-9]+`)
+
+func slug(s string) string {
+	s = strings.Trim(slugRE.ReplaceAllString(strings.ToLower(s), "-"), "-")
+	if s == "" {
+		s = "x"
+	}
+	return s
+}
+
+func (r *report) buildCharts(ctx context.Context, db *sql.DB, cfg ReportConfig) error {
+	if cfg.wants("hist") {
+		if err := r.histValues(ctx, db, cfg); err != nil {
+			return fmt.Errorf("report: histograms: %w", err)
+		}
+	}
+	for _, fs := range r.Families {
+		if len(fs.byYear) == 0 {
+			continue
+		}
+		if err := r.familyCharts(ctx, db, cfg, fs); err != nil {
+			return err
+		}
+		r.charts = append(r.charts, fs.Charts...)
+	}
+	if r.Ladder != nil && cfg.wants("ladder") && len(r.Ladder.Steps) > 0 {
+		c := &chartFile{Name: "ladder", Kind: "ladder",
+			Title: fmt.Sprintf("Career ladder: median pay, %d", r.Ladder.Year),
+			Alt:   fmt.Sprintf("Median pay along the security career ladder in %d", r.Ladder.Year)}
+		p, err := LadderChart(r.Ladder.Steps, ChartOptions{Title: c.Title, Caption: fmt.Sprintf("%s · %d · nominal USD · p25–p75 bars", capitalize(bands.PopulationOf(r.Ladder.Steps)), r.Ladder.Year)})
+		if err != nil {
+			return fmt.Errorf("report: ladder chart: %w", err)
+		}
+		c.plot = p
+		r.Ladder.Chart = c
+		r.charts = append(r.charts, c)
+	}
+	return nil
+}
+
+// histValues fetches the pay of every family's latest year, the rows its
+// histogram draws, in one query for all of them.
+func (r *report) histValues(ctx context.Context, db *sql.DB, cfg ReportConfig) error {
+	want := map[string]int{}
+	var years []string
+	for _, fs := range r.Families {
+		if len(fs.byYear) == 0 {
+			continue
+		}
+		want[fs.ID] = fs.LatestYear
+		if y := strconv.Itoa(fs.LatestYear); !slices.Contains(years, y) {
+			years = append(years, y)
+		}
+	}
+	r.hist = map[string][]float64{}
+	if len(want) == 0 {
+		return nil
+	}
+	groups, err := bands.PayValuesBy(ctx, db, cfg.scoped(bands.BandQuery{By: []string{"family", "year"},
+		Conds: []bands.Cond{{Column: "year", Op: "in", Values: years}}}))
+	if err != nil {
+		return err
+	}
+	for _, g := range groups {
+		fam, year := g.Group[0], g.Group[1].Value
+		if !fam.Null && strconv.Itoa(want[fam.Value]) == year {
+			r.hist[fam.Value] = g.Pay
+		}
+	}
+	return nil
+}
+
+// familyCharts builds one family's charts, leaving out those with nothing
+// to show.
+func (r *report) familyCharts(ctx context.Context, db *sql.DB, cfg ReportConfig, fs *familySection) error {
+	id := slug(fs.ID)
+	if cfg.wants("band") && len(fs.Tables) > 0 && len(fs.Tables[0].Bands) > 0 {
+		t := fs.Tables[0]
+		fs.Charts = append(fs.Charts, &chartFile{Name: "band-" + id, Kind: "band",
+			Title: fs.Name + ": pay band by " + strings.Join(t.Keys, ", "),
+			Alt:   fmt.Sprintf("%s pay bands by %s: p10 to p90 bars with median and mean", fs.Name, strings.Join(t.Keys, ", "))})
+	}
+	if cfg.wants("trend") {
+		fs.Charts = append(fs.Charts, &chartFile{Name: "trend-" + id, Kind: "trend",
+			Title: fs.Name + ": median pay by year",
+			Alt:   fs.Name + " median pay and p25–p75 range by year"})
+	}
+	if cfg.wants("hist") {
+		fs.Charts = append(fs.Charts, &chartFile{Name: "hist-" + id, Kind: "hist",
+			Title: HistTitle(fs.Name, fs.LatestYear),
+			Alt:   fmt.Sprintf("Histogram of %s pay %s with band markers", fs.Name, HistYears(fs.LatestYear))})
+	}
+	if cfg.wants("box") {
+		fs.Charts = append(fs.Charts, &chartFile{Name: "box-" + id, Kind: "box",
+			Title: fmt.Sprintf("%s: pay by level, %d", fs.Name, fs.LatestYear),
+			Alt:   fmt.Sprintf("Box plot of %s pay by level in %d", fs.Name, fs.LatestYear)})
+	}
+	var keep []*chartFile
+	for _, c := range fs.Charts {
+		p, err := r.familyPlot(ctx, db, cfg, fs, c)
+		if err != nil {
+			return fmt.Errorf("report: %s chart: %w", c.Name, err)
+		}
+		if p == nil {
+			continue
+		}
+		c.plot = p
+		keep = append(keep, c)
+	}
+	fs.Charts = keep
+	return nil
+}
+
+func (r *report) familyPlot(ctx context.Context, db *sql.DB, cfg ReportConfig, fs *familySection, c *chartFile) (chartPlot, error) {
+	// The caption says whom n counts, so a chart taken out of the report
+	// (a PNG in a slide) still states its population.
+	caption := func(n int, bs []bands.Band, extra string) string {
+		s := "n = " + groupDigits(n)
+		if p := bands.PopulationOf(bs); p != "" {
+			s += " " + p
+		}
+		if extra != "" {
+			s += " · " + extra
+		}
+		return s
+	}
+	total := 0
+	for _, b := range fs.byYear {
+		total += b.N
+	}
+	switch c.Kind {
+	case "band":
+		t := fs.Tables[0]
+		n := 0
+		for _, b := range t.Bands {
+			n += b.N
+		}
+		return BandChart(t.Bands, ChartOptions{Title: c.Title, Caption: caption(n, t.Bands, "nominal USD")})
+	case "trend":
+		var nom, rl []TrendPoint
+		for _, b := range fs.byYear {
+			y, _ := strconv.Atoi(b.Value("year"))
+			nom = append(nom, TrendPoint{Year: y, Band: b})
+		}
+		basis := ""
+		if cfg.Real != 0 {
+			basis = strconv.Itoa(cfg.Real) + " dollars"
+			for _, b := range fs.byYearReal {
+				y, _ := strconv.Atoi(b.Value("year"))
+				rl = append(rl, TrendPoint{Year: y, Band: b})
+			}
+		}
+		return TrendChart(nom, rl, basis, MethodChangesFor(KindsOf(fs.byYear)), ChartOptions{Title: c.Title, Caption: caption(total, fs.byYear, "years with at least "+strconv.Itoa(cfg.MinN)+" rows")})
+	case "hist":
+		vals := r.hist[fs.ID]
+		return HistChart(vals, fs.Latest, ChartOptions{Title: c.Title, Caption: caption(len(vals), []bands.Band{fs.Latest}, strconv.Itoa(fs.LatestYear)+" · nominal USD")})
+	case "box":
+		// By level; when the rows carry none, by the next column
+		// that splits the latest year into at least two groups.
+		for _, col := range boxColumns {
+			bs, err := r.memo.Bands(ctx, cfg.scoped(bands.BandQuery{By: []string{col},
+				Filters: map[string]string{"family": fs.ID, "year": strconv.Itoa(fs.LatestYear)}, MinN: cfg.MinN}))
+			if err != nil {
+				return nil, err
+			}
+			if len(bs) < 2 {
+				continue // one box compares nothing
+			}
+			sortGroups(col, bs)
+			n := 0
+			for _, b := range bs {
+				n += b.N
+			}
+			what := strings.ReplaceAll(col, "_", " ")
+			c.Title = fmt.Sprintf("%s: pay by %s, %d", fs.Name, what, fs.LatestYear)
+			c.Alt = fmt.Sprintf("Box plot of %s pay by %s in %d", fs.Name, what, fs.LatestYear)
+			return BoxChart(bs, ChartOptions{Title: c.Title, Caption: caption(n, bs, fmt.Sprintf("%d · groups with at least %d rows", fs.LatestYear, cfg.MinN))})
+		}
+		return nil, nil
+	}
+	return nil, fmt.Errorf("unknown chart kind %q", c.Kind)
+}
+
+// boxColumns are tried in order for the box chart.
+var boxColumns = []string{"level", "company_size", "country"}
+
+// groupOrders put the values of ordinal columns other than the level
+// columns (bands.LevelLadder) in their natural order; other values sort
+// after them, alphabetically.
+var groupOrders = map[string][]string{
+	"experience_code": {"EN", "MI", "SE", "EX"},
+	"company_size":    {"S", "M", "L"},
+}
+
+func sortGroups(col string, bs []bands.Band) {
+	order := groupOrders[col]
+	if bands.IsLevelColumn(col) {
+		order = bands.LevelLadder
+	}
+	rank := func(s string) int {
+		for i, x := range order {
+			if x == s {
+				return i
+			}
+		}
+		return len(order)
+	}
+	sort.SliceStable(bs, func(i, j int) bool {
+		vi, vj := bs[i].Value(col), bs[j].Value(col)
+		if ri, rj := rank(vi), rank(vj); ri != rj {
+			return ri < rj
+		}
+		return vi < vj
+	})
+}
+
+// writeChartFiles writes one chart as PNG and SVG and keeps the SVG for
+// inlining into the HTML page.
+func writeChartFiles(chartDir string, c *chartFile) error {
+	png := filepath.Join(chartDir, c.Name+".png")
+	svgPath := filepath.Join(chartDir, c.Name+".svg")
+	if err := SaveChart(c.plot, png); err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
+	if err := SaveChart(c.plot, svgPath); err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
+	raw, err := os.ReadFile(svgPath)
+	if err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
+	svg, err := inlineSVG(raw)
+	if err != nil {
+		return fmt.Errorf("report: chart %s: %w", c.Name, err)
+	}
+	c.svg = svg
+	c.pngPath = "charts/" + c.Name + ".png"
+	return nil
+}
