@@ -83,8 +83,10 @@ func checkGates(g Gates, m *Manifest, prev *Manifest, dir string) error {
 			}
 			move := math.Abs(md.Median-b.Median) / b.Median * 100
 			if move > *g.MaxMedianMovePct {
-				return &GateError{Gate: GateMedianMove, Msg: fmt.Sprintf("median of %s %d moved %s from %s to %s since run %s, limit %s",
-					md.Family, md.Year, pct(move), report.Dollars(b.Median), report.Dollars(md.Median), prev.RunID, pct(*g.MaxMedianMovePct))}
+				// The gate watches the data, not a band: its median is over
+				// every row of the family and year, and says so.
+				return &GateError{Gate: GateMedianMove, Msg: fmt.Sprintf("median of %s %d over all its rows (every country, source kind and case status; n = %d) moved %s from %s to %s since run %s, limit %s",
+					md.Family, md.Year, md.N, pct(move), report.Dollars(b.Median), report.Dollars(md.Median), prev.RunID, pct(*g.MaxMedianMovePct))}
 			}
 		}
 	}

@@ -542,7 +542,7 @@ func TestGateMedianMove(t *testing.T) {
 	if !errors.As(err, &ge) || ge.Gate != pipeline.GateMedianMove {
 		t.Fatalf("want gate %s, got %v", pipeline.GateMedianMove, err)
 	}
-	if !strings.Contains(err.Error(), "gate max_median_move_pct: median of ") || !strings.Contains(err.Error(), "limit 0%") {
+	if !strings.Contains(err.Error(), "gate max_median_move_pct: median of ") || !strings.Contains(err.Error(), "over all its rows (every country, source kind and case status; n = ") || !strings.Contains(err.Error(), "limit 0%") {
 		t.Errorf("message: %v", err)
 	}
 	if f.latest(t) != m1.RunID {
