@@ -516,6 +516,9 @@ func TestHostileCommands(t *testing.T) {
 		{[]string{"chart", "nosuch", "--out", filepath.Join(dir, "x.png")}, 2, `unknown chart "nosuch"`},
 		{[]string{"chart", "band", "--out", filepath.Join(dir, "x.gif")}, 2, ".png or .svg"},
 		{[]string{"chart", "band"}, 2, ".png or .svg"},
+		{[]string{"chart", "ladder", "--by", "state", "--out", filepath.Join(dir, "x.png")}, 2, "chart ladder takes no --by"},
+		{[]string{"chart", "trend", "--by", "family", "--out", filepath.Join(dir, "x.png")}, 2, "chart trend takes no --by"},
+		{[]string{"chart", "hist", "--by", "level", "--out", filepath.Join(dir, "x.png")}, 2, "chart hist takes no --by"},
 		{[]string{"report", "--config", filepath.Join(dir, "missing.yaml"), "--out", filepath.Join(dir, "r")}, 1, "missing.yaml"},
 		{[]string{"run", "--config", filepath.Join(dir, "missing.yaml")}, 1, "missing.yaml"},
 		{[]string{"run", "--config", badYAML}, 2, "tagged.yaml"}, // a bad config is a usage error

@@ -74,7 +74,10 @@ func chartCmd(g *globals) *cobra.Command {
   hist    distribution of pay with band markers (use --family/--year to select)
   trend   median and p25–p75 by year (nominal, and real with --real)
   ladder  median pay along analyst → engineer → architect → manager → director → CISO (latest year, or --year)
-  box     boxes p10/p25/median/p75/p90 by --by (default level)`,
+  box     boxes p10/p25/median/p75/p90 by --by (default level)
+Only band and box take --by; trend, hist and ladder fix their own grouping
+and refuse it. The filters (--family, --year, --where, --case-status) narrow
+every kind.`,
 		Args:      cobra.ExactArgs(1),
 		ValidArgs: report.ChartKinds,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -85,6 +88,12 @@ func chartCmd(g *globals) *cobra.Command {
 			ext := strings.ToLower(filepath.Ext(out))
 			if out == "" || (ext != ".png" && ext != ".svg") {
 				return usagef("--out must name a .png or .svg file")
+			}
+			if cmd.Flags().Changed("by") && kind != "band" && kind != "box" {
+				// These charts fix their own grouping (a year axis, one
+				// distribution, the ladder's families): a --by would be
+				// dropped without a word.
+				return usagef("chart %s takes no --by (only band and box group by columns); narrow it with --family, --year or --where", kind)
 			}
 			if !cmd.Flags().Changed("by") {
 				switch kind {
