@@ -77,15 +77,21 @@ func (r *report) buildCharts(ctx context.Context, db *sql.DB, cfg ReportConfig) 
 }
 
 // histValues fetches the pay of every family's latest year, the rows its
-// histogram draws, in one query for all of them.
+// histogram draws, in one query for all of them: the rows of the band its
+// markers show (fs.Latest), so of its source kind when that year has
+// several (the headline states one kind, never a pool of them).
 func (r *report) histValues(ctx context.Context, db *sql.DB, cfg ReportConfig) error {
 	want := map[string]int{}
+	kind := map[string]string{} // "" where the latest band pools kinds
 	var years []string
 	for _, fs := range r.Families {
 		if len(fs.byYear) == 0 {
 			continue
 		}
 		want[fs.ID] = fs.LatestYear
+		if len(fs.Latest.Scope.Kinds) == 1 {
+			kind[fs.ID] = fs.Latest.Scope.Kinds[0]
+		}
 		if y := strconv.Itoa(fs.LatestYear); !slices.Contains(years, y) {
 			years = append(years, y)
 		}
@@ -94,16 +100,27 @@ func (r *report) histValues(ctx context.Context, db *sql.DB, cfg ReportConfig) e
 	if len(want) == 0 {
 		return nil
 	}
-	groups, err := bands.PayValuesBy(ctx, db, cfg.scoped(bands.BandQuery{By: []string{"family", "year"},
+	groups, err := bands.PayValuesBy(ctx, db, cfg.scoped(bands.BandQuery{By: []string{"family", "year", "source_kind"},
 		Conds: []bands.Cond{{Column: "year", Op: "in", Values: years}}}))
 	if err != nil {
 		return err
 	}
+	pooled := map[string]bool{}
 	for _, g := range groups {
-		fam, year := g.Group[0], g.Group[1].Value
-		if !fam.Null && strconv.Itoa(want[fam.Value]) == year {
-			r.hist[fam.Value] = g.Pay
+		fam, year, k := g.Group[0], g.Group[1].Value, g.Group[2]
+		if fam.Null || strconv.Itoa(want[fam.Value]) != year {
+			continue
 		}
+		if want, ok := kind[fam.Value]; ok && (k.Null || k.Value != want) {
+			continue
+		}
+		if _, seen := r.hist[fam.Value]; seen {
+			pooled[fam.Value] = true
+		}
+		r.hist[fam.Value] = append(r.hist[fam.Value], g.Pay...)
+	}
+	for fam := range pooled {
+		slices.Sort(r.hist[fam]) // each group's pay comes sorted; a pool of them is sorted again
 	}
 	return nil
 }

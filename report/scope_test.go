@@ -6,10 +6,12 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"payband/bands"
 	"payband/ingest"
@@ -244,5 +246,44 @@ func TestOverview(t *testing.T) {
 	}
 	if row := overview(&familySection{ID: "x", Name: "X"}, nil); row.Median != "—" || row.SinceYearVs != "no band" {
 		t.Errorf("a family without a band: %+v", row)
+	}
+}
+
+// TestHistogramCountsTheHeadlineKind: in a latest year with two source
+// kinds (testdata/report: survey answers and LCA filings of 2024 for
+// Security Manager), the histogram draws the rows of the kind the headline
+// states, the band its markers show, and its caption counts and names
+// them; it does not pool the other kind's rows under that band.
+func TestHistogramCountsTheHeadlineKind(t *testing.T) {
+	ctx := context.Background()
+	w := loadFiles(t, "testdata/report/small.csv", "testdata/report/lca_2024.csv")
+	cfg := DefaultReportConfig()
+	cfg.MinN = 3
+	dir := filepath.Join(t.TempDir(), "report")
+	if _, err := WriteReport(ctx, w.DB, dir, cfg, nil, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	kinds, _, err := bands.ComputeBands(ctx, w.DB, bands.BandQuery{By: []string{"source_kind"},
+		Filters: map[string]string{"family": "security-manager", "year": "2024", "country": "US"}, MinN: 1}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(kinds) != 2 {
+		t.Fatalf("Security Manager 2024 has %d source kinds in the fixture; the test needs two", len(kinds))
+	}
+	head := kinds[0]
+	for _, b := range kinds[1:] {
+		if b.N > head.N {
+			head = b
+		}
+	}
+	svg, err := os.ReadFile(filepath.Join(dir, "charts", "hist-security-manager.svg"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "n = " + strconv.Itoa(head.N) + " " + head.Scope.Population() + " · 2024"
+	if !strings.Contains(string(svg), want) {
+		got := regexp.MustCompile(`n = [^<]*· 2024`).FindString(string(svg))
+		t.Errorf("the histogram's caption reads %q, want %q (the headline kind's rows)", got, want)
 	}
 }
