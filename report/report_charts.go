@@ -211,10 +211,16 @@ func (r *report) familyPlot(ctx context.Context, db *sql.DB, cfg ReportConfig, f
 		return HistChart(vals, fs.Latest, ChartOptions{Title: c.Title, Caption: caption(len(vals), []bands.Band{fs.Latest}, strconv.Itoa(fs.LatestYear)+" · nominal USD")})
 	case "box":
 		// By level; when the rows carry none, by the next column
-		// that splits the latest year into at least two groups.
+		// that splits the latest year into at least two groups. The rows
+		// are the headline band's, of its source kind: a survey's
+		// experience levels and an LCA's wage levels are not one ladder.
+		filters := map[string]string{"family": fs.ID, "year": strconv.Itoa(fs.LatestYear)}
+		if len(fs.Latest.Scope.Kinds) == 1 {
+			filters["source_kind"] = fs.Latest.Scope.Kinds[0]
+		}
 		for _, col := range boxColumns {
 			bs, err := r.memo.Bands(ctx, cfg.scoped(bands.BandQuery{By: []string{col},
-				Filters: map[string]string{"family": fs.ID, "year": strconv.Itoa(fs.LatestYear)}, MinN: cfg.MinN}))
+				Filters: filters, MinN: cfg.MinN}))
 			if err != nil {
 				return nil, err
 			}

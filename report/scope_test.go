@@ -286,4 +286,17 @@ func TestHistogramCountsTheHeadlineKind(t *testing.T) {
 		got := regexp.MustCompile(`n = [^<]*· 2024`).FindString(string(svg))
 		t.Errorf("the histogram's caption reads %q, want %q (the headline kind's rows)", got, want)
 	}
+	// The box chart by level counts the same kind's rows (groups under
+	// min_n left out, so n is at most the band's).
+	box, err := os.ReadFile(filepath.Join(dir, "charts", "box-security-manager.svg"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`n = (\d+) ([^<·]*) · 2024`).FindStringSubmatch(string(box))
+	if m == nil {
+		t.Fatal("the box chart has no caption with n")
+	}
+	if n, _ := strconv.Atoi(m[1]); n > head.N || strings.TrimSpace(m[2]) != head.Scope.Population() {
+		t.Errorf("the box chart's caption reads n = %s %q; want at most %d %q", m[1], m[2], head.N, head.Scope.Population())
+	}
 }
