@@ -192,20 +192,45 @@ func (r *report) familyPlot(ctx context.Context, db *sql.DB, cfg ReportConfig, f
 		}
 		return BandChart(t.Bands, ChartOptions{Title: c.Title, Caption: caption(n, t.Bands, "nominal USD")})
 	case "trend":
+		nomBands, realBands := fs.byYear, fs.byYearReal
+		if len(KindsOf(fs.byYear)) > 1 && len(fs.Latest.Scope.Kinds) == 1 {
+			// Years of different source kinds joined in one line would
+			// draw a change of source as a change of pay: the line is the
+			// headline's kind alone (the table by source kind has the
+			// others).
+			k := fs.Latest.Scope.Kinds[0]
+			nomBands = bandsOfKind(fs.byKind, k)
+			if cfg.Real != 0 {
+				q := kindQuery(cfg, fs.ID)
+				q.Real = cfg.Real
+				all, err := r.memo.Bands(ctx, q)
+				if err != nil {
+					return nil, err
+				}
+				realBands = inYears(bandsOfKind(all, k), r.Years)
+			}
+			c.Title = fs.Name + ": median pay by year, " + fs.Latest.Scope.Units()
+			c.Alt = fs.Name + " median pay and p25–p75 range by year, " + fs.Latest.Scope.Units() + " only"
+		}
 		var nom, rl []TrendPoint
-		for _, b := range fs.byYear {
+		n := 0
+		for _, b := range nomBands {
 			y, _ := strconv.Atoi(b.Value("year"))
 			nom = append(nom, TrendPoint{Year: y, Band: b})
+			n += b.N
 		}
 		basis := ""
 		if cfg.Real != 0 {
 			basis = strconv.Itoa(cfg.Real) + " dollars"
-			for _, b := range fs.byYearReal {
+			for _, b := range realBands {
 				y, _ := strconv.Atoi(b.Value("year"))
 				rl = append(rl, TrendPoint{Year: y, Band: b})
 			}
 		}
-		return TrendChart(nom, rl, basis, MethodChangesFor(KindsOf(fs.byYear)), ChartOptions{Title: c.Title, Caption: caption(total, fs.byYear, "years with at least "+strconv.Itoa(cfg.MinN)+" rows")})
+		if len(nom) == 0 {
+			return nil, nil
+		}
+		return TrendChart(nom, rl, basis, MethodChangesFor(KindsOf(nomBands)), ChartOptions{Title: c.Title, Caption: caption(n, nomBands, "years with at least "+strconv.Itoa(cfg.MinN)+" rows")})
 	case "hist":
 		vals := r.hist[fs.ID]
 		return HistChart(vals, fs.Latest, ChartOptions{Title: c.Title, Caption: caption(len(vals), []bands.Band{fs.Latest}, strconv.Itoa(fs.LatestYear)+" · nominal USD")})
@@ -240,6 +265,17 @@ func (r *report) familyPlot(ctx context.Context, db *sql.DB, cfg ReportConfig, f
 		return nil, nil
 	}
 	return nil, fmt.Errorf("unknown chart kind %q", c.Kind)
+}
+
+// bandsOfKind is the bands of bs (grouped by source_kind) of kind k.
+func bandsOfKind(bs []bands.Band, k string) []bands.Band {
+	var out []bands.Band
+	for _, b := range bs {
+		if b.Value("source_kind") == k {
+			out = append(out, b)
+		}
+	}
+	return out
 }
 
 // boxColumns are tried in order for the box chart.

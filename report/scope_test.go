@@ -299,4 +299,26 @@ func TestHistogramCountsTheHeadlineKind(t *testing.T) {
 	if n, _ := strconv.Atoi(m[1]); n > head.N || strings.TrimSpace(m[2]) != head.Scope.Population() {
 		t.Errorf("the box chart's caption reads n = %s %q; want at most %d %q", m[1], m[2], head.N, head.Scope.Population())
 	}
+	// The trend is one line of that kind, over its own years: a line
+	// joining years of different kinds would draw a change of source.
+	byKind, _, err := bands.ComputeBands(ctx, w.DB, bands.BandQuery{By: []string{"year", "source_kind"},
+		Filters: map[string]string{"family": "security-manager", "country": "US"}, MinN: cfg.MinN}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	total := 0
+	for _, b := range byKind {
+		if b.Value("source_kind") == head.Value("source_kind") {
+			total += b.N
+		}
+	}
+	trend, err := os.ReadFile(filepath.Join(dir, "charts", "trend-security-manager.svg"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantTrend := "n = " + strconv.Itoa(total) + " " + head.Scope.Population() + " · years with at least 3 rows"
+	if !strings.Contains(string(trend), wantTrend) || !strings.Contains(string(trend), "median pay by year, "+head.Scope.Units()) {
+		got := regexp.MustCompile(`n = [^<]*rows`).FindString(string(trend))
+		t.Errorf("the trend's caption reads %q, want %q, and its title names the kind", got, wantTrend)
+	}
 }
