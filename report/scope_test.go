@@ -249,12 +249,13 @@ func TestOverview(t *testing.T) {
 	}
 }
 
-// TestHistogramCountsTheHeadlineKind: in a latest year with two source
+// TestChartsCountTheHeadlineKind: in a latest year with two source
 // kinds (testdata/report: survey answers and LCA filings of 2024 for
 // Security Manager), the histogram draws the rows of the kind the headline
 // states, the band its markers show, and its caption counts and names
-// them; it does not pool the other kind's rows under that band.
-func TestHistogramCountsTheHeadlineKind(t *testing.T) {
+// them; it does not pool the other kind's rows under that band. The box
+// chart and the trend take the same kind.
+func TestChartsCountTheHeadlineKind(t *testing.T) {
 	ctx := context.Background()
 	w := loadFiles(t, "testdata/report/small.csv", "testdata/report/lca_2024.csv")
 	cfg := DefaultReportConfig()
