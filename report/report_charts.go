@@ -130,9 +130,9 @@ func (r *report) histValues(ctx context.Context, db *sql.DB, cfg ReportConfig) e
 func (r *report) familyCharts(ctx context.Context, db *sql.DB, cfg ReportConfig, fs *familySection) error {
 	id := slug(fs.ID)
 	if cfg.wants("band") && len(fs.Tables) > 0 && len(fs.Tables[0].Bands) > 0 {
-		t := fs.Tables[0]
+		t := fs.bandChartTable()
 		fs.Charts = append(fs.Charts, &chartFile{Name: "band-" + id, Kind: "band",
-			Title: fs.Name + ": pay band by " + strings.Join(t.Keys, ", "),
+			Title: fs.Name + ": pay band by " + strings.ReplaceAll(strings.Join(t.Keys, ", "), "_", " "),
 			Alt:   fmt.Sprintf("%s pay bands by %s: p10 to p90 bars with median and mean", fs.Name, strings.Join(t.Keys, ", "))})
 	}
 	if cfg.wants("trend") {
@@ -185,7 +185,7 @@ func (r *report) familyPlot(ctx context.Context, db *sql.DB, cfg ReportConfig, f
 	}
 	switch c.Kind {
 	case "band":
-		t := fs.Tables[0]
+		t := fs.bandChartTable()
 		n := 0
 		for _, b := range t.Bands {
 			n += b.N
@@ -265,6 +265,23 @@ func (r *report) familyPlot(ctx context.Context, db *sql.DB, cfg ReportConfig, f
 		return nil, nil
 	}
 	return nil, fmt.Errorf("unknown chart kind %q", c.Kind)
+}
+
+// bandChartTable is the table the band chart draws: the first, unless its
+// bars span source kinds (pooled in a year, or a kind a year) and the
+// table by source kind is there to draw them apart, a bar per year and
+// kind, each labelled with its kind.
+func (fs *familySection) bandChartTable() *bandTable {
+	first := fs.Tables[0]
+	if len(KindsOf(first.Bands)) < 2 {
+		return first
+	}
+	for _, t := range fs.Tables {
+		if t.extra && slices.Equal(t.Keys, []string{"year", "source_kind"}) && len(t.Bands) > 0 {
+			return t
+		}
+	}
+	return first
 }
 
 // bandsOfKind is the bands of bs (grouped by source_kind) of kind k.

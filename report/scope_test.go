@@ -254,7 +254,8 @@ func TestOverview(t *testing.T) {
 // Security Manager), the histogram draws the rows of the kind the headline
 // states, the band its markers show, and its caption counts and names
 // them; it does not pool the other kind's rows under that band. The box
-// chart and the trend take the same kind.
+// chart and the trend take the same kind; the band chart draws each kind
+// apart.
 func TestChartsCountTheHeadlineKind(t *testing.T) {
 	ctx := context.Background()
 	w := loadFiles(t, "testdata/report/small.csv", "testdata/report/lca_2024.csv")
@@ -321,5 +322,16 @@ func TestChartsCountTheHeadlineKind(t *testing.T) {
 	if !strings.Contains(string(trend), wantTrend) || !strings.Contains(string(trend), "median pay by year, "+head.Scope.Units()) {
 		got := regexp.MustCompile(`n = [^<]*rows`).FindString(string(trend))
 		t.Errorf("the trend's caption reads %q, want %q, and its title names the kind", got, wantTrend)
+	}
+	// The band chart draws a bar per year and kind, each named, none
+	// pooling the two kinds of 2024.
+	band, err := os.ReadFile(filepath.Join(dir, "charts", "band-security-manager.svg"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, label := range []string{">2024 · survey<", ">2024 · lca-offered<", "pay band by year, source kind"} {
+		if !strings.Contains(string(band), label) {
+			t.Errorf("the band chart lacks %q", label)
+		}
 	}
 }
