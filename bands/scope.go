@@ -252,11 +252,14 @@ func MixedNote(bands []Band) string {
 
 // Population is whom a band counts, for a sentence: "certified H-1B
 // filings (offered wage) in the United States".
-func (s Scope) Population() string {
+func (s Scope) Population() string { return s.populationIn(s.Place()) }
+
+// populationIn is Population with the place given.
+func (s Scope) populationIn(place string) string {
 	if len(s.Kinds) == 0 {
-		return "rows " + s.Place()
+		return "rows " + place
 	}
-	return s.Units() + " " + s.Place()
+	return s.Units() + " " + place
 }
 
 // PopulationOf says in words whom the bands bs together count, for a
@@ -284,9 +287,6 @@ func PopulationOf(bs []Band) string {
 			place = "in several countries"
 		}
 	}
-	if len(pooled.Kinds) == 0 {
-		return "rows " + place
-	}
 	slices.Sort(pooled.Kinds)
-	return pooled.Units() + " " + place
+	return pooled.populationIn(place)
 }

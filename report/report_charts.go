@@ -82,7 +82,7 @@ func (r *report) buildCharts(ctx context.Context, db *sql.DB, cfg ReportConfig) 
 // several (the headline states one kind, never a pool of them).
 func (r *report) histValues(ctx context.Context, db *sql.DB, cfg ReportConfig) error {
 	want := map[string]int{}
-	kind := map[string]string{} // "" where the latest band pools kinds
+	kind := map[string]string{} // no entry where the latest band pools kinds
 	var years []string
 	for _, fs := range r.Families {
 		if len(fs.byYear) == 0 {
@@ -111,7 +111,7 @@ func (r *report) histValues(ctx context.Context, db *sql.DB, cfg ReportConfig) e
 		if fam.Null || strconv.Itoa(want[fam.Value]) != year {
 			continue
 		}
-		if want, ok := kind[fam.Value]; ok && (k.Null || k.Value != want) {
+		if only, ok := kind[fam.Value]; ok && (k.Null || k.Value != only) {
 			continue
 		}
 		if _, seen := r.hist[fam.Value]; seen {
@@ -178,10 +178,6 @@ func (r *report) familyPlot(ctx context.Context, db *sql.DB, cfg ReportConfig, f
 			s += " · " + extra
 		}
 		return s
-	}
-	total := 0
-	for _, b := range fs.byYear {
-		total += b.N
 	}
 	switch c.Kind {
 	case "band":
@@ -267,13 +263,14 @@ func (r *report) familyPlot(ctx context.Context, db *sql.DB, cfg ReportConfig, f
 	return nil, fmt.Errorf("unknown chart kind %q", c.Kind)
 }
 
-// bandChartTable is the table the band chart draws: the first, unless its
-// bars span source kinds (pooled in a year, or a kind a year) and the
-// table by source kind is there to draw them apart, a bar per year and
-// kind, each labelled with its kind.
+// bandChartTable is the table the band chart draws: the first, unless it
+// is by year alone, its bars span source kinds (pooled in a year, or a
+// kind a year) and the table by source kind is there to draw them apart,
+// a bar per year and kind, each labelled with its kind. A table by other
+// columns (report config by) keeps its grouping.
 func (fs *familySection) bandChartTable() *bandTable {
 	first := fs.Tables[0]
-	if len(KindsOf(first.Bands)) < 2 {
+	if !slices.Equal(first.Keys, []string{"year"}) || len(KindsOf(first.Bands)) < 2 {
 		return first
 	}
 	for _, t := range fs.Tables {

@@ -334,4 +334,17 @@ func TestChartsCountTheHeadlineKind(t *testing.T) {
 			t.Errorf("the band chart lacks %q", label)
 		}
 	}
+	// A report by other columns keeps its grouping in the band chart.
+	cfg.By = []string{"year", "level"}
+	dir2 := filepath.Join(t.TempDir(), "report")
+	if _, err := WriteReport(ctx, w.DB, dir2, cfg, nil, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	band2, err := os.ReadFile(filepath.Join(dir2, "charts", "band-security-manager.svg"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(band2), "pay band by year, level") {
+		t.Error("a report by year and level drew its band chart by another grouping")
+	}
 }
