@@ -88,6 +88,9 @@ type LoadSession struct {
 	id       int64
 	replaced int
 	finished bool
+	// orderOff: the observations' insert turned preserve_insertion_order
+	// off and could not yet turn it back on (AppendObservations).
+	orderOff bool
 }
 
 // Load runs fn on a new load session for the file at path (absolute): one
@@ -102,8 +105,9 @@ type LoadSession struct {
 // which is why it is a callback and not a value the caller keeps: the
 // driver connection the Arrow interface needs is valid only there.
 func (w *Warehouse) Load(ctx context.Context, path string, fn func(s *LoadSession) error) error {
-	return w.inTx(ctx, func(rc *rawConn) error {
-		s := &LoadSession{ctx: ctx, rc: rc}
+	s := &LoadSession{ctx: ctx}
+	err := w.inTx(ctx, func(rc *rawConn) error {
+		s.rc = rc
 		if err := rc.queryRow(ctx, sqlNextSourceID, nil, &s.id); err != nil {
 			return err
 		}
@@ -120,6 +124,14 @@ func (w *Warehouse) Load(ctx context.Context, path string, fn func(s *LoadSessio
 		}
 		return nil
 	})
+	if s.orderOff {
+		// An insert that failed aborted the transaction, which refuses
+		// every statement, SET too, until its rollback.
+		if _, rerr := w.DB.ExecContext(context.WithoutCancel(ctx), sqlInsertionOrderTrue); err == nil && rerr != nil {
+			err = fmt.Errorf("restoring preserve_insertion_order: %w", rerr)
+		}
+	}
+	return err
 }
 
 // ID is the new source's id.
@@ -157,8 +169,34 @@ func insertArrow(ctx context.Context, rc *rawConn, rd array.RecordReader, want *
 
 // AppendObservations inserts the accepted rows rd yields, in
 // ObservationSchema's shape, through to its end.
-func (s *LoadSession) AppendObservations(rd array.RecordReader) error {
-	_, err := s.insertArrow(rd, ObservationSchema, sqlInsertObservations, s.id)
+//
+// DuckDB inserts them without keeping their order in the table: keeping
+// it means writing each scanned batch to its own collection and then
+// re-appending, row by row, every collection smaller than a row group,
+// which was a sixth of a 2 M-row ingest's CPU (docs/benchmarks.md). Nothing
+// reads observations in their physical order: every row carries its
+// row_no, and every query that lists rows orders them.
+func (s *LoadSession) AppendObservations(rd array.RecordReader) (err error) {
+	var keep bool
+	if err := s.rc.queryRow(s.ctx, sqlInsertionOrder, nil, &keep); err != nil {
+		return err
+	}
+	if keep {
+		if _, err := s.rc.exec(s.ctx, sqlInsertionOrderOff); err != nil {
+			return err
+		}
+		// The setting is the database's, not the transaction's: it is
+		// put back here, or by Load after the rollback of a failed insert.
+		s.orderOff = true
+		defer func() {
+			if _, rerr := s.rc.exec(context.WithoutCancel(s.ctx), sqlInsertionOrderTrue); rerr == nil {
+				s.orderOff = false
+			} else if err == nil {
+				err = rerr
+			}
+		}()
+	}
+	_, err = s.insertArrow(rd, ObservationSchema, sqlInsertObservations, s.id)
 	return err
 }
 

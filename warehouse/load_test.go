@@ -168,9 +168,47 @@ func checkOK(t *testing.T, w *warehouse.Warehouse) {
 	}
 }
 
+// orderKept fails the test unless preserve_insertion_order is back on: a
+// load turns it off for its observations' insert only, and it is the
+// database's setting, shared by every connection.
+func orderKept(t *testing.T, w *warehouse.Warehouse) {
+	t.Helper()
+	var keep bool
+	if err := w.DB.QueryRow(`SELECT current_setting('preserve_insertion_order')`).Scan(&keep); err != nil {
+		t.Fatal(err)
+	}
+	if !keep {
+		t.Error("preserve_insertion_order is still off after the load")
+	}
+}
+
+// failAfter yields its reader's first batch, then ends with err: a stream
+// DuckDB fails on mid-insert, which aborts the transaction.
+type failAfter struct {
+	array.RecordReader
+	done bool
+	err  error
+}
+
+func (r *failAfter) Next() bool {
+	if r.done {
+		return false
+	}
+	r.done = true
+	return r.RecordReader.Next()
+}
+
+func (r *failAfter) Err() error {
+	if r.done {
+		return r.err
+	}
+	return nil
+}
+
 func TestLoadCommitsWhole(t *testing.T) {
 	w := openTemp(t)
 	load(t, w, "/data/a.csv", 2, 0, 0, 0)
+	orderKept(t, w)
 	if n := count(t, w, `SELECT count(*) FROM salaries WHERE family = 'security-engineer'`); n != 3 {
 		t.Errorf("salaries holds %d mapped rows, want 3", n)
 	}
@@ -211,6 +249,9 @@ func TestLoadRollsBack(t *testing.T) {
 		{"wrong schema", func(t *testing.T, s *warehouse.LoadSession) error {
 			return s.AppendObservations(rejects(t, "x"))
 		}, nil},
+		{"stream fails mid-insert", func(t *testing.T, s *warehouse.LoadSession) error {
+			return s.AppendObservations(&failAfter{RecordReader: observations(t, obsRow{titleID: 1, pay: 1}), err: boom})
+		}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -231,6 +272,7 @@ func TestLoadRollsBack(t *testing.T) {
 			if n := count(t, w, `SELECT count(*) FROM sources WHERE path = '/data/b.csv'`); n != 1 {
 				t.Errorf("%d active sources at the path, want the earlier one", n)
 			}
+			orderKept(t, w)
 			checkOK(t, w)
 		})
 	}

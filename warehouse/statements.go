@@ -88,6 +88,12 @@ SELECT title_raw, title, family, seniority, confidence, method, ? FROM payband_b
 	// sqlDropBatchView removes it before commit.
 	batchView        = "payband_batch"
 	sqlDropBatchView = `DROP VIEW IF EXISTS payband_batch`
+
+	// A load's observations are inserted without DuckDB keeping their
+	// order (AppendObservations); the setting is read first and put back.
+	sqlInsertionOrder     = `SELECT current_setting('preserve_insertion_order')`
+	sqlInsertionOrderOff  = `SET preserve_insertion_order = false`
+	sqlInsertionOrderTrue = `SET preserve_insertion_order = true`
 )
 
 // A load's dedupe and snapshot reads.
