@@ -183,6 +183,12 @@ func trimSpace(s string) string {
 	return strings.TrimSpace(s)
 }
 
+// caseAhead is how many rows' case numbers convert reads, and whose slots
+// in the case set it touches, before it converts the first of them: the
+// set is tens of megabytes, so each row's lookup was a cache miss the
+// row's other work could not hide; touched together, the misses overlap.
+const caseAhead = 32
+
 // convert processes one raw batch, returning the clean and reject batches
 // (either may have zero rows). The caller releases both.
 func (c *converter) convert(raw arrow.RecordBatch) (clean, rej arrow.RecordBatch) {
@@ -198,10 +204,18 @@ func (c *converter) convert(raw arrow.RecordBatch) (clean, rej arrow.RecordBatch
 		caseCol = cols[j]
 	}
 	n := int(raw.NumRows())
+	var refs [caseAhead]caseRef
 	for i := 0; i < n; i++ {
 		var cur caseRef
 		if caseCol != nil {
-			cur = caseRefOf(caseCol.Value(i))
+			if i%caseAhead == 0 {
+				m := min(caseAhead, n-i)
+				for j := range m {
+					refs[j] = caseRefOf(caseCol.Value(i + j))
+				}
+				c.cases.touch(refs[:m])
+			}
+			cur = refs[i%caseAhead]
 		}
 		row := rows.Value(i)
 		if p := problems.Value(i); p != "" {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -318,4 +319,68 @@ FROM observations WHERE dup_of IS NOT NULL ORDER BY source_id, row_no`); strings
 		"|820000001000001|ACME b.csv;EAD-17-99||ACME b.csv" {
 		t.Errorf("duplicates kept:\n%s", strings.Join(got, "\n"))
 	}
+}
+
+// TestCaseDuplicatesAsAMapSays holds the load's in-file de-duplication to
+// the obvious rule, on a file long enough to cross convert's groups of
+// caseAhead rows and a reader batch: the first valid row of a case number
+// is loaded, every later valid row with it is a duplicate, and a rejected
+// row does not claim its number. Case numbers repeat at every distance,
+// DOL-shaped and not.
+func TestCaseDuplicatesAsAMapSays(t *testing.T) {
+	ctx := context.Background()
+	w := openWarehouse(t)
+	r := rand.New(rand.NewPCG(7, 11))
+	const rows = 9000
+	var b strings.Builder
+	b.WriteString("CASE_NUMBER,CASE_STATUS,RECEIVED_DATE,JOB_TITLE,EMPLOYER_NAME,WORKSITE_STATE,WAGE_RATE_OF_PAY_FROM,WAGE_UNIT_OF_PAY,PREVAILING_WAGE,PW_UNIT_OF_PAY\n")
+	seen := map[string]bool{}
+	var want []string
+	for i := range rows {
+		var cn string
+		switch k := r.IntN(3000); {
+		case k%7 == 0:
+			cn = fmt.Sprintf("EAD-%d", k)
+		default:
+			cn = fmt.Sprintf("I-200-%05d-%06d", k%97, k)
+		}
+		pay := fmt.Sprint(90000 + r.IntN(50000))
+		bad := r.IntN(10) == 0
+		if bad {
+			pay = "abc" // and no prevailing wage to fall back on
+		}
+		fmt.Fprintf(&b, "%s,Certified,03/14/2024,Security Manager,ACME,CA,%s,Year,%s,Year\n", cn, pay, pay)
+		if !bad && !seen[cn] {
+			seen[cn] = true
+			want = append(want, fmt.Sprint(i+2))
+		}
+	}
+	path := filepath.Join(t.TempDir(), "dups.csv")
+	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res, err := ingest.File(ctx, w, path, ingest.Options{Profile: "lca"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := dump(t, w, `SELECT row_no FROM observations ORDER BY row_no`)
+	if res.Loaded != int64(len(want)) || strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Errorf("loaded %d rows (%d stored), the map keeps %d; first differences:\n%s",
+			res.Loaded, len(got), len(want), firstDiff(got, want))
+	}
+	if res.Rejected < rows/20 || res.Duplicate < rows/5 {
+		t.Fatalf("rejected %d, duplicate %d: the file does not test what it says", res.Rejected, res.Duplicate)
+	}
+	if res.Loaded+res.Rejected+res.Duplicate != rows {
+		t.Errorf("read %d = loaded %d + rejected %d + duplicate %d does not hold", rows, res.Loaded, res.Rejected, res.Duplicate)
+	}
+}
+
+func firstDiff(got, want []string) string {
+	for i := range min(len(got), len(want)) {
+		if got[i] != want[i] {
+			return fmt.Sprintf("at %d: row %s stored, the map keeps row %s", i, got[i], want[i])
+		}
+	}
+	return fmt.Sprintf("lengths %d and %d", len(got), len(want))
 }
